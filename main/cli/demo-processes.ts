@@ -1,0 +1,67 @@
+/**
+ * Starts the demo services as real child processes, each with http_proxy pointing at the mesh, as
+ * a developer's services started in an exported shell would be. Their output is shown prefixed.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { packageRoot } from '../package-root.js';
+
+export interface DemoService {
+  label: string;
+  script: 'hello' | 'world' | 'traffic';
+  args: string[];
+}
+
+export class DemoProcesses {
+  private readonly children: ChildProcess[] = [];
+
+  constructor(private readonly proxyUrl: string) {}
+
+  /** Resolves when the service has printed its "listening" line (or at once for the traffic). */
+  start(service: DemoService): Promise<void> {
+    const script = path.join(packageRoot(), 'dist', 'resources', 'demo', `${service.script}.js`);
+    const child = spawn(process.execPath, [script, ...service.args], {
+      env: { ...process.env, http_proxy: this.proxyUrl, HTTP_PROXY: this.proxyUrl, no_proxy: '', NO_PROXY: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    this.children.push(child);
+    return new Promise((resolve, reject) => {
+      const prefix = `[${service.label}]`;
+      createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
+        console.log(`${prefix} ${line}`);
+        if (line.includes('listening on') || service.script === 'traffic') resolve();
+      });
+      createInterface({ input: child.stderr as NodeJS.ReadableStream }).on('line', (line) => console.error(`${prefix} ${line}`));
+      child.once('exit', (code) => reject(new Error(`${service.label} exited with code ${code}`)));
+      child.once('error', reject);
+    });
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all(
+      this.children.map(
+        (child) =>
+          new Promise<void>((resolve) => {
+            if (child.exitCode !== null || child.signalCode !== null) return resolve();
+            child.once('exit', () => resolve());
+            child.kill('SIGTERM');
+            setTimeout(() => child.kill('SIGKILL'), 2_000).unref();
+          }),
+      ),
+    );
+  }
+}
+
+/** A port that was free a moment ago; good enough for demo services on a developer machine. */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}

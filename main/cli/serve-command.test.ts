@@ -1,0 +1,122 @@
+// `meshdesk serve` as a user runs it: the real command in a child process, a real upstream, real
+// clients (curl and Node's http). Run with `npm run build && npx vitest run main/cli/serve-command.test.ts`.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import { createServer, type Server } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runMeshdesk, startMeshdesk, type RunningMeshdesk } from './testing/spawn-meshdesk.js';
+
+const exec = promisify(execFile);
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+function upstream(handler: http.RequestListener): Promise<number> {
+  const server = http.createServer(handler);
+  cleanups.push(() => new Promise((resolve) => { server.closeAllConnections(); server.close(resolve); }));
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)));
+}
+
+function workspace(yaml: string): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'meshdesk-serve-'));
+  writeFileSync(path.join(dir, 'meshdesk.yaml'), yaml);
+  return path.join(dir, 'meshdesk.yaml');
+}
+
+async function serve(config: string, extra: string[] = []): Promise<RunningMeshdesk> {
+  const running = await startMeshdesk(['serve', '--proxy-port', '0', '--admin-port', '0', '--config', config, ...extra]);
+  cleanups.push(async () => {
+    if (running.child.exitCode === null) running.child.kill('SIGKILL');
+    await running.exited;
+  });
+  return running;
+}
+
+describe('meshdesk serve', () => {
+  it('routes by absolute URI and by Host header to a service from meshdesk.yaml, and serves the dashboard', async () => {
+    const port = await upstream((req, res) => res.end(`world got ${req.method} ${req.url} host=${req.headers.host}`));
+    const mesh = await serve(workspace(`services:\n  world:\n    instances: [127.0.0.1:${port}]\n`));
+
+    const viaProxy = await exec('curl', ['-sS', '-x', mesh.proxyUrl, 'http://world/a?b=1']);
+    expect(viaProxy.stdout).toBe('world got GET /a?b=1 host=world');
+    const byHost = await exec('curl', ['-sS', '-H', 'Host: world', `${mesh.proxyUrl}/c`]);
+    expect(byHost.stdout).toBe('world got GET /c host=world');
+
+    const services = await (await fetch(`${mesh.adminUrl}/api/services`)).json();
+    expect(services).toEqual([
+      {
+        name: 'world',
+        versions: [{ name: 'default', instances: [{ address: `127.0.0.1:${port}`, host: '127.0.0.1', port, origin: 'meshdesk.yaml:3' }] }],
+      },
+    ]);
+    const page = await fetch(`${mesh.adminUrl}/`);
+    expect(page.headers.get('content-type')).toContain('text/html');
+    expect(await page.text()).toContain('<div id="root">');
+  });
+
+  it('takes its ports from the environment when no flag is given', async () => {
+    const config = workspace('services: {}\n');
+    const running = await startMeshdesk(['serve', '--config', config], { MESHDESK_PROXY_PORT: '0', MESHDESK_ADMIN_PORT: '0' });
+    cleanups.push(async () => {
+      running.child.kill('SIGKILL');
+      await running.exited;
+    });
+    expect(running.proxyUrl).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(running.proxyUrl).not.toBe('http://127.0.0.1:4140');
+  });
+
+  it('names a taken port, and the process holding it, in one line', async () => {
+    const holder: Server = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    cleanups.push(() => new Promise((resolve) => holder.close(resolve)));
+    const port = (holder.address() as { port: number }).port;
+
+    const result = await runMeshdesk(['serve', '--proxy-port', `${port}`, '--admin-port', '0', '--config', workspace('services: {}\n')]);
+    expect(result.code).toBe(1);
+    const lines = result.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain(`proxy port ${port} on 127.0.0.1 is already in use`);
+    if (process.platform === 'linux') expect(lines[0]).toContain(`(pid ${process.pid})`);
+  });
+
+  it('on SIGTERM lets an in-flight request finish, then exits cleanly and frees its ports', async () => {
+    const port = await upstream((_req, res) => setTimeout(() => res.end('slow answer'), 400));
+    const mesh = await serve(workspace(`services:\n  slow:\n    instances: [127.0.0.1:${port}]\n`));
+    const answer = exec('curl', ['-sS', '-x', mesh.proxyUrl, 'http://slow/']);
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    mesh.child.kill('SIGTERM');
+    expect((await answer).stdout).toBe('slow answer');
+    expect((await mesh.exited).code).toBe(0);
+    expect(mesh.output()).toContain('meshdesk: stopped');
+    await expect(fetch(`${mesh.adminUrl}/api/info`)).rejects.toThrow();
+  });
+
+  it('cuts requests still in flight when the grace period ends', async () => {
+    const port = await upstream(() => undefined); // never answers
+    const mesh = await serve(workspace(`services:\n  stuck:\n    instances: [127.0.0.1:${port}]\n`), ['--grace', '200']);
+    const answer = exec('curl', ['-sS', '-x', mesh.proxyUrl, 'http://stuck/']).then(
+      () => 'answered',
+      () => 'cut',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const stoppedAt = Date.now();
+    mesh.child.kill('SIGTERM');
+    expect(await answer).toBe('cut');
+    expect((await mesh.exited).code).toBe(0);
+    expect(Date.now() - stoppedAt).toBeLessThan(5_000);
+  });
+
+  it('rejects a missing config file and a bad port with a readable error', async () => {
+    const missing = await runMeshdesk(['serve', '--config', '/nonexistent/meshdesk.yaml']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('config file not found: /nonexistent/meshdesk.yaml');
+    const badPort = await runMeshdesk(['serve', '--proxy-port', '70000']);
+    expect(badPort.code).not.toBe(0);
+    expect(badPort.stderr).toContain('not a port number: 70000');
+  });
+});
