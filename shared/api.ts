@@ -2,7 +2,8 @@
  * The admin contract: every operation the admin API offers, declared once with the schemas of its
  * input and output. The admin server must implement each (a test fails when one has no handler);
  * the renderer's and the CLI's clients are typed from it and validate what comes back, because
- * TypeScript types do not cross the network.
+ * TypeScript types do not cross the network. GET inputs travel as query parameters (strings,
+ * coerced by the schema); other methods send a JSON body.
  */
 import { z } from 'zod';
 import { configErrorSchema, serviceViewSchema } from './model.js';
@@ -18,24 +19,40 @@ export const meshInfoSchema = z.object({
 });
 export type MeshInfo = z.infer<typeof meshInfoSchema>;
 
-interface Operation<Output extends z.ZodType> {
+export interface Operation<Input extends z.ZodType, Output extends z.ZodType> {
   method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   path: string;
+  input: Input;
   output: Output;
 }
 
-function operation<Output extends z.ZodType>(op: Operation<Output>): Operation<Output> {
+const noInput = z.object({}).strict();
+
+function operation<Input extends z.ZodType, Output extends z.ZodType>(op: Operation<Input, Output>): Operation<Input, Output> {
   return op;
 }
 
 export const adminOperations = {
-  getInfo: operation({ method: 'GET', path: '/api/info', output: meshInfoSchema }),
-  listServices: operation({ method: 'GET', path: '/api/services', output: z.array(serviceViewSchema) }),
+  getInfo: operation({ method: 'GET', path: '/api/info', input: noInput, output: meshInfoSchema }),
+  listServices: operation({ method: 'GET', path: '/api/services', input: noInput, output: z.array(serviceViewSchema) }),
+  /** A fresh one-time URL that logs a browser into the dashboard (the previous one stops working). */
+  createLoginUrl: operation({ method: 'POST', path: '/api/login-url', input: noInput, output: z.object({ url: z.string() }) }),
 } as const;
 
 export type AdminOperations = typeof adminOperations;
 export type OperationName = keyof AdminOperations;
+export type OperationInput<Name extends OperationName> = z.infer<AdminOperations[Name]['input']>;
 export type OperationOutput<Name extends OperationName> = z.infer<AdminOperations[Name]['output']>;
 
 /** The error body every admin failure returns. */
 export const adminErrorSchema = z.object({ error: z.string() });
+
+/** Paths outside the request/response contract. Only `liveness`, `metrics` and `login` work without a token. */
+export const ADMIN_PATHS = {
+  liveness: '/healthz',
+  metrics: '/metrics',
+  /** `GET /login?code=…`: trades a one-time code for the session cookie, then redirects to the dashboard. */
+  login: '/login',
+  /** The push stream: Server-Sent Events, one `batch` event at most every 100 ms (see push.ts). */
+  events: '/api/events',
+} as const;

@@ -1,13 +1,34 @@
-/** `meshdesk env`: the line that sends a shell's HTTP traffic through the mesh. */
-import { Command, Option } from 'commander';
-import { exportLine } from '../../shared/export-line.js';
+/** `meshdesk env`: the lines that send a shell's HTTP traffic through the mesh (`eval "$(meshdesk env)"`). */
+import path from 'node:path';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { NO_PROXY_HOSTS, SHELLS, shellEnv, type ShellKind } from '../../shared/export-line.js';
 import { DEFAULT_PROXY_PORT, parsePort } from './options.js';
 
 export function envCommand(): Command {
   return new Command('env')
-    .description('print the export line for your shell')
+    .description('print the environment lines for your shell (bash, zsh, fish, powershell)')
     .addOption(new Option('--proxy-port <port>', 'proxy port').env('MESHDESK_PROXY_PORT').argParser(parsePort).default(DEFAULT_PROXY_PORT))
-    .action((options: { proxyPort: number }) => {
-      console.log(exportLine(`http://127.0.0.1:${options.proxyPort}`));
+    .addOption(new Option('--proxy-host <host>', 'proxy address').env('MESHDESK_PROXY_HOST').default('127.0.0.1'))
+    .addOption(new Option('--shell <shell>', `one of ${SHELLS.join(', ')} (default: from $SHELL)`).argParser(parseShell))
+    .option('--json', 'print the variables as JSON')
+    .action((options: { proxyPort: number; proxyHost: string; shell?: ShellKind; json?: boolean }) => {
+      const host = options.proxyHost.includes(':') ? `[${options.proxyHost}]` : options.proxyHost;
+      const proxyUrl = `http://${host}:${options.proxyPort}`;
+      if (options.json) {
+        console.log(JSON.stringify({ http_proxy: proxyUrl, HTTP_PROXY: proxyUrl, no_proxy: NO_PROXY_HOSTS, NO_PROXY: NO_PROXY_HOSTS }));
+        return;
+      }
+      console.log(shellEnv(options.shell ?? shellFromEnvironment(), proxyUrl));
     });
+}
+
+function parseShell(value: string): ShellKind {
+  if (!(SHELLS as readonly string[]).includes(value)) throw new InvalidArgumentError(`unknown shell ${value}; use one of ${SHELLS.join(', ')}`);
+  return value as ShellKind;
+}
+
+function shellFromEnvironment(): ShellKind {
+  if (process.platform === 'win32') return 'powershell';
+  const name = path.basename(process.env.SHELL ?? 'bash');
+  return (SHELLS as readonly string[]).includes(name) ? (name as ShellKind) : 'bash';
 }

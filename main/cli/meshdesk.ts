@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { MESHDESK_VERSION } from '../mesh/version.js';
 import { demoCommand } from './demo-command.js';
 import { envCommand } from './env-command.js';
+import { openCommand } from './open-command.js';
 import { serveCommand } from './serve-command.js';
 
 export function createProgram(): Command {
@@ -12,7 +13,8 @@ export function createProgram(): Command {
     .showHelpAfterError()
     .addCommand(serveCommand())
     .addCommand(demoCommand())
-    .addCommand(envCommand());
+    .addCommand(envCommand())
+    .addCommand(openCommand());
 }
 
 export async function main(argv: string[]): Promise<void> {

@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { exportLine } from '../../shared/export-line.js';
+import { loadOrCreateToken } from '../mesh/admin/token-file.js';
 import { PortInUseError } from '../mesh/listen.js';
 import { Mesh, type MeshAddresses } from '../mesh/mesh.js';
 import { rendererRoot } from '../package-root.js';
@@ -18,7 +19,7 @@ export interface RunOptions extends ListenOptions {
 }
 
 export async function runMesh(options: RunOptions): Promise<{ mesh: Mesh; addresses: MeshAddresses } | null> {
-  const mesh = new Mesh({ ...options, rendererRoot: rendererRoot() });
+  const mesh = new Mesh({ ...options, rendererRoot: rendererRoot(), adminToken: loadOrCreateToken(options.stateDir) });
   let addresses: MeshAddresses;
   try {
     addresses = await mesh.start();
@@ -56,6 +57,7 @@ function printBanner(mesh: Mesh, addresses: MeshAddresses, configFile: string | 
   const services = mesh.registry.list();
   console.log(`meshdesk: proxy      ${addresses.proxyUrl}`);
   console.log(`meshdesk: dashboard  ${addresses.adminUrl}/`);
+  console.log(`meshdesk: login      ${addresses.loginUrl}   (open this once; it signs the browser in)`);
   console.log(`meshdesk: config     ${configFile ? path.relative(process.cwd(), configFile) || configFile : '(none: no meshdesk.yaml here)'}`);
   console.log(`meshdesk: services   ${services.length > 0 ? services.map((s) => s.name).join(', ') : '(none yet)'}`);
   for (const error of mesh.configErrorList) {

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { runMeshdesk, startMeshdesk, type RunningMeshdesk } from './testing/spawn-meshdesk.js';
+import { runMeshdesk, signIn, startMeshdesk, type RunningMeshdesk } from './testing/spawn-meshdesk.js';
 
 const exec = promisify(execFile);
 const cleanups: (() => unknown)[] = [];
@@ -47,8 +47,10 @@ describe('meshdesk serve', () => {
     const byHost = await exec('curl', ['-sS', '-H', 'Host: world', `${mesh.proxyUrl}/c`]);
     expect(byHost.stdout).toBe('world got GET /c host=world');
 
-    const services = await (await fetch(`${mesh.adminUrl}/api/services`)).json();
-    expect(services).toEqual([
+    expect((await fetch(`${mesh.adminUrl}/api/services`)).status).toBe(401);
+    const cookie = await signIn(mesh.loginUrl);
+    const services = await (await fetch(`${mesh.adminUrl}/api/services`, { headers: { cookie } })).json();
+    expect(services).toMatchObject([
       {
         name: 'world',
         versions: [{ name: 'default', instances: [{ address: `127.0.0.1:${port}`, host: '127.0.0.1', port, origin: 'meshdesk.yaml:3' }] }],
@@ -93,7 +95,7 @@ describe('meshdesk serve', () => {
     expect((await answer).stdout).toBe('slow answer');
     expect((await mesh.exited).code).toBe(0);
     expect(mesh.output()).toContain('meshdesk: stopped');
-    await expect(fetch(`${mesh.adminUrl}/api/info`)).rejects.toThrow();
+    await expect(fetch(`${mesh.adminUrl}/healthz`)).rejects.toThrow();
   });
 
   it('cuts requests still in flight when the grace period ends', async () => {

@@ -4,10 +4,12 @@
  * main process.
  */
 import type { Server } from 'node:http';
-import type { MeshInfo, OperationOutput } from '../../shared/api.js';
+import type { MeshInfo } from '../../shared/api.js';
 import type { MeshConfig } from '../../shared/config-schema.js';
 import type { ConfigError } from '../../shared/model.js';
+import { AdminAuth } from './admin/admin-auth.js';
 import { createAdminServer } from './admin/admin-server.js';
+import { PushStream } from './admin/push-stream.js';
 import { loadConfigFile } from './config/config-file.js';
 import { listen } from './listen.js';
 import { ProxyServer } from './proxy/proxy-server.js';
@@ -25,6 +27,8 @@ export interface MeshOptions {
   /** The built dashboard to serve at the admin address. */
   rendererRoot: string;
   upstreamTimeoutMs?: number;
+  /** The admin API token; a fresh random one when not given (the caller persists it). */
+  adminToken?: string;
 }
 
 export interface MeshAddresses {
@@ -32,6 +36,8 @@ export interface MeshAddresses {
   adminUrl: string;
   proxyPort: number;
   adminPort: number;
+  /** One-time URL that logs a browser into the dashboard. */
+  loginUrl: string;
 }
 
 const CONFIG_SOURCE = 'config';
@@ -43,6 +49,8 @@ export class Mesh {
   private configErrors: ConfigError[] = [];
   private readonly proxy: ProxyServer;
   private readonly admin: Server;
+  readonly auth: AdminAuth;
+  private readonly push = new PushStream();
   private addresses: MeshAddresses | null = null;
   private readonly startedAt = new Date();
 
@@ -54,13 +62,24 @@ export class Mesh {
       maxHops: 4,
       upstreamTimeoutMs: options.upstreamTimeoutMs ?? 10_000,
     });
-    this.admin = createAdminServer(
-      {
+    this.auth = new AdminAuth(options.adminToken ?? AdminAuth.newToken(), () => this.ownAdminOrigins());
+    this.admin = createAdminServer({
+      handlers: {
         getInfo: () => this.info(),
-        listServices: (): OperationOutput<'listServices'> => this.registry.list(),
+        listServices: () => this.registry.list(),
+        createLoginUrl: () => ({ url: this.newLoginUrl() }),
       },
-      options.rendererRoot,
-    );
+      auth: this.auth,
+      push: this.push,
+      pushSnapshot: () => [
+        { kind: 'info', info: this.info() },
+        { kind: 'services', services: this.registry.list() },
+      ],
+      metricsText: () => '',
+      rendererRoot: options.rendererRoot,
+    });
+    this.registry.onChange(() => this.push.publish({ kind: 'services', services: this.registry.list() }));
+    this.events.subscribe((event) => this.push.publish({ kind: 'request', event }));
   }
 
   /** Loads the config, then binds the proxy and admin listeners. Rejects with PortInUseError. */
@@ -79,12 +98,15 @@ export class Mesh {
       adminUrl: `http://${urlHost(this.options.adminHost)}:${adminPort}`,
       proxyPort,
       adminPort,
+      loginUrl: '',
     };
+    this.addresses.loginUrl = this.newLoginUrl();
     return this.addresses;
   }
 
   /** Stops accepting, lets in-flight requests finish for up to `graceMs`, then cuts the rest. */
   async stop(graceMs = 5_000): Promise<void> {
+    this.push.close();
     await Promise.all([closeServer(this.proxy.server, graceMs), closeServer(this.admin, graceMs)]);
     await this.proxy.close();
   }
@@ -104,6 +126,15 @@ export class Mesh {
     this.configErrors = [];
     this.config = result.loaded.config;
     this.registry.replaceSource(CONFIG_SOURCE, result.loaded.entries);
+  }
+
+  private newLoginUrl(): string {
+    return `${this.addresses?.adminUrl ?? ''}/login?code=${this.auth.newLoginCode()}`;
+  }
+
+  private ownAdminOrigins(): string[] {
+    const port = this.addresses?.adminPort;
+    return port === undefined ? [] : [`http://127.0.0.1:${port}`, `http://localhost:${port}`, `http://[::1]:${port}`];
   }
 
   private info(): MeshInfo {

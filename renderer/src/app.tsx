@@ -1,43 +1,39 @@
-import { useCallback } from 'react';
-import type { AdminClient } from './admin-client.js';
+import type { AdminClient } from '../../shared/admin-client.js';
+import { ConfigErrors } from './config-errors.js';
 import { ExportLine } from './export-line.js';
 import { ServiceList } from './service-list.js';
-import { usePoll } from './use-poll.js';
+import { useMeshState } from './use-mesh-state.js';
 
 export function App({ client }: { client: AdminClient }) {
-  const loadInfo = useCallback(() => client.call('getInfo'), [client]);
-  const loadServices = useCallback(() => client.call('listServices'), [client]);
-  const info = usePoll(loadInfo, 5_000);
-  const services = usePoll(loadServices, 2_000);
+  const { snapshot, connection } = useMeshState(client);
+  const { info, services } = snapshot;
   return (
     <div className="app">
       <header className="app-header">
         <h1>Meshdesk</h1>
-        {info.data && <span className="version">v{info.data.version}</span>}
+        {info && <span className="version">v{info.version}</span>}
+        <span className={`connection connection-${connection}`} data-testid="connection">
+          {connection}
+        </span>
       </header>
       <main>
-        {(info.error ?? services.error) && (
-          <p role="alert" className="error">
-            Cannot reach the mesh: {info.error ?? services.error}
-          </p>
-        )}
-        {info.data && <ExportLine proxyUrl={info.data.proxyUrl} />}
-        {info.data && info.data.configErrors.length > 0 && (
-          <section className="config-errors" data-testid="config-errors" role="alert">
-            <h2>Config errors — the last good config is still in force</h2>
-            <ul>
-              {info.data.configErrors.map((error, index) => (
-                <li key={index}>
-                  <code>
-                    {error.file}:{error.line}:{error.column}
-                  </code>{' '}
-                  {error.message}
-                </li>
-              ))}
-            </ul>
+        {connection === 'sign-in' && (
+          <section role="alert" className="notice" data-testid="sign-in">
+            <h2>Sign in to this mesh</h2>
+            <p>
+              Open the login link that <code>meshdesk serve</code> printed (<code>meshdesk: login …</code>), or print a
+              new one with <code>meshdesk open</code>.
+            </p>
           </section>
         )}
-        {services.data && <ServiceList services={services.data} />}
+        {connection === 'offline' && (
+          <p role="alert" className="error">
+            Cannot reach the mesh. Is <code>meshdesk serve</code> running?
+          </p>
+        )}
+        {info && <ExportLine proxyUrl={info.proxyUrl} />}
+        {info && <ConfigErrors errors={info.configErrors} />}
+        {services && <ServiceList services={services} />}
       </main>
     </div>
   );

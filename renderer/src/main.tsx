@@ -1,7 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app.js';
-import { AdminClient } from './admin-client.js';
+import { AdminClient } from '../../shared/admin-client.js';
 import './styles.css';
 
 const root = document.getElementById('root');

@@ -3,6 +3,8 @@
  * and reads the addresses it prints. Needs `npm run build` first, as `npm test` does.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { packageRoot } from '../../package-root.js';
 
@@ -10,13 +12,20 @@ export interface RunningMeshdesk {
   child: ChildProcessWithoutNullStreams;
   proxyUrl: string;
   adminUrl: string;
+  /** The one-time login URL `serve` printed. */
+  loginUrl: string;
   output: () => string;
   exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
 }
 
+/** A state folder of the test's own, so no test reads or writes the user's real token. */
+export function tempStateDir(): string {
+  return mkdtempSync(path.join(os.tmpdir(), 'meshdesk-state-'));
+}
+
 export function startMeshdesk(args: string[], env: NodeJS.ProcessEnv = {}): Promise<RunningMeshdesk> {
   const child = spawn(process.execPath, [path.join(packageRoot(), 'bin', 'meshdesk.js'), ...args], {
-    env: { ...process.env, ...env },
+    env: { ...process.env, MESHDESK_STATE_DIR: tempStateDir(), ...env },
   });
   let output = '';
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
@@ -27,8 +36,9 @@ export function startMeshdesk(args: string[], env: NodeJS.ProcessEnv = {}): Prom
       output += chunk.toString();
       const proxyUrl = /meshdesk: proxy\s+(\S+)/.exec(output)?.[1];
       const adminUrl = /meshdesk: dashboard\s+(\S+?)\/?\s/.exec(output)?.[1];
-      if (proxyUrl && adminUrl && output.includes('in your shell')) {
-        resolve({ child, proxyUrl, adminUrl, output: () => output, exited });
+      const loginUrl = /meshdesk: login\s+(\S+)/.exec(output)?.[1];
+      if (proxyUrl && adminUrl && loginUrl && output.includes('in your shell')) {
+        resolve({ child, proxyUrl, adminUrl, loginUrl, output: () => output, exited });
       }
     };
     child.stdout.on('data', onData);
@@ -40,11 +50,19 @@ export function startMeshdesk(args: string[], env: NodeJS.ProcessEnv = {}): Prom
 /** Runs `meshdesk` to completion and returns what it printed. */
 export function runMeshdesk(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, [path.join(packageRoot(), 'bin', 'meshdesk.js'), ...args], {
-    env: { ...process.env, ...env },
+    env: { ...process.env, MESHDESK_STATE_DIR: tempStateDir(), ...env },
   });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   return new Promise((resolve) => child.once('exit', (code) => resolve({ code, stdout, stderr })));
+}
+
+/** Opens the one-time login URL as a browser would and returns the session cookie it sets. */
+export async function signIn(loginUrl: string): Promise<string> {
+  const answer = await fetch(loginUrl, { redirect: 'manual' });
+  const cookie = answer.headers.get('set-cookie');
+  if (answer.status !== 303 || !cookie) throw new Error(`login failed with ${answer.status}`);
+  return cookie.split(';')[0] ?? '';
 }

@@ -1,66 +1,121 @@
 /**
- * The admin server (default 127.0.0.1:9990): the admin contract in shared/api.ts as JSON over
- * HTTP, and the built dashboard. Security model so far: it binds to loopback, and it answers only
- * requests whose Host header is a loopback name, so a web page that rebinds its own DNS name to
- * 127.0.0.1 cannot read it; no CORS headers are ever sent, so other origins cannot read answers.
- * The per-run token and Origin checks come with the telemetry/admin issue.
+ * The admin server (default 127.0.0.1:9990): the admin contract of shared/api.ts as JSON over HTTP,
+ * the push stream, /metrics, a liveness probe, the login exchange, and the built dashboard. Who may
+ * call it is decided in admin-auth.ts; every input is validated with the contract's schema before a
+ * handler sees it, and every failure is JSON with a message.
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import { adminOperations, type OperationName, type OperationOutput } from '../../../shared/api.js';
+import {
+  ADMIN_PATHS,
+  adminOperations,
+  type OperationInput,
+  type OperationName,
+  type OperationOutput,
+} from '../../../shared/api.js';
+import type { PushItem } from '../../../shared/push.js';
+import type { AdminAuth } from './admin-auth.js';
+import type { PushStream } from './push-stream.js';
+import { readJsonBody, RequestBodyError } from './read-json-body.js';
 import { serveStatic } from './static-files.js';
 
-export type AdminHandlers = { [Name in OperationName]: () => OperationOutput<Name> | Promise<OperationOutput<Name>> };
+export type AdminHandlers = {
+  [Name in OperationName]: (input: OperationInput<Name>) => OperationOutput<Name> | Promise<OperationOutput<Name>>;
+};
 
-const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\])(:\d{1,5})?$/i;
+/** An error a handler throws to answer with a specific status (404 unknown service, 409 conflict…). */
+export class AdminError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
-export function createAdminServer(handlers: AdminHandlers, rendererRoot: string): http.Server {
+export interface AdminServerOptions {
+  handlers: AdminHandlers;
+  auth: AdminAuth;
+  push: PushStream;
+  /** The state a new push-stream client receives first. */
+  pushSnapshot: () => PushItem[];
+  metricsText: () => Promise<string> | string;
+  rendererRoot: string;
+}
+
+export function createAdminServer(options: AdminServerOptions): http.Server {
   const routes = new Map<string, OperationName>();
   for (const name of Object.keys(adminOperations) as OperationName[]) {
     const op = adminOperations[name];
     routes.set(`${op.method} ${op.path}`, name);
   }
   return http.createServer((req, res) => {
-    handle(req, res, routes, handlers, rendererRoot).catch((error: unknown) => {
-      sendJson(res, 500, { error: error instanceof Error ? error.message : String(error) });
+    handle(req, res, routes, options).catch((error: unknown) => {
+      if (error instanceof AdminError) sendJson(res, error.status, { error: error.message });
+      else if (error instanceof RequestBodyError) sendJson(res, error.status, { error: error.message });
+      else sendJson(res, 500, { error: error instanceof Error ? error.message : String(error) });
     });
   });
 }
 
-async function handle(
-  req: IncomingMessage,
-  res: ServerResponse,
-  routes: Map<string, OperationName>,
-  handlers: AdminHandlers,
-  rendererRoot: string,
-): Promise<void> {
-  if (!LOOPBACK_HOST.test(req.headers.host ?? '')) {
-    sendJson(res, 403, { error: 'the admin API answers only loopback Host names' });
+async function handle(req: IncomingMessage, res: ServerResponse, routes: Map<string, OperationName>, options: AdminServerOptions): Promise<void> {
+  const denied = options.auth.checkRequestOrigin(req);
+  if (denied) return sendJson(res, denied.status, { error: denied.error });
+  const url = new URL(req.url ?? '/', 'http://admin');
+  const pathname = url.pathname;
+
+  if (pathname === ADMIN_PATHS.liveness) return sendJson(res, 200, { ok: true });
+  if (pathname === ADMIN_PATHS.metrics) {
+    const text = await options.metricsText();
+    res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'cache-control': 'no-store' });
+    res.end(text);
     return;
   }
-  const pathname = (req.url ?? '/').split('?')[0] ?? '/';
+  if (pathname === ADMIN_PATHS.login) return login(req, res, url, options.auth);
+
   if (pathname.startsWith('/api/')) {
+    const unauthorised = options.auth.checkToken(req);
+    if (unauthorised) return sendJson(res, unauthorised.status, { error: unauthorised.error });
+    if (pathname === ADMIN_PATHS.events && req.method === 'GET') return options.push.attach(res, options.pushSnapshot());
     const name = routes.get(`${req.method} ${pathname}`);
-    if (!name) {
-      sendJson(res, 404, { error: `no admin operation ${req.method} ${pathname}` });
-      return;
-    }
-    sendJson(res, 200, await handlers[name]());
-    return;
+    if (!name) return sendJson(res, 404, { error: `no admin operation ${req.method} ${pathname}` });
+    return sendJson(res, 200, await invoke(name, req, url, options.handlers));
   }
-  if (req.method !== 'GET' && req.method !== 'HEAD') {
-    sendJson(res, 405, { error: `${req.method} is not allowed here` });
-    return;
-  }
-  await serveStatic(rendererRoot, req, res);
+
+  if (req.method !== 'GET' && req.method !== 'HEAD') return sendJson(res, 405, { error: `${req.method} is not allowed here` });
+  await serveStatic(options.rendererRoot, req, res);
 }
 
-function sendJson(res: ServerResponse, status: number, body: unknown): void {
+async function invoke<Name extends OperationName>(name: Name, req: IncomingMessage, url: URL, handlers: AdminHandlers): Promise<unknown> {
+  const op = adminOperations[name];
+  const raw = op.method === 'GET' ? Object.fromEntries(url.searchParams) : await readJsonBody(req);
+  const parsed = op.input.safeParse(raw);
+  if (!parsed.success) {
+    const detail = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'input'}: ${issue.message}`).join('; ');
+    throw new AdminError(400, `invalid input for ${name}: ${detail}`);
+  }
+  const handler = handlers[name] as (input: OperationInput<Name>) => unknown;
+  return handler(parsed.data as OperationInput<Name>);
+}
+
+function login(req: IncomingMessage, res: ServerResponse, url: URL, auth: AdminAuth): void {
+  const code = url.searchParams.get('code') ?? '';
+  if (req.method !== 'GET' || !auth.redeemLoginCode(code)) {
+    res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' });
+    res.end('This login link is not valid (each link works once). Run `meshdesk open` for a new one.\n');
+    return;
+  }
+  res.writeHead(303, { location: '/', 'set-cookie': auth.sessionCookie(), 'cache-control': 'no-store' });
+  res.end();
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   if (res.headersSent) return void res.destroy();
   const text = JSON.stringify(body);
   res.writeHead(status, {
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(text),
     'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
   });
   res.end(text);
 }

@@ -19,7 +19,14 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 
 export async function serveStatic(root: string, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const urlPath = decodeURIComponent(new URL(req.url ?? '/', 'http://admin').pathname);
+  let urlPath: string;
+  try {
+    urlPath = decodeURIComponent(new URL(req.url ?? '/', 'http://admin').pathname);
+  } catch {
+    res.writeHead(400, { 'content-type': 'text/plain; charset=utf-8' });
+    res.end('malformed path\n');
+    return;
+  }
   const candidate = path.resolve(root, `.${urlPath}`);
   const inside = candidate === root || candidate.startsWith(root + path.sep);
   const file = inside && (await isFile(candidate)) ? candidate : path.join(root, 'index.html');

@@ -1,0 +1,82 @@
+/**
+ * Routes and faults: how a service's traffic is divided between its versions, and the trouble the
+ * user asks the mesh to inject. Declared once here for meshdesk.yaml, the admin API, the CLI and
+ * the dashboard's drag-to-reroute.
+ */
+import { z } from 'zod';
+
+/** Weights per version, relative (they need not sum to 100). A version left out gets nothing. */
+export const weightsSchema = z
+  .record(z.string().min(1), z.number().min(0).max(1_000_000))
+  .refine((weights) => Object.values(weights).some((weight) => weight > 0), 'at least one version needs a weight above 0');
+
+/** Requests whose header matches go to `version`, whatever the weights say (e.g. `x-canary: 1` → v2). */
+export const headerRuleSchema = z.strictObject({
+  header: z.string().min(1).transform((name) => name.toLowerCase()),
+  /** Exact value; omitted: any request carrying the header matches. */
+  value: z.string().optional(),
+  version: z.string().min(1),
+});
+
+export const routeSchema = z.strictObject({
+  /** Send this service's traffic to another service instead (`search` → `search-next`). */
+  alias: z.string().optional(),
+  weights: weightsSchema.optional(),
+  headerRules: z.array(headerRuleSchema).default([]),
+});
+
+export type Weights = z.infer<typeof weightsSchema>;
+export type HeaderRule = z.infer<typeof headerRuleSchema>;
+export type Route = z.infer<typeof routeSchema>;
+
+/** Who changed a route: the history shows it. */
+export const changeOriginSchema = z.enum(['config', 'api', 'cli', 'gui', 'rollback']);
+
+export const routeChangeSchema = z.object({
+  service: z.string(),
+  at: z.string(),
+  origin: changeOriginSchema,
+  /** The route before and after; null means "the default: everything to the first version". */
+  before: routeSchema.nullable(),
+  after: routeSchema.nullable(),
+});
+export type RouteChange = z.infer<typeof routeChangeSchema>;
+
+/** One atomic reroute: all traffic to one version, or weights across versions. */
+export const rerouteInputSchema = z.union([
+  z.strictObject({ service: z.string().min(1), version: z.string().min(1), origin: changeOriginSchema.default('api') }),
+  z.strictObject({ service: z.string().min(1), weights: weightsSchema, origin: changeOriginSchema.default('api') }),
+]);
+export type RerouteInput = z.infer<typeof rerouteInputSchema>;
+
+/** The header that overrides routing for one request, in the spirit of Linkerd's l5d-dtab. */
+export const ROUTE_OVERRIDE_HEADER = 'x-meshdesk-route';
+
+/** Parses `world=v2, search=v3` into a map service → version. */
+export function parseRouteOverride(value: string): Map<string, string> {
+  const overrides = new Map<string, string>();
+  for (const part of value.split(',')) {
+    const eq = part.indexOf('=');
+    if (eq <= 0) continue;
+    const service = part.slice(0, eq).trim().toLowerCase();
+    const version = part.slice(eq + 1).trim();
+    if (service && version) overrides.set(service, version);
+  }
+  return overrides;
+}
+
+export const faultSchema = z
+  .strictObject({
+    service: z.string().min(1),
+    /** Only requests from this caller; omitted: every caller. */
+    caller: z.string().optional(),
+    /** Share of matching requests affected, 0–100. */
+    percent: z.number().min(0).max(100),
+    delayMs: z.number().int().min(0).max(60_000).optional(),
+    /** Extra random delay, 0..jitterMs, added to delayMs. */
+    jitterMs: z.number().int().min(0).max(60_000).optional(),
+    /** Answer with this status instead of forwarding. */
+    abortStatus: z.number().int().min(200).max(599).optional(),
+  })
+  .refine((fault) => fault.delayMs !== undefined || fault.abortStatus !== undefined, 'a fault needs delayMs or abortStatus');
+export type Fault = z.infer<typeof faultSchema>;
