@@ -19,7 +19,7 @@ const broken = [
     what: 'an unknown key',
     yaml: ['proxy:', '  mode: passthrough', 'services:', '  hello:', '    instances: [127.0.0.1:7001]', '    colour: blue', ''].join('\n'),
     // Line 6, column 5: the unknown key itself, not just the service that has it.
-    location: 'meshdesk.yaml:5:5',
+    location: 'meshdesk.yaml:6:5',
     message: 'Unrecognized key: "colour"',
   },
   {
@@ -35,6 +35,7 @@ for (const { what, yaml, location, message } of broken) {
   test(`${what} is shown in the dashboard at file:line:column`, async ({ serveWithConfig, dashboard }) => {
     const mesh = await serveWithConfig(yaml);
     await dashboard.signIn(mesh.loginUrl);
+    await dashboard.open('services');
 
     await expect(dashboard.configErrors).toBeVisible();
     await expect(dashboard.configErrors).toContainText('the last good config is still in force');
@@ -56,6 +57,7 @@ test('a valid config shows its service, no config errors, and routes to it', asy
     const yaml = ['services:', '  inventory:', `    instances: [${upstream.address}]`, ''].join('\n');
     const mesh = await serveWithConfig(yaml);
     await dashboard.signIn(mesh.loginUrl);
+    await dashboard.open('services');
 
     await expect(dashboard.serviceRows('inventory')).toHaveCount(1);
     await expect(dashboard.serviceRows('inventory')).toContainText(upstream.address);

@@ -10,6 +10,7 @@ import { startTextServer } from './fixtures/text-server.js';
 
 test('the dashboard lists hello and both versions of world, with their instances', async ({ demo, dashboard }) => {
   await dashboard.signIn(demo.loginUrl);
+  await dashboard.open('services');
 
   await expect(dashboard.serviceRows('hello')).toHaveCount(1);
   await expect(dashboard.serviceRows('hello')).toContainText(demo.instanceAddress('hello'));
@@ -26,6 +27,7 @@ test('the dashboard lists hello and both versions of world, with their instances
 test('the dashboard shows the export line for this proxy, and copies it', async ({ demo, dashboard, context }) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(demo.dashboardUrl).origin });
   await dashboard.signIn(demo.loginUrl);
+  await dashboard.open('settings');
 
   await expect(dashboard.proxyUrl).toHaveText(demo.proxyUrl);
   await expect(dashboard.exportLine).toHaveText(`export http_proxy=${demo.proxyUrl}`);

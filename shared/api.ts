@@ -6,7 +6,10 @@
  * coerced by the schema); other methods send a JSON body.
  */
 import { z } from 'zod';
-import { configErrorSchema, serviceViewSchema } from './model.js';
+import { exchangeSchema, logPageSchema, logQuerySchema } from './exchange.js';
+import { configErrorSchema, deregistrationInputSchema, registrationInputSchema, serviceViewSchema } from './model.js';
+import { faultSchema, rerouteInputSchema, serviceRouteSchema } from './routes.js';
+import { statsSnapshotSchema } from './stats.js';
 
 export const meshInfoSchema = z.object({
   version: z.string(),
@@ -37,11 +40,38 @@ export const adminOperations = {
   listServices: operation({ method: 'GET', path: '/api/services', input: noInput, output: z.array(serviceViewSchema) }),
   /** A fresh one-time URL that logs a browser into the dashboard (the previous one stops working). */
   createLoginUrl: operation({ method: 'POST', path: '/api/login-url', input: noInput, output: z.object({ url: z.string() }) }),
+
+  registerInstance: operation({ method: 'POST', path: '/api/instances', input: registrationInputSchema, output: z.array(serviceViewSchema) }),
+  deregisterInstance: operation({ method: 'DELETE', path: '/api/instances', input: deregistrationInputSchema, output: z.array(serviceViewSchema) }),
+
+  listRoutes: operation({ method: 'GET', path: '/api/routes', input: noInput, output: z.array(serviceRouteSchema) }),
+  /** One atomic change: all traffic to a version, or weights; in force for the next request. */
+  reroute: operation({ method: 'POST', path: '/api/routes/reroute', input: rerouteInputSchema, output: serviceRouteSchema }),
+  /** Restores the route in force before the last change. */
+  rollback: operation({ method: 'POST', path: '/api/routes/rollback', input: z.strictObject({ service: z.string().min(1) }), output: serviceRouteSchema }),
+
+  listFaults: operation({ method: 'GET', path: '/api/faults', input: noInput, output: z.array(faultSchema) }),
+  /** Adds or replaces the fault for (service, caller). */
+  setFault: operation({ method: 'POST', path: '/api/faults', input: faultSchema, output: z.array(faultSchema) }),
+  clearFault: operation({
+    method: 'DELETE',
+    path: '/api/faults',
+    input: z.strictObject({ service: z.string().min(1), caller: z.string().optional() }),
+    output: z.array(faultSchema),
+  }),
+
+  getStats: operation({ method: 'GET', path: '/api/stats', input: noInput, output: statsSnapshotSchema }),
+  queryLog: operation({ method: 'GET', path: '/api/log', input: logQuerySchema, output: logPageSchema }),
+  getExchange: operation({ method: 'GET', path: '/api/log/exchange', input: z.strictObject({ id: z.coerce.number().int() }), output: exchangeSchema }),
+  clearLog: operation({ method: 'POST', path: '/api/log/clear', input: noInput, output: z.object({ cleared: z.number().int() }) }),
 } as const;
 
 export type AdminOperations = typeof adminOperations;
 export type OperationName = keyof AdminOperations;
-export type OperationInput<Name extends OperationName> = z.infer<AdminOperations[Name]['input']>;
+/** What a client sends (defaults may be left out). */
+export type OperationInput<Name extends OperationName> = z.input<AdminOperations[Name]['input']>;
+/** What a handler receives: the input after the schema applied its defaults and coercions. */
+export type OperationParsedInput<Name extends OperationName> = z.output<AdminOperations[Name]['input']>;
 export type OperationOutput<Name extends OperationName> = z.infer<AdminOperations[Name]['output']>;
 
 /** The error body every admin failure returns. */

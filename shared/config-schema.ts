@@ -1,10 +1,15 @@
 /**
  * The schema of `meshdesk.yaml`, the workspace config. Shared so that the mesh validates files with
- * it and the renderer validates its forms with the same rules.
+ * it and the renderer validates its forms with the same rules. It is also the documentation: every
+ * field has a description, and `npm run schema` publishes it as resources/meshdesk.schema.json for
+ * editor completion (a test fails when the committed file lags behind this one).
+ *
+ * Routes, retries and timeouts are declared here before the proxy uses them, so that a workspace
+ * written today stays valid when the routing and resilience issues land.
  */
 import { z } from 'zod';
 
-/** Service and version names are DNS labels: they are used as host names (`http://world/`). */
+/** Service names are DNS labels: they are used as host names (`http://world/`). */
 export const dnsLabel = z
   .string()
   .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, 'must be a DNS label: a-z, 0-9 and "-", at most 63 characters');
@@ -20,36 +25,178 @@ export const instanceAddress = z
   .refine((value) => {
     const port = Number(value.slice(value.lastIndexOf(':') + 1));
     return port >= 1 && port <= 65535;
-  }, 'port must be between 1 and 65535');
+  }, 'port must be between 1 and 65535')
+  .meta({ id: 'address', description: 'host:port of a running instance, e.g. 127.0.0.1:7002 or [::1]:7002' });
+
+const DURATION = /^(\d+(?:\.\d+)?)(ms|s|m)$/;
+const UNIT_MS = { ms: 1, s: 1_000, m: 60_000 } as const;
+
+/** A duration in milliseconds, written as a number of ms or with a unit: `250ms`, `2s`, `1.5m`. */
+export const duration = z
+  .union([
+    z.number().int().positive(),
+    z.string().regex(DURATION, 'must be a duration such as 500ms, 2s or 1m'),
+  ], { error: 'must be a duration such as 500ms, 2s or 1m (or a number of milliseconds)' })
+  .transform((value) => {
+    if (typeof value === 'number') return value;
+    const [, amount, unit] = DURATION.exec(value) as RegExpExecArray;
+    return Math.round(Number(amount) * UNIT_MS[unit as keyof typeof UNIT_MS]);
+  })
+  .pipe(z.number().int().min(1, 'must be at least 1ms'))
+  .meta({ id: 'duration', description: 'milliseconds, or a number with a unit: 250ms, 2s, 1m' });
+
+const statusCode = z.number().int().min(100).max(599);
+const statusClass = z.string().regex(/^[1-5]xx$/, 'must be a status code or a class such as 2xx');
+
+export const labelsSchema = z
+  .record(z.string().regex(/^[A-Za-z0-9]([A-Za-z0-9._/-]{0,62})$/, 'label names are letters, digits, ".", "_", "/" or "-"'), z.string().max(253))
+  .meta({ id: 'labels', description: 'free-form key: value labels shown in the UI and usable by routes later' });
+
+const checkTiming = {
+  interval: duration.default(10_000).meta({ description: 'time between checks (default 10s)' }),
+  timeout: duration.default(2_000).meta({ description: 'a check slower than this fails (default 2s)' }),
+  healthyThreshold: z.number().int().min(1).max(100).default(2)
+    .meta({ description: 'consecutive passes that bring a failing instance back (default 2)' }),
+  unhealthyThreshold: z.number().int().min(1).max(100).default(3)
+    .meta({ description: 'consecutive failures that take a healthy instance out of the pool (default 3)' }),
+};
+
+export const httpHealthCheckSchema = z
+  .strictObject({
+    type: z.literal('http'),
+    path: z.string().startsWith('/', 'must start with "/"').default('/').meta({ description: 'the path to GET (default /)' }),
+    expectStatus: z
+      .union([statusCode, statusClass], { error: 'must be a status code such as 200 or a class such as 2xx' })
+      .default('2xx')
+      .meta({ description: 'the status a passing check answers with: a code (204) or a class (2xx, the default)' }),
+    ...checkTiming,
+  })
+  .meta({ description: 'GET the path on the instance; it passes on the expected status within the timeout' });
+
+export const tcpHealthCheckSchema = z
+  .strictObject({ type: z.literal('tcp'), ...checkTiming })
+  .meta({ description: 'open a TCP connection to the instance; it passes when the connection is accepted within the timeout' });
+
+export const healthCheckSchema = z
+  .discriminatedUnion('type', [httpHealthCheckSchema, tcpHealthCheckSchema])
+  .meta({
+    id: 'healthCheck',
+    description:
+      'An active health check. The first result decides an unchecked instance; after that it takes unhealthyThreshold failures to leave the pool and healthyThreshold passes to return.',
+  });
+
+export const instanceConfigSchema = z
+  .union(
+  [
+    instanceAddress,
+    z.strictObject({
+      address: instanceAddress,
+      labels: labelsSchema.optional(),
+      weight: z.number().positive().max(10_000).optional().meta({ description: 'relative share of its version\'s traffic (default 1)' }),
+      healthCheck: healthCheckSchema.optional(),
+    }),
+  ],
+  { error: 'must be host:port, or an object with address (and optionally labels, weight, healthCheck)' },
+  )
+  .meta({ id: 'instance', description: 'host:port, or an object with address and optional labels, weight and healthCheck' });
 
 export const versionConfigSchema = z.strictObject({
-  instances: z.array(instanceAddress).min(1, 'a version needs at least one instance'),
+  instances: z.array(instanceConfigSchema).min(1, 'a version needs at least one instance'),
+  labels: labelsSchema.optional(),
+  healthCheck: healthCheckSchema.optional().meta({ description: 'the check of every instance of this version that has none of its own' }),
 });
+
+const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be an HTTP header name');
+
+export const routeConfigSchema = z
+  .strictObject({
+    weights: z
+      .record(versionLabel, z.number().int().min(0).max(10_000))
+      .optional()
+      .meta({ description: 'relative weight per version, e.g. { v1: 90, v2: 10 }; versions not listed get no traffic' }),
+    headers: z
+      .array(z.strictObject({ header: headerName, value: z.string(), version: versionLabel }))
+      .optional()
+      .meta({ description: 'requests whose header equals value go to version, before weights apply; the first match wins' }),
+  })
+  .meta({ description: 'how this service\'s traffic divides between its versions (default: all to the first version)' });
+
+export const timeoutsConfigSchema = z
+  .strictObject({
+    request: duration.optional().meta({ description: 'the whole exchange, response headers included (default 10s)' }),
+    connect: duration.optional().meta({ description: 'opening a connection to an instance' }),
+  })
+  .meta({ description: 'per-service timeouts; a request that runs out gets a 504 naming the service' });
+
+export const retriesConfigSchema = z
+  .strictObject({
+    attempts: z.number().int().min(0).max(10).optional().meta({ description: 'extra attempts after the first (0 turns retries off)' }),
+    on: z
+      .array(z.union([z.enum(['connect-failure', 'gateway-error', '5xx']), statusCode]))
+      .optional()
+      .meta({ description: 'which failures are retried: connect-failure, gateway-error (502/503/504), 5xx or status codes; only idempotent requests are retried after they were sent' }),
+    budgetPercent: z.number().min(0).max(100).optional().meta({ description: 'retries may add at most this share to the request rate' }),
+  })
+  .meta({ description: 'retry policy; retries only where safe and within the budget' });
 
 export const serviceConfigSchema = z
   .strictObject({
-    /** Shorthand for a service with one version, named `default`. */
-    instances: z.array(instanceAddress).min(1).optional(),
-    versions: z.record(versionLabel, versionConfigSchema).optional(),
+    instances: z.array(instanceConfigSchema).min(1).optional().meta({ description: 'shorthand for a service with one version, named "default"' }),
+    versions: z.record(versionLabel, versionConfigSchema).optional().meta({ description: 'versions in order; the first is the default route' }),
+    labels: labelsSchema.optional(),
+    healthCheck: healthCheckSchema.optional().meta({ description: 'the check of every instance of this service that has none of its own' }),
+    route: routeConfigSchema.optional(),
+    timeouts: timeoutsConfigSchema.optional(),
+    retries: retriesConfigSchema.optional(),
   })
-  .refine((service) => (service.instances === undefined) !== (service.versions === undefined), {
-    message: 'give either "instances" or "versions", not both and not neither',
+  .superRefine((service, ctx) => {
+    if ((service.instances === undefined) === (service.versions === undefined)) {
+      ctx.addIssue({ code: 'custom', message: 'give either "instances" or "versions", not both and not neither', path: [] });
+      return;
+    }
+    const versions: [string, readonly InstanceConfig[], (string | number)[]][] = service.versions
+      ? Object.entries(service.versions).map(([name, version]) => [name, version.instances, ['versions', name, 'instances']])
+      : [[DEFAULT_VERSION, service.instances ?? [], ['instances']]];
+    const seen = new Map<string, string>();
+    for (const [version, instances, path] of versions) {
+      instances.forEach((instance, index) => {
+        const address = typeof instance === 'string' ? instance : instance.address;
+        const first = seen.get(address.toLowerCase());
+        if (first !== undefined) {
+          ctx.addIssue({ code: 'custom', message: `duplicate instance ${address} (already listed in version ${first})`, path: [...path, index] });
+        }
+        seen.set(address.toLowerCase(), first ?? version);
+      });
+    }
+    const known = new Set(versions.map(([name]) => name));
+    const unknown = (version: string) => `route names version "${version}", which this service does not have (it has ${[...known].join(', ')})`;
+    for (const version of Object.keys(service.route?.weights ?? {})) {
+      if (!known.has(version)) ctx.addIssue({ code: 'custom', message: unknown(version), path: ['route', 'weights', version] });
+    }
+    service.route?.headers?.forEach((match, index) => {
+      if (!known.has(match.version)) ctx.addIssue({ code: 'custom', message: unknown(match.version), path: ['route', 'headers', index, 'version'] });
+    });
   });
 
-export const proxyModeSchema = z.enum(['passthrough', 'reject']);
+export const proxyModeSchema = z
+  .enum(['passthrough', 'reject'])
+  .meta({ description: 'what to do with a host that is not a registered service: pass it through (default) or answer 502' });
 
-export const meshConfigSchema = z.strictObject({
-  proxy: z
-    .strictObject({
-      /** What to do with a host that is not a registered service. */
-      mode: proxyModeSchema.default('passthrough'),
-    })
-    .default({ mode: 'passthrough' }),
-  services: z.record(dnsLabel, serviceConfigSchema).default({}),
-});
+export const meshConfigSchema = z
+  .strictObject({
+    $schema: z.string().optional().meta({ description: 'the JSON Schema of this file, for editors' }),
+    proxy: z
+      .strictObject({ mode: proxyModeSchema.default('passthrough') })
+      .default({ mode: 'passthrough' }),
+    services: z.record(dnsLabel, serviceConfigSchema).default({}).meta({ description: 'services by the host name callers use' }),
+  })
+  .meta({ title: 'meshdesk.yaml', description: 'Meshdesk workspace config: the services of this workspace, their versions and instances' });
 
 export type MeshConfig = z.infer<typeof meshConfigSchema>;
 export type ServiceConfig = z.infer<typeof serviceConfigSchema>;
+export type InstanceConfig = z.infer<typeof instanceConfigSchema>;
+export type HealthCheck = z.infer<typeof healthCheckSchema>;
+export type HealthCheckInput = z.input<typeof healthCheckSchema>;
 export type ProxyMode = z.infer<typeof proxyModeSchema>;
 
 /** The version a service gets when its config lists instances without versions. */

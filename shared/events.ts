@@ -2,7 +2,12 @@
  * Request events: one per proxied exchange, the unit of the log, the stats and the graph
  * (design.md). Emitted by the proxy on the in-process event bus; the telemetry folds them.
  */
-export type TrafficKind = 'service' | 'external';
+/**
+ * `service`: to a registered service. `external`: to any other host (passed through, or refused in
+ * reject mode). `proxy`: answered by the proxy itself because the request named no usable target
+ * (malformed, headers too large or too slow, addressed to the proxy).
+ */
+export type TrafficKind = 'service' | 'external' | 'proxy';
 
 export interface RequestEvent {
   /** Unique per exchange within one mesh run. */
@@ -22,6 +27,10 @@ export interface RequestEvent {
   startedAt: number;
   /** Milliseconds from arrival: upstream request dispatched, first response byte, end. */
   timings: { dispatched: number | null; firstByte: number | null; end: number };
+  /**
+   * Body bytes from the client to the upstream, and from the upstream to the client. For CONNECT
+   * tunnels and upgraded connections, every byte that crossed the client's connection.
+   */
   bytesIn: number;
   bytesOut: number;
   /** Why the exchange failed on the proxy side, if it did: `connection refused`, `client aborted`… */

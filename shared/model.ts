@@ -1,5 +1,13 @@
 /** The registry as every reader sees it: services, their versions, and the instances serving them. */
 import { z } from 'zod';
+import { DEFAULT_VERSION, dnsLabel, healthCheckSchema, instanceAddress, labelsSchema, versionLabel } from './config-schema.js';
+
+/**
+ * `unknown`: no check, or none has answered yet (routable). `healthy`: its check passes.
+ * `failing`: its check fails; the instance is out of the pool until it passes again.
+ */
+export const instanceHealthSchema = z.enum(['unknown', 'healthy', 'failing']);
+export type InstanceHealth = z.infer<typeof instanceHealthSchema>;
 
 export const instanceViewSchema = z.object({
   /** `host:port`, the registry key of an instance. */
@@ -8,6 +16,14 @@ export const instanceViewSchema = z.object({
   port: z.number().int(),
   /** Where the user declared it: `meshdesk.yaml:12`, `disco/world`, `GUI`, `CLI`. */
   origin: z.string(),
+  health: instanceHealthSchema,
+  /** Why the last health change happened (`HTTP 503`, `connection refused`), null without a check. */
+  healthReason: z.string().nullable(),
+  /** A one-line description of its health check (`http GET /health every 10s`), null without one. */
+  healthCheck: z.string().nullable(),
+  labels: z.record(z.string(), z.string()),
+  /** Relative share of its version's traffic; 1 unless a disco line or the config says otherwise. */
+  weight: z.number(),
 });
 
 export const versionViewSchema = z.object({
@@ -25,9 +41,36 @@ export type VersionView = z.infer<typeof versionViewSchema>;
 export type ServiceView = z.infer<typeof serviceViewSchema>;
 
 export const configErrorSchema = z.object({
+  /** The file as the user knows it: `meshdesk.yaml`, `disco/world`, `state store`. */
   file: z.string(),
+  /** 1-based; 0 when the problem is the whole file (it cannot be read). */
   line: z.number().int(),
   column: z.number().int(),
   message: z.string(),
+  /** A warning does not stop the file from being used (e.g. a non-loopback host); absent means error. */
+  severity: z.enum(['error', 'warning']).optional(),
 });
 export type ConfigError = z.infer<typeof configErrorSchema>;
+
+/** Where a runtime registration came from: the `meshdesk register` command or the GUI's form. */
+export const runtimeOriginSchema = z.enum(['CLI', 'GUI']);
+export type RuntimeOrigin = z.infer<typeof runtimeOriginSchema>;
+
+/** What `meshdesk register` and the GUI send; the registry validates it with this very schema. */
+export const registrationInputSchema = z.strictObject({
+  service: dnsLabel,
+  version: versionLabel.default(DEFAULT_VERSION),
+  address: instanceAddress,
+  origin: runtimeOriginSchema,
+  labels: labelsSchema.optional(),
+  healthCheck: healthCheckSchema.optional(),
+});
+export type RegistrationInput = z.input<typeof registrationInputSchema>;
+
+/** What `meshdesk deregister` sends: the instance, narrowed to a version when one is given. */
+export const deregistrationInputSchema = z.strictObject({
+  service: dnsLabel,
+  version: versionLabel.optional(),
+  address: instanceAddress,
+});
+export type DeregistrationInput = z.infer<typeof deregistrationInputSchema>;

@@ -7,11 +7,17 @@
 import type { MeshInfo } from './api.js';
 import type { RequestEvent } from './events.js';
 import type { ServiceView } from './model.js';
+import type { Fault, ServiceRoute } from './routes.js';
+import type { StatsSnapshot } from './stats.js';
 
 export type PushItem =
   | { kind: 'request'; event: RequestEvent }
   | { kind: 'services'; services: ServiceView[] }
-  | { kind: 'info'; info: MeshInfo };
+  | { kind: 'info'; info: MeshInfo }
+  /** Sent about once a second while anyone listens. */
+  | { kind: 'stats'; stats: StatsSnapshot }
+  | { kind: 'routes'; routes: ServiceRoute[] }
+  | { kind: 'faults'; faults: Fault[] };
 
 export interface PushBatch {
   /** Increases by one per batch on a connection; a gap means the client fell behind. */

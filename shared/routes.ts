@@ -31,6 +31,7 @@ export type Route = z.infer<typeof routeSchema>;
 
 /** Who changed a route: the history shows it. */
 export const changeOriginSchema = z.enum(['config', 'api', 'cli', 'gui', 'rollback']);
+export type ChangeOrigin = z.infer<typeof changeOriginSchema>;
 
 export const routeChangeSchema = z.object({
   service: z.string(),
@@ -80,3 +81,17 @@ export const faultSchema = z
   })
   .refine((fault) => fault.delayMs !== undefined || fault.abortStatus !== undefined, 'a fault needs delayMs or abortStatus');
 export type Fault = z.infer<typeof faultSchema>;
+
+/** A service's routing as the admin API reports it: the route in force and what it resolves to. */
+export const serviceRouteSchema = z.object({
+  service: z.string(),
+  /** The service's versions, in declaration order. */
+  versions: z.array(z.string()),
+  /** The route set by config, API, CLI or GUI; null: the default (everything to the first version). */
+  route: routeSchema.nullable(),
+  /** Share of traffic per version, 0..1, after weights and aliasing (header rules aside). */
+  effectiveWeights: z.record(z.string(), z.number()),
+  /** Newest first, bounded. */
+  history: z.array(routeChangeSchema),
+});
+export type ServiceRoute = z.infer<typeof serviceRouteSchema>;

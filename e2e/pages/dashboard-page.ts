@@ -34,7 +34,13 @@ export class DashboardPage {
   async signIn(loginUrl: string): Promise<void> {
     await this.page.goto(loginUrl);
     await expect(this.heading).toBeVisible();
-    await expect(this.exportLine).toBeVisible();
+    await expect(this.connection).toHaveText('live');
+  }
+
+  /** Opens one of the dashboard's pages from its navigation bar, as a user would. */
+  async open(page: 'topology' | 'requests' | 'services' | 'settings'): Promise<void> {
+    await this.page.getByRole('navigation', { name: 'Pages' }).getByTestId(`nav-${page}`).click();
+    await expect(this.page.getByTestId(`nav-${page}`)).toHaveAttribute('aria-current', 'page');
   }
 
   /** Every table row of a service: one per instance. */

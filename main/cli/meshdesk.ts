@@ -3,7 +3,13 @@ import { Command } from 'commander';
 import { MESHDESK_VERSION } from '../mesh/version.js';
 import { demoCommand } from './demo-command.js';
 import { envCommand } from './env-command.js';
+import { faultCommand } from './fault-command.js';
 import { openCommand } from './open-command.js';
+import { deregisterCommand, registerCommand } from './register-command.js';
+import { routeCommand } from './route-command.js';
+import { statCommand } from './stat-command.js';
+import { tapCommand } from './tap-command.js';
+import { topCommand } from './top-command.js';
 import { serveCommand } from './serve-command.js';
 
 export function createProgram(): Command {
@@ -11,10 +17,19 @@ export function createProgram(): Command {
     .description('A service mesh for one developer machine')
     .version(MESHDESK_VERSION)
     .showHelpAfterError()
+    // Program options only before the command, so `register --version v2` is the command's own flag.
+    .enablePositionalOptions()
     .addCommand(serveCommand())
     .addCommand(demoCommand())
     .addCommand(envCommand())
-    .addCommand(openCommand());
+    .addCommand(openCommand())
+    .addCommand(statCommand())
+    .addCommand(tapCommand())
+    .addCommand(topCommand())
+    .addCommand(routeCommand())
+    .addCommand(registerCommand())
+    .addCommand(deregisterCommand())
+    .addCommand(faultCommand());
 }
 
 export async function main(argv: string[]): Promise<void> {

@@ -8,6 +8,8 @@ import { exportLine } from '../../shared/export-line.js';
 import { loadOrCreateToken } from '../mesh/admin/token-file.js';
 import { PortInUseError } from '../mesh/listen.js';
 import { Mesh, type MeshAddresses } from '../mesh/mesh.js';
+import { ConfStore } from '../mesh/store/conf-store.js';
+import { emptyMeshState } from '../mesh/store/mesh-state.js';
 import { rendererRoot } from '../package-root.js';
 import type { ListenOptions } from './options.js';
 
@@ -19,7 +21,9 @@ export interface RunOptions extends ListenOptions {
 }
 
 export async function runMesh(options: RunOptions): Promise<{ mesh: Mesh; addresses: MeshAddresses } | null> {
-  const mesh = new Mesh({ ...options, rendererRoot: rendererRoot(), adminToken: loadOrCreateToken(options.stateDir) });
+  const stateStore = new ConfStore({ directory: options.stateDir, defaults: emptyMeshState() });
+  if (stateStore.movedAside) console.error(`meshdesk: the state file could not be read; it was moved to ${stateStore.movedAside}`);
+  const mesh = new Mesh({ ...options, rendererRoot: rendererRoot(), adminToken: loadOrCreateToken(options.stateDir), stateStore });
   let addresses: MeshAddresses;
   try {
     addresses = await mesh.start();
@@ -32,10 +36,15 @@ export async function runMesh(options: RunOptions): Promise<{ mesh: Mesh; addres
     throw error;
   }
   printBanner(mesh, addresses, options.configFile);
-  let stopping = false;
+  let stoppingSince: number | null = null;
   const stop = (signal: string) => {
-    if (stopping) process.exit(130);
-    stopping = true;
+    if (stoppingSince !== null) {
+      // conf's atomic writer (when-exit) re-raises the signal it intercepted: a repeat within a
+      // second is the same request. A later one is the user insisting.
+      if (Date.now() - stoppingSince < 1_000) return;
+      process.exit(130);
+    }
+    stoppingSince = Date.now();
     console.log(`meshdesk: ${signal}, finishing in-flight requests (up to ${options.grace} ms)…`);
     mesh
       .stop(options.grace)

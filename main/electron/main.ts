@@ -1,41 +1,28 @@
 /**
- * The Electron shell: the only code that imports electron. It runs the same Mesh the CLI runs, in
- * the main process, and opens the dashboard from the admin address in a locked-down window. The
- * desktop-app issue adds the tray, persistence, the preload bridge and the port-conflict dialog.
+ * The Electron entry (package.json "main"): hands the real Electron modules and the real state
+ * file to the desktop app (desktop-app.ts), which holds the wiring and is unit-tested with Electron
+ * injected. Nothing else belongs here.
  */
-import { app, BrowserWindow, shell } from 'electron';
-import { Mesh } from '../mesh/mesh.js';
+import path from 'node:path';
+import { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, nativeImage, screen, session, shell, Tray } from 'electron';
+import { defaultStateDir } from '../mesh/state-dir.js';
 import { rendererRoot } from '../package-root.js';
+import { runDesktopApp } from './desktop-app.js';
+import { openDesktopStore, openMeshStore } from './desktop-store.js';
 
-async function start(): Promise<void> {
-  if (!app.requestSingleInstanceLock()) {
-    app.quit();
-    return;
-  }
-  await app.whenReady();
-  const mesh = new Mesh({
-    proxyHost: '127.0.0.1',
-    proxyPort: 4140,
-    adminHost: '127.0.0.1',
-    adminPort: 9990,
-    configFile: null,
+runDesktopApp(
+  { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, nativeImage, screen, session, shell, Tray },
+  {
+    argv: process.argv.slice(1),
+    cwd: process.cwd(),
+    platform: process.platform,
+    stateDir: defaultStateDir(),
     rendererRoot: rendererRoot(),
-  });
-  const addresses = await mesh.start();
-  const window = new BrowserWindow({
-    width: 1280,
-    height: 800,
-    webPreferences: { contextIsolation: true, sandbox: true, nodeIntegration: false },
-  });
-  window.webContents.setWindowOpenHandler(({ url }) => {
-    void shell.openExternal(url);
-    return { action: 'deny' };
-  });
-  window.webContents.on('will-navigate', (event) => event.preventDefault());
-  await window.loadURL(`${addresses.adminUrl}/`);
-  // The mesh keeps running with no window open; it stops when the app quits.
-  app.on('window-all-closed', () => undefined);
-  app.on('before-quit', () => void mesh.stop(1_000));
-}
-
-void start();
+    preload: path.join(import.meta.dirname, 'preload.cjs'),
+    openDesktopStore,
+    openMeshStore,
+  },
+).catch((error: unknown) => {
+  console.error('meshdesk: the desktop app failed to start:', error);
+  app.exit(1);
+});

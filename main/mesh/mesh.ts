@@ -4,17 +4,30 @@
  * main process.
  */
 import type { Server } from 'node:http';
+import path from 'node:path';
 import type { MeshInfo } from '../../shared/api.js';
 import type { MeshConfig } from '../../shared/config-schema.js';
-import type { ConfigError } from '../../shared/model.js';
+import type { ConfigError, DeregistrationInput, RegistrationInput } from '../../shared/model.js';
 import { AdminAuth } from './admin/admin-auth.js';
 import { createAdminServer } from './admin/admin-server.js';
 import { PushStream } from './admin/push-stream.js';
-import { loadConfigFile } from './config/config-file.js';
+import { ConfigWatcher, type ConfigReload } from './config/config-watcher.js';
+import { DiscoSource } from './config/disco-source.js';
+import { HealthChecker } from './health/health-checker.js';
 import { listen } from './listen.js';
 import { ProxyServer } from './proxy/proxy-server.js';
 import { RequestEvents } from './proxy/request-events.js';
-import { Registry } from './registry/registry.js';
+import { Registry, type RegistryChange } from './registry/registry.js';
+import { RuntimeRegistrations, type RegisterResult } from './registry/runtime-registrations.js';
+import { adminHandlers, routeViews } from './mesh-admin.js';
+import { configRoutes } from './routing/config-routes.js';
+import { FaultTable } from './routing/fault-table.js';
+import { RouteTable } from './routing/route-table.js';
+import { ConnectionCallers, servicePortsOf } from './telemetry/connection-callers.js';
+import { Telemetry } from './telemetry/telemetry.js';
+import { emptyMeshState, type MeshState, type StoredRegistration } from './store/mesh-state.js';
+import { MemoryStore } from './store/memory-store.js';
+import type { StateStore } from './store/state-store.js';
 import { MESHDESK_VERSION } from './version.js';
 
 export interface MeshOptions {
@@ -24,6 +37,12 @@ export interface MeshOptions {
   adminPort: number;
   /** The workspace's meshdesk.yaml, or null to start with no services. */
   configFile: string | null;
+  /** A Linkerd-style disco/ folder; default: `disco/` next to the config file, none without one. */
+  discoDir?: string | null;
+  /** Where runtime registrations persist: ConfStore headless, electron-store in the app; memory by default. */
+  stateStore?: StateStore<MeshState>;
+  /** Where reloads, config errors and health changes are logged after start (default: stdout). */
+  log?: (line: string) => void;
   /** The built dashboard to serve at the admin address. */
   rendererRoot: string;
   upstreamTimeoutMs?: number;
@@ -40,13 +59,21 @@ export interface MeshAddresses {
   loginUrl: string;
 }
 
-const CONFIG_SOURCE = 'config';
+const NO_CONFIG: MeshConfig = { proxy: { mode: 'passthrough' }, services: {} };
 
 export class Mesh {
   readonly registry = new Registry();
-  readonly events = new RequestEvents();
-  private config: MeshConfig = { proxy: { mode: 'passthrough' }, services: {} };
-  private configErrors: ConfigError[] = [];
+  readonly events: RequestEvents;
+  private readonly configWatcher: ConfigWatcher | null;
+  private readonly disco: DiscoSource | null;
+  private readonly health: HealthChecker;
+  private readonly runtime: RuntimeRegistrations;
+  readonly routes: RouteTable;
+  readonly faults = new FaultTable();
+  readonly telemetry = new Telemetry();
+  private statsTimer: NodeJS.Timeout | null = null;
+  private storeProblems: ConfigError[] = [];
+  private readonly log: (line: string) => void;
   private readonly proxy: ProxyServer;
   private readonly admin: Server;
   readonly auth: AdminAuth;
@@ -55,36 +82,80 @@ export class Mesh {
   private readonly startedAt = new Date();
 
   constructor(private readonly options: MeshOptions) {
+    // Requests that do not name their caller are attributed by the OS: the process owning the
+    // client socket, matched to the registered service it serves (once per connection).
+    const callers = new ConnectionCallers();
+    const servicePorts = servicePortsOf(this.registry);
+    this.events = new RequestEvents({ attribute: (req) => callers.attributeConnection(req.socket, servicePorts) });
+    // Sources are merged in this order: the first to name an instance is the origin shown.
+    this.registry.replaceSource('config', []);
+    this.registry.replaceSource('disco', []);
+    this.registry.replaceSource('runtime', []);
+    this.log = options.log ?? ((line) => console.log(line));
+    const onProblems = (what: string) => (reload: Pick<ConfigReload, 'problems'> & { ok?: boolean }) => this.reported(what, reload);
+    this.configWatcher = options.configFile
+      ? new ConfigWatcher({ file: options.configFile, registry: this.registry, onReload: onProblems('config') })
+      : null;
+    const discoDir = options.discoDir === undefined ? (options.configFile ? path.join(path.dirname(options.configFile), 'disco') : null) : options.discoDir;
+    this.disco = discoDir ? new DiscoSource({ directory: discoDir, registry: this.registry, onReload: (problems) => onProblems('disco')({ problems }) }) : null;
+    this.health = new HealthChecker(this.registry);
+    const store = options.stateStore ?? new MemoryStore(emptyMeshState());
+    this.runtime = new RuntimeRegistrations(store, this.registry);
+    this.routes = new RouteTable({
+      lookup: (service) => this.registry.lookup(service),
+      overrides: store.get('routes') ?? {},
+      saveOverrides: (overrides) => store.set('routes', overrides),
+    });
     this.proxy = new ProxyServer({
       registry: this.registry,
       events: this.events,
       mode: () => this.config.proxy.mode,
       maxHops: 4,
-      upstreamTimeoutMs: options.upstreamTimeoutMs ?? 10_000,
+      limits: options.upstreamTimeoutMs === undefined ? {} : { upstreamTimeoutMs: options.upstreamTimeoutMs },
     });
     this.auth = new AdminAuth(options.adminToken ?? AdminAuth.newToken(), () => this.ownAdminOrigins());
     this.admin = createAdminServer({
-      handlers: {
-        getInfo: () => this.info(),
-        listServices: () => this.registry.list(),
-        createLoginUrl: () => ({ url: this.newLoginUrl() }),
-      },
+      handlers: adminHandlers({
+        info: () => this.info(),
+        newLoginUrl: () => this.newLoginUrl(),
+        registry: this.registry,
+        runtime: this.runtime,
+        routes: this.routes,
+        faults: this.faults,
+        telemetry: this.telemetry,
+      }),
       auth: this.auth,
       push: this.push,
       pushSnapshot: () => [
         { kind: 'info', info: this.info() },
         { kind: 'services', services: this.registry.list() },
+        { kind: 'routes', routes: routeViews(this.registry, this.routes) },
+        { kind: 'faults', faults: this.faults.list() },
+        { kind: 'stats', stats: this.telemetry.snapshot() },
       ],
-      metricsText: () => '',
+      metricsText: () => this.telemetry.metricsText(),
       rendererRoot: options.rendererRoot,
     });
     this.registry.onChange(() => this.push.publish({ kind: 'services', services: this.registry.list() }));
+    this.routes.onChange(() => this.push.publish({ kind: 'routes', routes: routeViews(this.registry, this.routes) }));
+    this.faults.onChange((faults) => this.push.publish({ kind: 'faults', faults }));
+    this.telemetry.attach(this.events);
     this.events.subscribe((event) => this.push.publish({ kind: 'request', event }));
   }
 
-  /** Loads the config, then binds the proxy and admin listeners. Rejects with PortInUseError. */
+  /** Loads every source and starts watching them, then binds the listeners. Rejects with PortInUseError. */
   async start(): Promise<MeshAddresses> {
-    await this.reloadConfig();
+    this.storeProblems = this.runtime.load();
+    await this.configWatcher?.start();
+    this.routes.applyConfig(configRoutes(this.config));
+    await this.disco?.start();
+    this.health.start();
+    this.registry.onChange((change) => this.logChange(change));
+    // Stats are pushed about once a second, and only while someone is listening.
+    this.statsTimer = setInterval(() => {
+      if (this.push.listening) this.push.publish({ kind: 'stats', stats: this.telemetry.snapshot() });
+    }, 1_000);
+    this.statsTimer.unref();
     const proxyPort = await listen(this.proxy.server, 'proxy', this.options.proxyHost, this.options.proxyPort);
     let adminPort: number;
     try {
@@ -106,26 +177,76 @@ export class Mesh {
 
   /** Stops accepting, lets in-flight requests finish for up to `graceMs`, then cuts the rest. */
   async stop(graceMs = 5_000): Promise<void> {
+    this.configWatcher?.close();
+    this.disco?.close();
+    this.health.stop();
+    if (this.statsTimer) clearInterval(this.statsTimer);
     this.push.close();
     await Promise.all([closeServer(this.proxy.server, graceMs), closeServer(this.admin, graceMs)]);
     await this.proxy.close();
+  }
+
+  /**
+   * Stops the proxy listener (in-flight requests finish, for up to `graceMs`) while the admin API
+   * and dashboard stay up; `resumeProxy` listens on the same port again.
+   */
+  async pauseProxy(graceMs = 2_000): Promise<void> {
+    await closeServer(this.proxy.server, graceMs);
+  }
+
+  /** Rejects with PortInUseError when another process took the port meanwhile. */
+  async resumeProxy(): Promise<void> {
+    if (this.proxy.server.listening || !this.addresses) return;
+    await listen(this.proxy.server, 'proxy', this.options.proxyHost, this.addresses.proxyPort);
+  }
+
+  get proxyListening(): boolean {
+    return this.proxy.server.listening;
   }
 
   get configErrorList(): readonly ConfigError[] {
     return this.configErrors;
   }
 
-  private async reloadConfig(): Promise<void> {
-    if (!this.options.configFile) return;
-    const result = await loadConfigFile(this.options.configFile);
-    if (!result.ok) {
-      // The last good config stays in force; the errors are shown wherever the user looks.
-      this.configErrors = result.errors;
-      return;
+  /** Registers an instance at runtime (origin CLI or GUI); persisted before it returns. Throws RegistrationError. */
+  register(input: RegistrationInput): RegisterResult {
+    return this.runtime.register(input);
+  }
+
+  /** Removes runtime registrations of an instance; throws RegistrationError saying why when there are none. */
+  deregister(input: DeregistrationInput): StoredRegistration[] {
+    return this.runtime.deregister(input);
+  }
+
+  /** The config in force: the last good meshdesk.yaml (a broken save does not replace it). */
+  private get config(): MeshConfig {
+    return this.configWatcher?.config ?? NO_CONFIG;
+  }
+
+  /** Errors and warnings of every source: meshdesk.yaml, disco/ and the state store. */
+  private get configErrors(): ConfigError[] {
+    return [...(this.configWatcher?.problems ?? []), ...(this.disco?.problems ?? []), ...this.storeProblems];
+  }
+
+  private reported(what: string, reload: { ok?: boolean; problems: readonly ConfigError[] }): void {
+    if (what === 'config') this.routes.applyConfig(configRoutes(this.config));
+    if (!this.addresses) return; // before start, run-mesh's banner prints them
+    this.push.publish({ kind: 'info', info: this.info() });
+    const errors = reload.problems.filter((problem) => problem.severity !== 'warning');
+    if (reload.ok === false) this.log(`meshdesk: ${what} not reloaded, the last good one stays in force:`);
+    else if (errors.length === 0) this.log(`meshdesk: ${what} reloaded`);
+    for (const problem of reload.problems) {
+      this.log(`meshdesk: ${problem.severity ?? 'error'} ${problem.file}:${problem.line}:${problem.column} ${problem.message}`);
     }
-    this.configErrors = [];
-    this.config = result.loaded.config;
-    this.registry.replaceSource(CONFIG_SOURCE, result.loaded.entries);
+  }
+
+  private logChange(change: RegistryChange): void {
+    if (change.kind === 'health') {
+      this.log(`meshdesk: health ${change.service}@${change.version} ${change.address} ${change.from} -> ${change.to}: ${change.reason}`);
+    } else {
+      const parts = [['+', change.added], ['-', change.removed], ['~', change.changed]] as const;
+      this.log(`meshdesk: services ${parts.filter(([, keys]) => keys.length > 0).map(([sign, keys]) => `${sign}${keys.length}`).join(' ')}`);
+    }
   }
 
   private newLoginUrl(): string {

@@ -1,17 +1,37 @@
 import type { AdminClient } from '../../shared/admin-client.js';
 import { ConfigErrors } from './config-errors.js';
 import { ExportLine } from './export-line.js';
-import { ServiceList } from './service-list.js';
-import { useMeshState } from './use-mesh-state.js';
+import { PAGES, hrefFor, useLocation, type PageId } from './navigation.js';
+import { RequestsPage } from './requests/requests-page.js';
+import { ServicesPage } from './services/services-page.js';
+import { SettingsPage } from './settings/settings-page.js';
+import { TopologyPage } from './topology/topology-page.js';
+import { MeshContext, useMeshConnection, useMeshSnapshot, type Connection } from './use-mesh-state.js';
 
 export function App({ client }: { client: AdminClient }) {
-  const { snapshot, connection } = useMeshState(client);
-  const { info, services } = snapshot;
+  const mesh = useMeshConnection(client);
+  return (
+    <MeshContext.Provider value={mesh}>
+      <Shell connection={mesh.connection} />
+    </MeshContext.Provider>
+  );
+}
+
+function Shell({ connection }: { connection: Connection }) {
+  const { info, services } = useMeshSnapshot();
+  const location = useLocation();
   return (
     <div className="app">
       <header className="app-header">
         <h1>Meshdesk</h1>
         {info && <span className="version">v{info.version}</span>}
+        <nav aria-label="Pages" className="pages">
+          {PAGES.map((page) => (
+            <a key={page.id} href={hrefFor(page.id)} aria-current={location.page === page.id ? 'page' : undefined} data-testid={`nav-${page.id}`}>
+              {page.label}
+            </a>
+          ))}
+        </nav>
         <span className={`connection connection-${connection}`} data-testid="connection">
           {connection}
         </span>
@@ -31,10 +51,23 @@ export function App({ client }: { client: AdminClient }) {
             Cannot reach the mesh. Is <code>meshdesk serve</code> running?
           </p>
         )}
-        {info && <ExportLine proxyUrl={info.proxyUrl} />}
-        {info && <ConfigErrors errors={info.configErrors} />}
-        {services && <ServiceList services={services} />}
+        {info && location.page !== 'settings' && services?.length === 0 && <ExportLine proxyUrl={info.proxyUrl} />}
+        {info && location.page !== 'services' && <ConfigErrors errors={info.configErrors} />}
+        <Page page={location.page} params={location.params} />
       </main>
     </div>
   );
+}
+
+function Page({ page, params }: { page: PageId; params: URLSearchParams }) {
+  switch (page) {
+    case 'topology':
+      return <TopologyPage />;
+    case 'requests':
+      return <RequestsPage params={params} />;
+    case 'services':
+      return <ServicesPage />;
+    case 'settings':
+      return <SettingsPage />;
+  }
 }

@@ -2,23 +2,32 @@
  * The dashboard's copy of the mesh's state, fed by the push stream. The mesh owns the truth; this
  * only folds batches in. Subscribers are told at most once per animation frame, however many
  * batches arrive, so a busy mesh cannot make React render more often than the screen paints.
+ * Request events are not kept here: views that show them (the request log) subscribe to them and
+ * keep their own bounded lists.
  */
 import type { MeshInfo } from '../../shared/api.js';
+import type { RequestEvent } from '../../shared/events.js';
 import type { ServiceView } from '../../shared/model.js';
 import type { PushBatch } from '../../shared/push.js';
+import type { Fault, ServiceRoute } from '../../shared/routes.js';
+import type { StatsSnapshot } from '../../shared/stats.js';
 
 export interface MeshSnapshot {
   connected: boolean;
   info: MeshInfo | null;
   services: ServiceView[] | null;
-  requestCount: number;
+  stats: StatsSnapshot | null;
+  routes: ServiceRoute[] | null;
+  faults: Fault[] | null;
 }
 
 type Listener = () => void;
+type RequestListener = (events: readonly RequestEvent[], dropped: number) => void;
 
 export class MeshState {
-  private snapshot: MeshSnapshot = { connected: false, info: null, services: null, requestCount: 0 };
+  private snapshot: MeshSnapshot = { connected: false, info: null, services: null, stats: null, routes: null, faults: null };
   private readonly listeners = new Set<Listener>();
+  private readonly requestListeners = new Set<RequestListener>();
   private notifyScheduled = false;
 
   get current(): MeshSnapshot {
@@ -30,18 +39,51 @@ export class MeshState {
     return () => this.listeners.delete(listener);
   };
 
+  /** Request events, one call per pushed batch (at most ten a second). */
+  subscribeRequests(listener: RequestListener): () => void {
+    this.requestListeners.add(listener);
+    return () => this.requestListeners.delete(listener);
+  }
+
   setConnected(connected: boolean): void {
     if (this.snapshot.connected === connected) return;
     this.snapshot = { ...this.snapshot, connected };
     this.scheduleNotify();
   }
 
+  /** Replaces one piece of state with the mesh's answer to a command (a reroute, say). */
+  update(patch: Partial<Omit<MeshSnapshot, 'connected'>>): void {
+    this.snapshot = { ...this.snapshot, ...patch };
+    this.scheduleNotify();
+  }
+
   apply(batch: PushBatch): void {
     let next = this.snapshot;
+    const requests: RequestEvent[] = [];
     for (const item of batch.items) {
-      if (item.kind === 'info') next = { ...next, info: item.info };
-      else if (item.kind === 'services') next = { ...next, services: item.services };
-      else next = { ...next, requestCount: next.requestCount + 1 };
+      switch (item.kind) {
+        case 'info':
+          next = { ...next, info: item.info };
+          break;
+        case 'services':
+          next = { ...next, services: item.services };
+          break;
+        case 'stats':
+          next = { ...next, stats: item.stats };
+          break;
+        case 'routes':
+          next = { ...next, routes: item.routes };
+          break;
+        case 'faults':
+          next = { ...next, faults: item.faults };
+          break;
+        case 'request':
+          requests.push(item.event);
+          break;
+      }
+    }
+    if (requests.length > 0 || batch.dropped > 0) {
+      for (const listener of this.requestListeners) listener(requests, batch.dropped);
     }
     if (next === this.snapshot) return;
     this.snapshot = next;
@@ -56,7 +98,7 @@ export class MeshState {
       for (const listener of this.listeners) listener();
     };
     // Hidden tabs get no animation frames; a timer keeps their state from going stale.
-    if (document.visibilityState === 'visible') requestAnimationFrame(notify);
-    else setTimeout(notify, 500);
+    if (typeof document !== 'undefined' && document.visibilityState === 'visible') requestAnimationFrame(notify);
+    else setTimeout(notify, 100);
   }
 }

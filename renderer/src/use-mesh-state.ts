@@ -1,18 +1,38 @@
-import { useEffect, useState, useSyncExternalStore } from 'react';
-import { SSE_EVENT, type PushBatch } from '../../shared/push.js';
+import { createContext, useContext, useEffect, useState, useSyncExternalStore } from 'react';
 import { SignInRequiredError, type AdminClient } from '../../shared/admin-client.js';
+import { SSE_EVENT, type PushBatch } from '../../shared/push.js';
 import { MeshState, type MeshSnapshot } from './mesh-state.js';
 
 export type Connection = 'connecting' | 'live' | 'sign-in' | 'offline';
+
+/** What every view gets: the admin client for commands and the pushed state to render. */
+export interface MeshContextValue {
+  client: AdminClient;
+  state: MeshState;
+  connection: Connection;
+}
+
+export const MeshContext = createContext<MeshContextValue | null>(null);
+
+export function useMesh(): MeshContextValue {
+  const value = useContext(MeshContext);
+  if (!value) throw new Error('useMesh() outside <MeshContext.Provider>');
+  return value;
+}
+
+/** The latest pushed snapshot; re-renders at most once per animation frame. */
+export function useMeshSnapshot(): MeshSnapshot {
+  const { state } = useMesh();
+  return useSyncExternalStore(state.subscribe, () => state.current);
+}
 
 /**
  * Connects to the push stream and keeps a MeshState fed. EventSource reconnects by itself; when it
  * fails, one plain API call tells a sign-in problem (401) apart from a mesh that is down.
  */
-export function useMeshState(client: AdminClient): { snapshot: MeshSnapshot; connection: Connection } {
+export function useMeshConnection(client: AdminClient): MeshContextValue {
   const [state] = useState(() => new MeshState());
   const [connection, setConnection] = useState<Connection>('connecting');
-  const snapshot = useSyncExternalStore(state.subscribe, () => state.current);
   useEffect(() => {
     const source = new EventSource(client.eventsUrl());
     source.addEventListener(SSE_EVENT, (message) => {
@@ -32,5 +52,5 @@ export function useMeshState(client: AdminClient): { snapshot: MeshSnapshot; con
     source.onopen = () => state.setConnected(true);
     return () => source.close();
   }, [client, state]);
-  return { snapshot, connection };
+  return { client, state, connection };
 }

@@ -14,18 +14,13 @@ import { PushStream } from './push-stream.js';
 
 const TOKEN = 'test-token-0123456789';
 
-const handlers: AdminHandlers = {
-  getInfo: () => ({
-    version: '0.0.0',
-    proxyUrl: 'http://127.0.0.1:1',
-    adminUrl: 'http://127.0.0.1:2',
-    configFile: null,
-    configErrors: [],
-    startedAt: new Date(0).toISOString(),
-  }),
-  listServices: () => [],
+// The transport is under test here, not the mesh: every operation answers a fixed value. The
+// contract drift test against a real Mesh is in mesh-admin.test.ts.
+const handlers = {
+  ...Object.fromEntries(Object.keys(adminOperations).map((name) => [name, () => ({ answered: name })])),
+  getInfo: () => ({ version: '0.0.0' }),
   createLoginUrl: () => ({ url: 'http://127.0.0.1:2/login?code=x' }),
-};
+} as unknown as AdminHandlers;
 
 let server: Server | null = null;
 let push: PushStream | null = null;
@@ -79,13 +74,15 @@ function send(port: number, pathname: string, options: { method?: string; header
 const bearer = { authorization: `Bearer ${TOKEN}` };
 
 describe('admin server', () => {
-  it('answers every operation of the shared contract with output its schema accepts', async () => {
+  it('routes every operation of the contract to its handler', async () => {
     const { port } = await start();
     for (const name of Object.keys(adminOperations) as OperationName[]) {
+      if (name === 'getInfo' || name === 'createLoginUrl') continue;
       const op = adminOperations[name];
+      if (op.input.safeParse({}).success === false) continue; // needs input; covered with real input in mesh-admin.test.ts
       const answer = await send(port, op.path, { method: op.method, headers: bearer });
       expect(answer.status, `${name} ${op.method} ${op.path}: ${answer.body}`).toBe(200);
-      expect(op.output.safeParse(JSON.parse(answer.body)).success, name).toBe(true);
+      expect(JSON.parse(answer.body), name).toEqual({ answered: name });
     }
   });
 

@@ -8,29 +8,23 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import {
   ADMIN_PATHS,
   adminOperations,
-  type OperationInput,
+  type OperationParsedInput,
   type OperationName,
   type OperationOutput,
 } from '../../../shared/api.js';
 import type { PushItem } from '../../../shared/push.js';
+import { MeshError } from '../mesh-error.js';
 import type { AdminAuth } from './admin-auth.js';
 import type { PushStream } from './push-stream.js';
 import { readJsonBody, RequestBodyError } from './read-json-body.js';
 import { serveStatic } from './static-files.js';
 
 export type AdminHandlers = {
-  [Name in OperationName]: (input: OperationInput<Name>) => OperationOutput<Name> | Promise<OperationOutput<Name>>;
+  [Name in OperationName]: (input: OperationParsedInput<Name>) => OperationOutput<Name> | Promise<OperationOutput<Name>>;
 };
 
-/** An error a handler throws to answer with a specific status (404 unknown service, 409 conflict…). */
-export class AdminError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+/** Invalid input for an operation, found at the boundary. */
+class AdminInputError extends MeshError {}
 
 export interface AdminServerOptions {
   handlers: AdminHandlers;
@@ -50,7 +44,7 @@ export function createAdminServer(options: AdminServerOptions): http.Server {
   }
   return http.createServer((req, res) => {
     handle(req, res, routes, options).catch((error: unknown) => {
-      if (error instanceof AdminError) sendJson(res, error.status, { error: error.message });
+      if (error instanceof MeshError) sendJson(res, error.status, { error: error.message });
       else if (error instanceof RequestBodyError) sendJson(res, error.status, { error: error.message });
       else sendJson(res, 500, { error: error instanceof Error ? error.message : String(error) });
     });
@@ -91,10 +85,10 @@ async function invoke<Name extends OperationName>(name: Name, req: IncomingMessa
   const parsed = op.input.safeParse(raw);
   if (!parsed.success) {
     const detail = parsed.error.issues.map((issue) => `${issue.path.join('.') || 'input'}: ${issue.message}`).join('; ');
-    throw new AdminError(400, `invalid input for ${name}: ${detail}`);
+    throw new AdminInputError(400, `invalid input for ${name}: ${detail}`);
   }
-  const handler = handlers[name] as (input: OperationInput<Name>) => unknown;
-  return handler(parsed.data as OperationInput<Name>);
+  const handler = handlers[name] as (input: OperationParsedInput<Name>) => unknown;
+  return handler(parsed.data as OperationParsedInput<Name>);
 }
 
 function login(req: IncomingMessage, res: ServerResponse, url: URL, auth: AdminAuth): void {

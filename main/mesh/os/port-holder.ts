@@ -4,7 +4,7 @@
  * use" into a message that names the holder. Best effort: returns null when it cannot see.
  */
 import { execFile } from 'node:child_process';
-import { readFile, readdir, readlink } from 'node:fs/promises';
+import { commandOf, readTcpTables, scanProcesses, TCP_LISTEN } from './proc-net.js';
 
 export interface PortHolder {
   pid: number;
@@ -21,33 +21,13 @@ export async function findPortHolder(port: number): Promise<PortHolder | null> {
   return null;
 }
 
-const TCP_LISTEN = '0A';
-
 async function fromProc(port: number): Promise<PortHolder | null> {
-  const inodes = new Set<string>();
-  for (const table of ['/proc/net/tcp', '/proc/net/tcp6']) {
-    const text = await readFile(table, 'utf8').catch(() => '');
-    for (const line of text.split('\n').slice(1)) {
-      const fields = line.trim().split(/\s+/);
-      const local = fields[1];
-      if (!local || fields[3] !== TCP_LISTEN) continue;
-      if (Number.parseInt(local.slice(local.lastIndexOf(':') + 1), 16) === port && fields[9]) inodes.add(fields[9]);
-    }
-  }
+  const rows = await readTcpTables();
+  const inodes = new Set(rows.filter((row) => row.state === TCP_LISTEN && row.localPort === port).map((row) => row.inode));
   if (inodes.size === 0) return null;
-  for (const entry of await readdir('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const fds = await readdir(`/proc/${entry}/fd`).catch(() => [] as string[]);
-    for (const fd of fds) {
-      const link = await readlink(`/proc/${entry}/fd/${fd}`).catch(() => '');
-      const inode = /^socket:\[(\d+)\]$/.exec(link)?.[1];
-      if (inode && inodes.has(inode)) {
-        const command = (await readFile(`/proc/${entry}/comm`, 'utf8').catch(() => '?')).trim();
-        return { pid: Number(entry), command };
-      }
-    }
-  }
-  return null;
+  const holder = await scanProcesses([], (_pid, sockets) => sockets.some((inode) => inodes.has(inode)));
+  if (holder === null) return null;
+  return { pid: holder, command: (await commandOf(holder)) ?? '?' };
 }
 
 function fromLsof(port: number): Promise<PortHolder | null> {

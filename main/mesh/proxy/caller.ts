@@ -1,17 +1,22 @@
 /**
- * Who sent a request, without changing the services: an explicit `x-meshdesk-caller` header, else the
+ * Who sent a request, as the request itself says: an explicit `x-meshdesk-caller` header, else the
  * user name in the proxy URL (`http_proxy=http://hello@127.0.0.1:4140`, which clients send as
- * Proxy-Authorization), else `shell`. The telemetry issue adds the operating system's view.
+ * Proxy-Authorization). When it says nothing, the operating system's view decides (telemetry's
+ * connection-callers.ts), else `shell`.
  */
 import type { IncomingMessage } from 'node:http';
 
 export const SHELL_CALLER = 'shell';
 
 export function callerOf(req: IncomingMessage): string {
+  return explicitCaller(req) ?? SHELL_CALLER;
+}
+
+/** The caller the request names itself, or null when it names none. */
+export function explicitCaller(req: IncomingMessage): string | null {
   const header = req.headers['x-meshdesk-caller'];
   if (typeof header === 'string' && header.length > 0) return header.toLowerCase();
-  const proxyUser = proxyUserOf(req.headers['proxy-authorization']);
-  return proxyUser ?? SHELL_CALLER;
+  return proxyUserOf(req.headers['proxy-authorization']);
 }
 
 function proxyUserOf(authorization: string | undefined): string | null {

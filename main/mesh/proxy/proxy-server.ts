@@ -1,138 +1,217 @@
 /**
- * The proxy listener (default 127.0.0.1:4140). Every request of the user's services crosses it, so
- * the per-request path does only what routing needs: parse the target, look the service up, pick an
- * instance, stream. Anything a client or an upstream sends ends in an answer, never a crash.
+ * The proxy listener (default 127.0.0.1:4140): forward proxy (absolute URIs, CONNECT) and
+ * Linkerd-style Host router on one port, for plain requests and upgrades alike.
+ *
+ * Security and robustness model. The proxy stays exported in the user's shells all day, so every
+ * local program's traffic crosses it and any of them may send it anything.
+ * - Reach: it binds to loopback by default; it is a local convenience, not an open relay. It does
+ *   not authenticate clients: any local process could open the same connections itself, and a
+ *   browser page that reaches it (`http://world.localhost:4140`) could as well reach the service's
+ *   own port. Proxy-Authorization is stripped; its only use here is naming the caller.
+ * - Parsing is Node's strict llhttp. Malformed request lines and conflicting Content-Length /
+ *   Transfer-Encoding (request smuggling) are refused with 400 before a request exists, so nothing
+ *   of them reaches an upstream; headers over `maxHeaderBytes` get 431; a chunked body found
+ *   malformed mid-stream gets 400 and its upstream request is aborted, never completed. Each refusal
+ *   answers and closes only that connection ('clientError' below).
+ * - Hosts are checked against a strict character set before use; hop-by-hop headers are removed in
+ *   both directions; Via marks each crossing, and a request that crossed too often, or one addressed
+ *   to the proxy's own listener, is refused with 508, so a misconfigured service cannot make the
+ *   proxy call itself without end.
+ * - Resources: headers must arrive within `headersTimeoutMs` and idle connections are closed, so a
+ *   slowloris crowd is cut without starving anyone (Node serves each socket independently); at most
+ *   `maxConnections` client sockets are held; bodies stream with backpressure and are never buffered;
+ *   upstream pools are capped and tunnels idle out (proxy-limits.ts).
+ * - Failures: an upstream error before the response is a 502/503/504 whose body names service,
+ *   instance and cause; after the response began, the client's connection is cut so it cannot take
+ *   a truncated body for a whole one. Nothing a client or upstream sends may throw out of a handler:
+ *   each entry point catches, answers 500 if it still can, and carries on.
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { ProxyMode } from '../../../shared/config-schema.js';
-import { routable, type Registry } from '../registry/registry.js';
-import { callerOf } from './caller.js';
-import { forward } from './forward.js';
-import { meshHops, upstreamRequestHeaders } from './forwarded-headers.js';
-import { sendProxyError, type ProxyFailure } from './proxy-error.js';
-import { parseRequestTarget, serviceNameOf, type RequestTarget } from './request-target.js';
+import type { Registry } from '../registry/registry.js';
+import { clientErrorFailure, inFlightResponse } from './client-errors.js';
+import { ForwardExchange } from './forward.js';
+import { upstreamRequestHeaders } from './forwarded-headers.js';
+import { sendProxyError, writeRawError, type ProxyFailure } from './proxy-error.js';
+import { resolveLimits, type ProxyLimits } from './proxy-limits.js';
+import { parseRequestTarget } from './request-target.js';
 import type { RequestEvents } from './request-events.js';
-import { RoundRobin } from './round-robin.js';
+import { isRefusal, Router, type Refusal } from './router.js';
+import { handleConnect, type SideChannelContext } from './tunnel.js';
+import { handleUpgrade } from './upgrade.js';
 import { UpstreamPools } from './upstream-pools.js';
 
 export interface ProxyOptions {
   registry: Registry;
   events: RequestEvents;
   mode: () => ProxyMode;
-  /** A request that has crossed the proxy this many times already is a loop. */
-  maxHops: number;
-  upstreamTimeoutMs: number;
+  /** A request that has crossed the proxy this many times already is a loop (508). Default 4. */
+  maxHops?: number;
+  /** Overrides of the safe defaults in proxy-limits.ts. */
+  limits?: Partial<ProxyLimits>;
 }
-
-const LOOPBACK_NAMES = new Set(['127.0.0.1', 'localhost', '::1', '0.0.0.0', '::']);
 
 export class ProxyServer {
   readonly server: http.Server;
+  readonly limits: ProxyLimits;
   private readonly pools: UpstreamPools;
-  private readonly balancer = new RoundRobin();
+  private readonly router: Router;
+  private readonly events: RequestEvents;
+  private readonly sideChannels: SideChannelContext;
+  /** Sockets whose request body turned out malformed mid-stream, and what the client was told. */
+  private readonly brokenBodies = new WeakMap<Duplex, ProxyFailure>();
   private ownPort = 0;
 
-  constructor(private readonly options: ProxyOptions) {
-    this.pools = new UpstreamPools({ headersTimeoutMs: options.upstreamTimeoutMs, bodyTimeoutMs: options.upstreamTimeoutMs });
+  constructor(options: ProxyOptions) {
+    const limits = resolveLimits(options.limits);
+    this.limits = limits;
+    this.events = options.events;
+    this.pools = new UpstreamPools(limits);
+    this.router = new Router({ registry: options.registry, mode: options.mode, maxHops: options.maxHops ?? 4, ownPort: () => this.ownPort });
+    this.sideChannels = { router: this.router, limits, events: options.events };
     this.server = http.createServer(
       {
-        // Slowloris: a client must finish its headers within 10 s, its whole request within 60 s.
-        headersTimeout: 10_000,
-        requestTimeout: 60_000,
-        keepAliveTimeout: 5_000,
-        maxHeaderSize: 32 * 1024,
+        maxHeaderSize: limits.maxHeaderBytes,
+        headersTimeout: limits.headersTimeoutMs,
+        // Whole-request deadlines would cut long uploads and streams; stalls are caught by idleTimeoutMs.
+        requestTimeout: 0,
+        keepAliveTimeout: limits.keepAliveTimeoutMs,
+        connectionsCheckingInterval: limits.timeoutCheckIntervalMs,
+        // A missing Host gets our own 400 that says why (and HTTP/1.0 clients may omit it).
+        requireHostHeader: false,
+        noDelay: true,
       },
-      (req, res) => void this.handle(req, res),
+      this.onRequest,
     );
+    this.server.maxConnections = limits.maxConnections;
+    this.server.timeout = limits.idleTimeoutMs;
+    this.server.on('connect', this.guard(handleConnect));
+    this.server.on('upgrade', this.guard(handleUpgrade));
+    this.server.on('clientError', this.onClientError);
     this.server.on('listening', () => {
       const address = this.server.address();
       if (address && typeof address === 'object') this.ownPort = address.port;
     });
   }
 
+  /** Releases upstream connections; call after the listener stopped. */
   async close(): Promise<void> {
     await this.pools.close();
   }
 
-  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const startedAt = Date.now();
+  private readonly onRequest = (req: IncomingMessage, res: ServerResponse): void => {
     const start = performance.now();
-    const bytesReadBefore = req.socket.bytesRead;
-    const bytesWrittenBefore = req.socket.bytesWritten;
-    const target = parseRequestTarget(req.url ?? '', req.headers.host);
-    const caller = callerOf(req);
-    let service: string | null;
-    let version: string | null = null;
-    let instance: string | null = null;
-    let status: number;
-    let error: string | null;
-    let dispatched: number | null = null;
-    let firstByte: number | null = null;
-
-    const route = target ? this.route(target, req) : ({ status: 400, service: null, instance: null, cause: 'malformed request target' } as const);
-    if ('cause' in route) {
-      sendProxyError(req, res, route);
-      status = route.status;
-      error = route.cause;
-      service = route.service;
-    } else {
-      service = route.service;
-      version = route.version;
-      instance = route.instance;
-      const headers = upstreamRequestHeaders(req, target?.host ?? '');
-      const result = await forward(this.pools.get(route.origin), req, res, (target as RequestTarget).path, headers);
-      dispatched = result.dispatched - start;
-      firstByte = result.firstByte === null ? null : result.firstByte - start;
-      status = result.status;
-      error = result.error;
-      if (result.failureStatus !== null && result.failureStatus !== 499) {
-        sendProxyError(req, res, { status: result.failureStatus, service, instance, cause: result.error ?? 'upstream failed' });
-        if (status === 0) status = result.failureStatus;
+    try {
+      this.forward(req, res, start);
+    } catch (error) {
+      const cause = `proxy internal error: ${(error as Error).message}`;
+      try {
+        sendProxyError(req.headers.accept, req.method, res, { status: 500, service: null, instance: null, cause });
+      } catch {
+        res.destroy();
       }
     }
+  };
 
-    if (!this.options.events.wanted) return;
-    this.options.events.emit({
-      id: this.options.events.newId(),
-      kind: route && 'kind' in route ? route.kind : 'service',
-      caller,
-      service: service ?? target?.host ?? '',
-      version,
-      instance,
-      method: req.method ?? '',
-      path: target?.path ?? req.url ?? '',
-      status,
-      startedAt,
-      timings: { dispatched, firstByte, end: performance.now() - start },
-      bytesIn: req.socket.bytesRead - bytesReadBefore,
-      bytesOut: req.socket.bytesWritten - bytesWrittenBefore,
-      error,
+  private forward(req: IncomingMessage, res: ServerResponse, start: number): void {
+    const url = req.url ?? '';
+    // llhttp accepts an HTTP/0.9 request line (no version); nothing we forward to speaks it.
+    const target = req.httpVersionMajor === 1 ? parseRequestTarget(url, req.headers.host) : { error: 'malformed request line (HTTP/0.9 is not supported)' };
+    if ('error' in target) {
+      this.refuse(req, res, start, url, { kind: 'proxy', status: 400, service: null, instance: null, version: null, cause: target.error });
+      return;
+    }
+    const route = this.router.route(target.host, target.port, req.headers.via);
+    if (isRefusal(route)) {
+      this.refuse(req, res, start, target.path, route);
+      return;
+    }
+    const exchange = new ForwardExchange(req, res, route, start, target.path, this.onExchangeDone);
+    exchange.send(this.pools.get(route.instance), upstreamRequestHeaders(req, target.authority, false));
+  }
+
+  private refuse(req: IncomingMessage, res: ServerResponse, start: number, path: string, refusal: Refusal): void {
+    sendProxyError(req.headers.accept, req.method, res, refusal);
+    this.events.record(req, {
+      ...refusal,
+      service: refusal.service ?? '',
+      path,
+      error: refusal.cause,
+      start,
+      dispatched: null,
+      firstByte: null,
+      bytesIn: 0,
+      bytesOut: 0,
     });
   }
 
-  private route(
-    target: RequestTarget,
-    req: IncomingMessage,
-  ): ProxyFailure | { kind: 'service' | 'external'; service: string; version: string | null; instance: string; origin: string } {
-    if (meshHops(req.headers.via as string | undefined) >= this.options.maxHops) {
-      return { status: 508, service: target.host, instance: null, cause: 'request loop detected (Via shows it crossed the mesh too often)' };
+  private readonly onExchangeDone = (exchange: ForwardExchange): void => {
+    if (!this.events.wanted) return;
+    const { req, route, socket } = exchange;
+    let { status, error } = exchange;
+    if (error !== null) {
+      const broken = this.brokenBodies.get(socket);
+      if (broken !== undefined) ({ status, cause: error } = broken);
     }
-    const registered = this.options.registry.lookup(serviceNameOf(target.host));
-    if (registered) {
-      const [version, instances] = registered.versions.entries().next().value ?? [null, []];
-      const picked = this.balancer.pick(`${registered.name}@${version}`, routable(instances));
-      if (!picked || version === null) {
-        return { status: 503, service: registered.name, instance: null, cause: 'no healthy instance' };
+    this.events.record(req, {
+      kind: route.kind,
+      service: route.service,
+      version: route.version,
+      instance: route.instance,
+      path: exchange.path,
+      status,
+      error,
+      start: exchange.start,
+      dispatched: exchange.dispatched,
+      firstByte: exchange.firstByte,
+      bytesIn: exchange.bytesIn,
+      bytesOut: exchange.bytesOut,
+    });
+  };
+
+  private readonly onClientError = (error: NodeJS.ErrnoException, socket: Duplex): void => {
+    try {
+      if (socket.writableEnded || socket.destroyed) return; // already answered; the parser repeats itself
+      const failure = clientErrorFailure(error, this.limits.maxHeaderBytes);
+      if (failure === null) {
+        socket.destroy();
+        return;
       }
-      return { kind: 'service', service: registered.name, version, instance: picked.address, origin: `http://${picked.address}` };
+      const inFlight = inFlightResponse(socket);
+      if (inFlight !== null && !inFlight.headersSent && !inFlight.req.complete) {
+        // The request was already being forwarded when its body turned out malformed: the client
+        // gets the 400, the exchange ends as the connection closes and reports the same.
+        writeRawError(socket, inFlight.req.headers, failure);
+        this.brokenBodies.set(socket, failure);
+        return;
+      }
+      if (inFlight !== null) {
+        // An earlier answer is on this connection (pipelining): an error written now would be read
+        // as part of it, so the connection is only closed.
+        socket.destroy();
+      } else {
+        writeRawError(socket, null, failure);
+      }
+      const start = performance.now();
+      this.events.record(null, { ...failure, kind: 'proxy', service: '', version: null, path: '', error: failure.cause, start, dispatched: null, firstByte: null, bytesIn: 0, bytesOut: 0 });
+    } catch {
+      socket.destroy();
     }
-    if (LOOPBACK_NAMES.has(target.host) && target.port === this.ownPort) {
-      return { status: 508, service: null, instance: null, cause: 'request addressed to the proxy itself' };
-    }
-    if (this.options.mode() === 'reject') {
-      return { status: 502, service: target.host, instance: null, cause: 'unknown service (proxy mode is reject)' };
-    }
-    const authority = target.host.includes(':') ? `[${target.host}]:${target.port}` : `${target.host}:${target.port}`;
-    return { kind: 'external', service: target.host, version: null, instance: authority, origin: `http://${authority}` };
+  };
+
+  /** Wraps a raw-socket handler so that nothing thrown inside it escapes into the server. */
+  private guard(handler: (context: SideChannelContext, req: IncomingMessage, socket: Duplex, head: Buffer) => void) {
+    return (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+      try {
+        handler(this.sideChannels, req, socket, head);
+      } catch (error) {
+        try {
+          writeRawError(socket, req.headers, { status: 500, service: null, instance: null, cause: `proxy internal error: ${(error as Error).message}` });
+        } catch {
+          socket.destroy();
+        }
+      }
+    };
   }
 }

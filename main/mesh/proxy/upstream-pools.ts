@@ -1,41 +1,53 @@
 /**
- * One keep-alive connection pool per upstream origin, so that a request does not pay a TCP
- * handshake and the upstream does not see a connection per request. undici's Pool is the engine:
- * measured faster than http-proxy on the same machine (README, performance).
+ * One keep-alive connection pool per upstream `host:port`, so that a request does not pay a TCP
+ * handshake and the upstream does not see a connection per request. undici's Pool is the engine
+ * (measured faster than http-proxy on the same machine: README, performance). Passthrough traffic
+ * can name any host, so the number of pools is capped: beyond the cap the oldest pool is closed
+ * gracefully (its in-flight requests finish) and would simply be made again when next needed.
  */
 import { Pool } from 'undici';
+import type { ProxyLimits } from './proxy-limits.js';
 
-export interface PoolOptions {
-  /** Upstream response headers must arrive within this many ms (504 otherwise). */
-  headersTimeoutMs: number;
-  /** Idle time allowed between body chunks of an upstream response. */
-  bodyTimeoutMs: number;
-}
+export type PoolLimits = Pick<ProxyLimits, 'connectTimeoutMs' | 'upstreamTimeoutMs' | 'upstreamIdleTimeoutMs' | 'maxUpstreamPools'>;
 
 export class UpstreamPools {
   private readonly pools = new Map<string, Pool>();
 
-  constructor(private readonly options: PoolOptions) {}
+  constructor(private readonly limits: PoolLimits) {}
 
-  /** `origin` is `http://host:port`. */
-  get(origin: string): Pool {
-    let pool = this.pools.get(origin);
-    if (!pool) {
-      pool = new Pool(origin, {
-        headersTimeout: this.options.headersTimeoutMs,
-        bodyTimeout: this.options.bodyTimeoutMs,
+  /** `address` is `host:port`, with IPv6 hosts in brackets. */
+  get(address: string): Pool {
+    let pool = this.pools.get(address);
+    if (pool === undefined) {
+      if (this.pools.size >= this.limits.maxUpstreamPools) this.evictOldest();
+      pool = new Pool(`http://${address}`, {
+        connectTimeout: this.limits.connectTimeoutMs,
+        headersTimeout: this.limits.upstreamTimeoutMs,
+        bodyTimeout: this.limits.upstreamIdleTimeoutMs,
         keepAliveTimeout: 4_000,
         // Upstreams that send a huge header block are answered with 502 rather than buffered.
         maxHeaderSize: 64 * 1024,
       });
-      this.pools.set(origin, pool);
+      this.pools.set(address, pool);
     }
     return pool;
+  }
+
+  get size(): number {
+    return this.pools.size;
   }
 
   async close(): Promise<void> {
     const pools = [...this.pools.values()];
     this.pools.clear();
-    await Promise.all(pools.map((pool) => pool.close().catch(() => pool.destroy())));
+    await Promise.all(pools.map((pool) => pool.destroy().catch(() => undefined)));
+  }
+
+  private evictOldest(): void {
+    const oldest = this.pools.entries().next();
+    if (oldest.done) return;
+    const [address, pool] = oldest.value;
+    this.pools.delete(address);
+    pool.close().catch(() => pool.destroy().catch(() => undefined));
   }
 }

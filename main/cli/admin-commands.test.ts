@@ -1,0 +1,129 @@
+// Each admin CLI command against a running `meshdesk serve` (real process, real upstreams, real
+// traffic): stat, tap (streaming), top, route, register/deregister and fault, in text and --json,
+// with readable errors and exit codes.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runMeshdesk, startMeshdesk, tempStateDir, type RunningMeshdesk } from './testing/spawn-meshdesk.js';
+
+const exec = promisify(execFile);
+const cleanups: (() => unknown)[] = [];
+let mesh: RunningMeshdesk;
+let env: NodeJS.ProcessEnv;
+
+async function upstream(body: string): Promise<number> {
+  const server = http.createServer((_req, res) => res.end(body));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  cleanups.push(() => new Promise((resolve) => { server.closeAllConnections(); server.close(resolve); }));
+  return (server.address() as { port: number }).port;
+}
+
+beforeEach(async () => {
+  const v1 = await upstream('world v1');
+  const v2 = await upstream('world v2');
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'meshdesk-cli-'));
+  writeFileSync(path.join(dir, 'meshdesk.yaml'), `services:\n  world:\n    versions:\n      v1: { instances: [127.0.0.1:${v1}] }\n      v2: { instances: [127.0.0.1:${v2}] }\n`);
+  const stateDir = tempStateDir();
+  mesh = await startMeshdesk(['serve', '--proxy-port', '0', '--admin-port', '0', '--config', path.join(dir, 'meshdesk.yaml')], { MESHDESK_STATE_DIR: stateDir });
+  cleanups.push(async () => {
+    mesh.child.kill('SIGKILL');
+    await mesh.exited;
+  });
+  env = { MESHDESK_STATE_DIR: stateDir, MESHDESK_ADMIN_URL: mesh.adminUrl, NO_COLOR: '1' };
+});
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function traffic(count: number, url = 'http://world/'): Promise<void> {
+  for (let i = 0; i < count; i++) await exec('curl', ['-sS', '-o', '/dev/null', '-x', mesh.proxyUrl, url]);
+}
+
+/** Sends requests until `command` finishes: a streaming command may take a moment to connect. */
+async function trafficUntil<T>(command: Promise<T>, url: string): Promise<T> {
+  let done = false;
+  void command.finally(() => (done = true));
+  while (!done) await traffic(1, url);
+  return command;
+}
+
+describe('admin CLI commands', () => {
+  it('stat shows per-service and per-version golden metrics, as a table and as JSON', async () => {
+    await traffic(5);
+    const text = await runMeshdesk(['stat'], env);
+    expect(text.code).toBe(0);
+    const lines = text.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^SERVICE\s+VERSION\s+SUCCESS\s+RPS\s+P50\s+P95\s+P99\s+REQUESTS$/);
+    expect(lines.find((line) => /^world\s+\*/.test(line))).toMatch(/100\.00%.*\s5$/);
+    expect(lines.find((line) => /^world\s+v1/.test(line))).toMatch(/\s5$/);
+    const json = JSON.parse((await runMeshdesk(['stat', 'world', '--json'], env)).stdout);
+    expect(json.services[0]).toMatchObject({ service: 'world', stats: { totals: { requests: 5, failures: 0 } } });
+    const unknown = await runMeshdesk(['stat', 'nope'], env);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain('no traffic to nope yet');
+  });
+
+  it('tap streams matching requests as they happen, as text and as JSON lines', async () => {
+    const tapping = runMeshdesk(['tap', '--service', 'world', '--path', 'tapped', '--max', '2', '-o', 'json'], env);
+    await traffic(1, 'http://elsewhere.invalid/tapped'); // not world: filtered out
+    const result = await trafficUntil(tapping, 'http://world/tapped');
+    expect(result.code).toBe(0);
+    const events = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as { service: string; path: string; status: number });
+    expect(events).toHaveLength(2);
+    expect(events.every((event) => event.service === 'world' && event.path === '/tapped' && event.status === 200)).toBe(true);
+
+    const textTap = runMeshdesk(['tap', '--status', '2xx', '--max', '1'], env);
+    expect((await trafficUntil(textTap, 'http://world/')).stdout).toMatch(/^\d\d:\d\d:\d\d\.\d{3} shell → world@v1 GET \/ 200 \d/);
+  });
+
+  it('top groups live requests by caller, target and path', async () => {
+    const result = await trafficUntil(runMeshdesk(['top', '--duration', '3'], env), 'http://world/a');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^CALLER\s+TARGET\s+METHOD\s+PATH\s+COUNT\s+SUCCESS\s+BEST\s+WORST\s+LAST$/m);
+    expect(result.stdout).toMatch(/shell\s+world@v1\s+GET\s+\/a\s+[1-9]\d*\s+100%/);
+  });
+
+  it('route shows, splits, sends all to a version and rolls back', async () => {
+    expect((await runMeshdesk(['route', 'show', 'world'], env)).stdout).toMatch(/world\s+v1\s+100%\s+default/);
+    const split = await runMeshdesk(['route', 'set', 'world', 'v1=80', 'v2=20'], env);
+    expect(split.stdout).toMatch(/v1\s+80%/);
+    expect(split.stdout).toMatch(/v2\s+20%/);
+    const all = JSON.parse((await runMeshdesk(['route', 'all-to', 'world', 'v2', '--json'], env)).stdout);
+    expect(all[0].effectiveWeights).toEqual({ v1: 0, v2: 1 });
+    expect(all[0].history[0].origin).toBe('cli');
+    expect((await runMeshdesk(['route', 'rollback', 'world'], env)).stdout).toMatch(/v1\s+80%/);
+    const bad = await runMeshdesk(['route', 'all-to', 'world', 'v9'], env);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr.trim()).toBe('meshdesk: service world has no version v9 (it has v1, v2)');
+    const badPair = await runMeshdesk(['route', 'set', 'world', 'v1:80'], env);
+    expect(badPair.code).not.toBe(0);
+    expect(badPair.stderr).toContain('not a version=weight pair: v1:80');
+  });
+
+  it('register makes a new service reachable through the proxy; deregister removes it', async () => {
+    const port = await upstream('search says hi');
+    const registered = await runMeshdesk(['register', 'search', `127.0.0.1:${port}`, '--version', 'v3'], env);
+    expect(registered.stdout.trim()).toBe(`registered search@v3 at 127.0.0.1:${port}`);
+    expect((await exec('curl', ['-sS', '-x', mesh.proxyUrl, 'http://search/'])).stdout).toBe('search says hi');
+    expect((await runMeshdesk(['deregister', 'search', `127.0.0.1:${port}`], env)).code).toBe(0);
+    const again = await runMeshdesk(['deregister', 'search', `127.0.0.1:${port}`], env);
+    expect(again.code).toBe(1);
+    const invalid = await runMeshdesk(['register', 'Not_A_Label', '127.0.0.1:1'], env);
+    expect(invalid.code).toBe(1);
+    expect(invalid.stderr).toContain('must be a DNS label');
+  });
+
+  it('fault sets, lists and clears injected faults', async () => {
+    const set = await runMeshdesk(['fault', 'set', 'world', '--percent', '25', '--abort', '503', '--caller', 'hello'], env);
+    expect(set.stdout).toMatch(/world\s+hello\s+25%\s+-\s+503/);
+    expect(JSON.parse((await runMeshdesk(['fault', 'list', '--json'], env)).stdout)).toEqual([{ service: 'world', caller: 'hello', percent: 25, abortStatus: 503 }]);
+    expect((await runMeshdesk(['fault', 'clear', 'world', '--caller', 'hello'], env)).stdout.trim()).toBe('no faults');
+    const noEffect = await runMeshdesk(['fault', 'set', 'world', '--percent', '10'], env);
+    expect(noEffect.code).toBe(1);
+    expect(noEffect.stderr).toContain('a fault needs delayMs or abortStatus');
+  });
+});

@@ -1,0 +1,28 @@
+/**
+ * Reads the admin push stream (Server-Sent Events) from Node, for `tap` and `top`. The format is
+ * simple enough that a small parser beats a dependency: events are separated by a blank line and
+ * carry their JSON on one `data:` line.
+ */
+import { ADMIN_PATHS } from '../../shared/api.js';
+import { SSE_EVENT, type PushBatch } from '../../shared/push.js';
+
+export async function* pushBatches(adminUrl: string, token: string | null, signal?: AbortSignal): AsyncGenerator<PushBatch> {
+  const response = await fetch(new URL(ADMIN_PATHS.events, adminUrl), {
+    headers: { accept: 'text/event-stream', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    ...(signal ? { signal } : {}),
+  });
+  if (response.status === 401) throw new Error('the mesh refused the token; pass --token or --state-dir');
+  if (!response.ok || !response.body) throw new Error(`the push stream answered ${response.status}`);
+  const decoder = new TextDecoder();
+  let buffer = '';
+  for await (const chunk of response.body) {
+    buffer += decoder.decode(chunk as Uint8Array, { stream: true });
+    for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+      const message = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      if (!message.includes(`event: ${SSE_EVENT}`)) continue;
+      const data = /^data: (.*)$/m.exec(message)?.[1];
+      if (data) yield JSON.parse(data) as PushBatch;
+    }
+  }
+}

@@ -1,0 +1,114 @@
+// The admin contract against a real Mesh: every operation of shared/api.ts has a handler that
+// answers real input with output its schema accepts (the sample table below is typed by the
+// contract, so a new operation without a sample fails the typecheck), and commands change what
+// the mesh does.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AdminClient } from '../../shared/admin-client.js';
+import { adminOperations, type OperationInput, type OperationName } from '../../shared/api.js';
+import { Mesh } from './mesh.js';
+
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function upstream(body: string): Promise<number> {
+  const server = http.createServer((_req, res) => res.end(body));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  cleanups.push(() => new Promise((resolve) => { server.closeAllConnections(); server.close(resolve); }));
+  return (server.address() as { port: number }).port;
+}
+
+async function startMesh(): Promise<{ mesh: Mesh; client: AdminClient; proxyUrl: string; v1: number; v2: number }> {
+  const v1 = await upstream('world v1');
+  const v2 = await upstream('world v2');
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'meshdesk-admin-'));
+  const configFile = path.join(dir, 'meshdesk.yaml');
+  writeFileSync(configFile, `services:\n  world:\n    versions:\n      v1: { instances: [127.0.0.1:${v1}] }\n      v2: { instances: [127.0.0.1:${v2}] }\n`);
+  const mesh = new Mesh({ proxyHost: '127.0.0.1', proxyPort: 0, adminHost: '127.0.0.1', adminPort: 0, configFile, rendererRoot: dir, adminToken: 'secret', log: () => undefined });
+  const addresses = await mesh.start();
+  cleanups.push(() => mesh.stop(0));
+  return { mesh, client: new AdminClient(addresses.adminUrl, 'secret'), proxyUrl: addresses.proxyUrl, v1, v2 };
+}
+
+/** A request routed by its Host header, as Linkerd-style clients send them. */
+function viaHost(proxyUrl: string, host: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const { hostname, port } = new URL(proxyUrl);
+    http
+      .get({ host: hostname, port, path: '/', headers: { host } }, (res) => {
+        let body = '';
+        res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        res.on('end', () => resolve(body));
+      })
+      .on('error', reject);
+  });
+}
+
+const samples: { [Name in OperationName]: OperationInput<Name> } = {
+  getInfo: {},
+  listServices: {},
+  createLoginUrl: {},
+  registerInstance: { service: 'extra', version: 'v1', address: '127.0.0.1:9', origin: 'CLI' },
+  deregisterInstance: { service: 'extra', address: '127.0.0.1:9' },
+  listRoutes: {},
+  reroute: { service: 'world', version: 'v2', origin: 'api' },
+  rollback: { service: 'world' },
+  listFaults: {},
+  setFault: { service: 'world', percent: 10, abortStatus: 503 },
+  clearFault: { service: 'world' },
+  getStats: {},
+  queryLog: { limit: 5 },
+  getExchange: { id: 1 },
+  clearLog: {},
+};
+
+describe('the admin contract on a real mesh', () => {
+  it('has a handler for every operation, answering with what its schema promises', async () => {
+    const { client, proxyUrl } = await startMesh();
+    // One exchange in the log, so getExchange has something to find.
+    expect(await viaHost(proxyUrl, 'world')).toBe('world v1');
+    // The event leaves once the OS has said who called (a few ms); then getExchange can find it.
+    await expect.poll(async () => (await client.call('queryLog', {})).exchanges.length).toBe(1);
+    samples.getExchange.id = (await client.call('queryLog', {})).exchanges[0]?.id ?? 0;
+    for (const name of Object.keys(adminOperations) as OperationName[]) {
+      const call = client.call as (name: OperationName, input: unknown) => Promise<unknown>;
+      await expect(call.call(client, name, samples[name]), name).resolves.toBeDefined();
+    }
+  });
+
+  it('answers bad commands with the status and message the user needs', async () => {
+    const { client } = await startMesh();
+    await expect(client.call('reroute', { service: 'nope', version: 'v1', origin: 'api' })).rejects.toThrow('unknown service nope');
+    await expect(client.call('reroute', { service: 'world', version: 'v9', origin: 'api' })).rejects.toThrow('service world has no version v9 (it has v1, v2)');
+    await expect(client.call('rollback', { service: 'world' })).rejects.toThrow('service world has no route change to roll back');
+    await expect(client.call('setFault', { service: 'nope', percent: 5, abortStatus: 500 })).rejects.toThrow('unknown service nope');
+    await expect(client.call('getExchange', { id: 999_999 })).rejects.toThrow('no exchange 999999 in the log');
+  });
+
+  it('registers an instance that real requests then reach, and reports routes per service', async () => {
+    const { client, proxyUrl } = await startMesh();
+    const port = await upstream('extra service');
+    const services = await client.call('registerInstance', { service: 'extra', address: `127.0.0.1:${port}`, origin: 'CLI' });
+    expect(services.map((service) => service.name)).toContain('extra');
+    expect(await viaHost(proxyUrl, 'extra')).toBe('extra service');
+    const routes = await client.call('listRoutes');
+    expect(routes.find((route) => route.service === 'world')).toMatchObject({ versions: ['v1', 'v2'], route: null, effectiveWeights: { v1: 1, v2: 0 } });
+  });
+});
+
+describe('pausing the proxy', () => {
+  it('refuses connections while paused, keeps the admin API up, and resumes on the same port', async () => {
+    const { mesh, client, proxyUrl } = await startMesh();
+    await mesh.pauseProxy(0);
+    expect(mesh.proxyListening).toBe(false);
+    await expect(viaHost(proxyUrl, 'world')).rejects.toThrow(/ECONNREFUSED/);
+    expect((await client.call('getInfo')).proxyUrl).toBe(proxyUrl);
+    await mesh.resumeProxy();
+    expect(await viaHost(proxyUrl, 'world')).toBe('world v1');
+  });
+});

@@ -1,0 +1,64 @@
+/**
+ * The admin contract's handlers, each a thin call into the part of the mesh that owns the answer.
+ * Kept out of mesh.ts so that the wiring and the API surface are read separately.
+ */
+import type { MeshInfo } from '../../shared/api.js';
+import type { AdminHandlers } from './admin/admin-server.js';
+import { MeshError } from './mesh-error.js';
+import type { Registry } from './registry/registry.js';
+import type { RuntimeRegistrations } from './registry/runtime-registrations.js';
+import type { FaultTable } from './routing/fault-table.js';
+import type { RouteTable } from './routing/route-table.js';
+import type { Telemetry } from './telemetry/telemetry.js';
+import type { ServiceRoute } from '../../shared/routes.js';
+
+export interface MeshParts {
+  info: () => MeshInfo;
+  newLoginUrl: () => string;
+  registry: Registry;
+  runtime: RuntimeRegistrations;
+  routes: RouteTable;
+  faults: FaultTable;
+  telemetry: Telemetry;
+}
+
+export function adminHandlers(parts: MeshParts): AdminHandlers {
+  const { registry, routes, faults, telemetry } = parts;
+  return {
+    getInfo: () => parts.info(),
+    listServices: () => registry.list(),
+    createLoginUrl: () => ({ url: parts.newLoginUrl() }),
+    registerInstance: (input) => {
+      parts.runtime.register(input);
+      return registry.list();
+    },
+    deregisterInstance: (input) => {
+      parts.runtime.deregister(input);
+      return registry.list();
+    },
+    listRoutes: () => routeViews(registry, routes),
+    reroute: (input) => routes.reroute(input),
+    rollback: ({ service }) => routes.rollback(service),
+    listFaults: () => faults.list(),
+    setFault: (fault) => {
+      if (!registry.lookup(fault.service)) throw new MeshError(404, `unknown service ${fault.service}`);
+      return faults.set(fault);
+    },
+    clearFault: ({ service, caller }) => faults.clear(service, caller),
+    getStats: () => telemetry.snapshot(),
+    queryLog: (query) => telemetry.query(query),
+    getExchange: ({ id }) => {
+      const exchange = telemetry.exchange(id);
+      if (!exchange) throw new MeshError(404, `no exchange ${id} in the log (it holds the newest ${telemetry.query({ limit: 1 }).capacity})`);
+      return exchange;
+    },
+    clearLog: () => ({ cleared: telemetry.clearLog() }),
+  };
+}
+
+export function routeViews(registry: Registry, routes: RouteTable): ServiceRoute[] {
+  return registry.list().flatMap((service) => {
+    const record = registry.lookup(service.name);
+    return record ? [routes.view(record)] : [];
+  });
+}

@@ -1,0 +1,28 @@
+/**
+ * The shape of everything the mesh persists through its StateStore. Kept in one place so the
+ * desktop app's electron-store, `conf` headless and the memory store in tests hold the same thing.
+ */
+import type { HealthCheck } from '../../../shared/config-schema.js';
+import type { RuntimeOrigin } from '../../../shared/model.js';
+import type { Route } from '../../../shared/routes.js';
+
+export interface StoredRegistration {
+  service: string;
+  version: string;
+  address: string;
+  origin: RuntimeOrigin;
+  labels?: Record<string, string>;
+  healthCheck?: HealthCheck;
+  /** ISO time of the registration. */
+  registeredAt: string;
+}
+
+export interface MeshState extends Record<string, unknown> {
+  registrations: StoredRegistration[];
+  /** Routes set through the admin API (CLI, GUI), service → route; they override meshdesk.yaml's. */
+  routes: Record<string, Route>;
+}
+
+export function emptyMeshState(): MeshState {
+  return { registrations: [], routes: {} };
+}

@@ -1,0 +1,87 @@
+/**
+ * Captured headers and bodies, made safe to keep and to show. This is where secrets are masked:
+ * a captured exchange passes here before the log stores it, so an Authorization or a Cookie value
+ * never reaches memory the UI can read, the push stream or a saved log. Bodies are cut to the
+ * per-direction limit here too, copying the kept part so a large chunk is not held by a view.
+ *
+ * BodyCapture is for the proxy: it keeps the first bytes of a streamed body as the chunks pass,
+ * without buffering the rest.
+ */
+import { MASKED_VALUE, type CapturedBody, type ExchangeCapture, type RawHeaders, type WireBody } from '../../../shared/exchange.js';
+
+export interface CapturePolicy {
+  bodyLimit: number;
+  /** Lower-case header names. */
+  masked: ReadonlySet<string>;
+}
+
+/** The capture as the log may keep it: masked, each body within the limit. */
+export function safeCapture(capture: ExchangeCapture, policy: CapturePolicy): ExchangeCapture {
+  return {
+    requestHeaders: capture.requestHeaders && maskHeaders(capture.requestHeaders, policy.masked),
+    responseHeaders: capture.responseHeaders && maskHeaders(capture.responseHeaders, policy.masked),
+    requestBody: capture.requestBody && limitBody(capture.requestBody, policy.bodyLimit),
+    responseBody: capture.responseBody && limitBody(capture.responseBody, policy.bodyLimit),
+  };
+}
+
+/** The same array when nothing needs masking (the common case), else a copy with values masked. */
+export function maskHeaders(headers: RawHeaders, masked: ReadonlySet<string>): RawHeaders {
+  let copy: string[] | null = null;
+  for (let i = 0; i + 1 < headers.length; i += 2) {
+    if (!masked.has((headers[i] as string).toLowerCase())) continue;
+    copy ??= [...headers];
+    copy[i + 1] = MASKED_VALUE;
+  }
+  return copy ?? headers;
+}
+
+export function limitBody(body: CapturedBody, limit: number): CapturedBody {
+  if (body.bytes.length <= limit) return body;
+  return { bytes: body.bytes.slice(0, limit), size: body.size, truncated: true };
+}
+
+export function capturedBytes(capture: ExchangeCapture | null | undefined): number {
+  return (capture?.requestBody?.bytes.length ?? 0) + (capture?.responseBody?.bytes.length ?? 0);
+}
+
+export function headerPairs(headers: RawHeaders | null): [string, string][] | null {
+  if (!headers) return null;
+  const pairs: [string, string][] = [];
+  for (let i = 0; i + 1 < headers.length; i += 2) pairs.push([headers[i] as string, headers[i + 1] as string]);
+  return pairs;
+}
+
+/** Text when the bytes are UTF-8 (a cut at the limit may split a character: that tail is left out). */
+export function wireBody(body: CapturedBody | null): WireBody | null {
+  if (!body) return null;
+  try {
+    const data = new TextDecoder('utf-8', { fatal: true }).decode(body.bytes, { stream: body.truncated });
+    return { encoding: 'utf8', data, size: body.size, truncated: body.truncated };
+  } catch {
+    return { encoding: 'base64', data: Buffer.from(body.bytes).toString('base64'), size: body.size, truncated: body.truncated };
+  }
+}
+
+/** Keeps the first `limit` bytes of a body streamed in chunks, and counts them all. */
+export class BodyCapture {
+  private readonly kept: Buffer[] = [];
+  private keptBytes = 0;
+  private size = 0;
+
+  constructor(private readonly limit: number) {}
+
+  push(chunk: Uint8Array): void {
+    this.size += chunk.length;
+    const room = this.limit - this.keptBytes;
+    if (room <= 0) return;
+    const part = chunk.length <= room ? chunk : chunk.subarray(0, room);
+    // Copied: the proxy's chunk buffers are reused or large; a view would pin them.
+    this.kept.push(Buffer.from(part));
+    this.keptBytes += part.length;
+  }
+
+  result(): CapturedBody {
+    return { bytes: Buffer.concat(this.kept, this.keptBytes), size: this.size, truncated: this.size > this.keptBytes };
+  }
+}

@@ -1,0 +1,150 @@
+/**
+ * Prometheus text for `/metrics`, through prom-client on a Registry of our own (never the global
+ * default one: two meshes in one process, as in tests, must not share or clash).
+ *
+ * Per-request cost is kept low: prom-client hashes the label values on every inc or observe, even
+ * through a child. So each label set (service, version, caller) gets one cached record, found by
+ * nested Map lookups on the event's own strings; counts are plain numbers in it, handed to the
+ * prom-client counters only when scraped (their `collect`). The latency histogram needs
+ * prom-client's own buckets, so it is observed per request through the set's cached child.
+ *
+ * Label sets are bounded: past `maxLabelSets` (external hosts can be endless), new ones are counted
+ * under service="_other", caller="_other".
+ */
+import { Counter, Histogram, Registry } from 'prom-client';
+import type { RequestEvent } from '../../../shared/events.js';
+import { retriesOf } from './classify.js';
+
+export const METRIC_NAMES = {
+  requests: 'meshdesk_requests_total',
+  duration: 'meshdesk_request_duration_seconds',
+  requestBytes: 'meshdesk_request_bytes_total',
+  responseBytes: 'meshdesk_response_bytes_total',
+  retries: 'meshdesk_retries_total',
+} as const;
+
+/** Local latencies: from sub-millisecond to the default 10 s upstream timeout and beyond. */
+export const LATENCY_BUCKETS_SECONDS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+const LABELS = ['service', 'version', 'caller'] as const;
+type Label = (typeof LABELS)[number];
+type Labels = Record<Label, string>;
+
+/** Status classes by hundreds; 0 (no response) is `none`. */
+const STATUS_CLASSES = ['none', '1xx', '2xx', '3xx', '4xx', '5xx'];
+
+interface LabelSet {
+  labels: Labels;
+  duration: Histogram.Internal<Label>;
+  /** Requests by status class × failed: index `class * 2 + (failed ? 1 : 0)`. */
+  requests: Float64Array;
+  bytesIn: number;
+  bytesOut: number;
+  retries: number;
+}
+
+export interface MetricsOptions {
+  maxLabelSets?: number;
+}
+
+export class MeshMetrics {
+  readonly registry = new Registry();
+  private readonly sets = new Map<string, Map<string, Map<string, LabelSet>>>();
+  private readonly all: LabelSet[] = [];
+  private readonly maxLabelSets: number;
+  private readonly duration: Histogram<Label>;
+  private overflowSet: LabelSet | null = null;
+
+  constructor(options: MetricsOptions = {}) {
+    this.maxLabelSets = options.maxLabelSets ?? 5_000;
+    const registers = [this.registry];
+    this.duration = new Histogram({
+      name: METRIC_NAMES.duration,
+      help: 'Time from the request reaching the proxy to the end of the response, in seconds.',
+      labelNames: LABELS,
+      buckets: LATENCY_BUCKETS_SECONDS,
+      registers,
+    });
+    const sets = this.all;
+    new Counter({
+      name: METRIC_NAMES.requests,
+      help: 'Requests through the proxy, by classification (success or failure) and status class.',
+      labelNames: [...LABELS, 'classification', 'status_class'],
+      registers,
+      collect() {
+        this.reset();
+        for (const set of sets) {
+          set.requests.forEach((count, index) => {
+            if (count === 0) return;
+            const classification = index % 2 === 1 ? 'failure' : 'success';
+            this.inc({ ...set.labels, classification, status_class: STATUS_CLASSES[index >> 1] as string }, count);
+          });
+        }
+      },
+    });
+    const sum = (name: string, help: string, value: (set: LabelSet) => number) =>
+      new Counter({
+        name,
+        help,
+        labelNames: LABELS,
+        registers,
+        collect() {
+          this.reset();
+          for (const set of sets) this.inc(set.labels, value(set));
+        },
+      });
+    sum(METRIC_NAMES.requestBytes, 'Bytes received from clients (request line, headers and body).', (set) => set.bytesIn);
+    sum(METRIC_NAMES.responseBytes, 'Bytes sent to clients (status line, headers and body).', (set) => set.bytesOut);
+    sum(METRIC_NAMES.retries, 'Retries the proxy made beyond the first attempt.', (set) => set.retries);
+  }
+
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+
+  record(event: RequestEvent, failed: boolean): void {
+    const set = this.labelSet(event.service, event.version ?? '', event.caller);
+    const statusClass = event.status >= 100 && event.status < 600 ? Math.floor(event.status / 100) : 0;
+    const index = statusClass * 2 + (failed ? 1 : 0);
+    set.requests[index] = (set.requests[index] ?? 0) + 1;
+    set.bytesIn += event.bytesIn;
+    set.bytesOut += event.bytesOut;
+    set.retries += retriesOf(event);
+    set.duration.observe(event.timings.end / 1000);
+  }
+
+  text(): Promise<string> {
+    return this.registry.metrics();
+  }
+
+  private labelSet(service: string, version: string, caller: string): LabelSet {
+    const known = this.sets.get(service)?.get(version)?.get(caller);
+    if (known) return known;
+    // Past the cap nothing new is stored, not even an index entry: the overflow set takes it all.
+    if (this.all.length >= this.maxLabelSets) return this.overflow();
+    let versions = this.sets.get(service);
+    if (!versions) {
+      versions = new Map();
+      this.sets.set(service, versions);
+    }
+    let callers = versions.get(version);
+    if (!callers) {
+      callers = new Map();
+      versions.set(version, callers);
+    }
+    const set = this.newSet({ service, version, caller });
+    callers.set(caller, set);
+    return set;
+  }
+
+  private overflow(): LabelSet {
+    this.overflowSet ??= this.newSet({ service: '_other', version: '', caller: '_other' });
+    return this.overflowSet;
+  }
+
+  private newSet(labels: Labels): LabelSet {
+    const set = { labels, duration: this.duration.labels(labels), requests: new Float64Array(STATUS_CLASSES.length * 2), bytesIn: 0, bytesOut: 0, retries: 0 };
+    this.all.push(set);
+    return set;
+  }
+}

@@ -1,0 +1,212 @@
+// The request log: its bounds (count and body bytes), newest-first paging, every filter, and the
+// masking of secrets in headers captured from a real HTTP exchange (curl sends them to a real
+// server; the capture is what the proxy will hand over). Run with
+// `npx vitest run main/mesh/telemetry/request-log.test.ts`.
+import { execFile } from 'node:child_process';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { promisify } from 'node:util';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import type { RequestEvent } from '../../../shared/events.js';
+import { logPageSchema, logQuerySchema, MASKED_VALUE, type ExchangeCapture, type LogQueryInput } from '../../../shared/exchange.js';
+import { BodyCapture } from './exchange-capture.js';
+import { RequestLog } from './request-log.js';
+
+const exec = promisify(execFile);
+
+let nextId = 1;
+function event(fields: Partial<RequestEvent> = {}): RequestEvent {
+  return {
+    id: nextId++,
+    kind: 'service',
+    caller: 'hello',
+    service: 'world',
+    version: 'v1',
+    instance: '127.0.0.1:7002',
+    method: 'GET',
+    path: '/',
+    status: 200,
+    startedAt: 0,
+    timings: { dispatched: 0.1, firstByte: 1, end: 2 },
+    bytesIn: 100,
+    bytesOut: 200,
+    error: null,
+    ...fields,
+  };
+}
+
+/** A real exchange: curl sends `args` to a server that captures what it got and what it answered. */
+async function capturedExchange(args: string[], bodyLimit: number): Promise<ExchangeCapture> {
+  let capture: ExchangeCapture | null = null;
+  const server = http.createServer((req, res) => {
+    const requestBody = new BodyCapture(bodyLimit);
+    req.on('data', (chunk: Buffer) => requestBody.push(chunk));
+    req.on('end', () => {
+      res.setHeader('Set-Cookie', ['session=s3cr3t; HttpOnly', 'theme=dark']);
+      res.setHeader('Content-Type', 'text/plain; charset=utf-8');
+      const answer = 'héllo '.repeat(20);
+      const responseBody = new BodyCapture(bodyLimit);
+      responseBody.push(Buffer.from(answer));
+      res.end(answer, () => {
+        capture = {
+          requestHeaders: req.rawHeaders,
+          responseHeaders: Object.entries(res.getHeaders()).flatMap(([name, value]) =>
+            (Array.isArray(value) ? value : [String(value)]).flatMap((one) => [name, one]),
+          ),
+          requestBody: requestBody.result(),
+          responseBody: responseBody.result(),
+        };
+      });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  onTestFinished(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  await exec('curl', ['-sS', '--noproxy', '*', ...args, `http://127.0.0.1:${(server.address() as AddressInfo).port}/login`]);
+  await expect.poll(() => capture).not.toBeNull();
+  return capture as unknown as ExchangeCapture;
+}
+
+describe('RequestLog bounds and paging', () => {
+  it('holds the last `capacity` exchanges, newest first, and pages with `before`', () => {
+    const log = new RequestLog({ capacity: 5 });
+    const events = Array.from({ length: 12 }, (_, i) => event({ path: `/${i}` }));
+    events.forEach((one) => log.add(one, false));
+    const first = log.query({ limit: 2 });
+    expect(first.exchanges.map((exchange) => [exchange.seq, exchange.path])).toEqual([[11, '/11'], [10, '/10']]);
+    expect(first).toMatchObject({ held: 5, capacity: 5, nextBefore: 10 });
+    const second = log.query({ limit: 2, before: first.nextBefore as number });
+    expect(second.exchanges.map((exchange) => exchange.seq)).toEqual([9, 8]);
+    const last = log.query({ limit: 2, before: second.nextBefore as number });
+    expect(last.exchanges.map((exchange) => exchange.seq)).toEqual([7]);
+    expect(last.nextBefore).toBeNull();
+    expect(log.get(6)).toBeNull();
+    expect(log.get(7)?.path).toBe('/7');
+    expect(logPageSchema.parse(first)).toEqual(first);
+  });
+
+  it('finds an exchange by event id, and clears without breaking later pages', () => {
+    const log = new RequestLog({ capacity: 3 });
+    const events = Array.from({ length: 5 }, () => event());
+    events.forEach((one) => log.add(one, false));
+    expect(log.findById(events[4]?.id as number)?.seq).toBe(4);
+    expect(log.findById(events[1]?.id as number)).toBeNull();
+    expect(log.clear()).toBe(3);
+    expect(log.query()).toMatchObject({ exchanges: [], held: 0, nextBefore: null });
+    expect(log.findById(events[4]?.id as number)).toBeNull();
+    log.add(event({ path: '/after' }), false);
+    expect(log.query().exchanges.map((exchange) => [exchange.seq, exchange.path])).toEqual([[5, '/after']]);
+    expect(log.held).toBe(1);
+  });
+
+  it('keeps the event object itself, fields it does not know included', () => {
+    const log = new RequestLog();
+    const newer = { ...event(), attempts: [{ instance: 'a' }, { instance: 'b' }] } as RequestEvent;
+    log.add(newer, false);
+    expect(log.query().exchanges[0]).toMatchObject({ id: newer.id, attempts: [{ instance: 'a' }, { instance: 'b' }] });
+    // ...and the wire schema lets them through to the UI.
+    expect(logPageSchema.parse(log.query()).exchanges[0]).toHaveProperty('attempts');
+  });
+});
+
+describe('RequestLog filters', () => {
+  const log = new RequestLog();
+  log.add(event({ service: 'world', caller: 'hello', version: 'v1', method: 'GET', path: '/users/42', status: 200 }), false);
+  log.add(event({ service: 'world', caller: 'shell', version: 'v2', method: 'POST', path: '/users', status: 503, error: 'upstream timed out', timings: { dispatched: 1, firstByte: null, end: 900 } }), true);
+  log.add(event({ service: 'auth', caller: 'hello', version: 'v1', method: 'get', path: '/Login', status: 404 }), false);
+  log.add(event({ service: 'example.com', kind: 'external', caller: 'shell', version: null, instance: 'example.com:80', path: '/', status: 0, error: 'client aborted' }), true, {
+    requestHeaders: ['X-Trace', 'abc-123', 'Accept', 'text/html'],
+    responseHeaders: null,
+    requestBody: null,
+    responseBody: null,
+  });
+  const paths = (query: LogQueryInput) => log.query(logQuerySchema.parse(query)).exchanges.map((exchange) => exchange.path);
+
+  it.each<[LogQueryInput, string[]]>([
+    [{ service: 'world' }, ['/users', '/users/42']],
+    [{ caller: 'HELLO' }, ['/Login', '/users/42']],
+    [{ version: 'v2' }, ['/users']],
+    [{ method: 'get' }, ['/', '/Login', '/users/42']],
+    [{ status: '5xx' }, ['/users']],
+    [{ status: '404' }, ['/Login']],
+    [{ status: '0' }, ['/']],
+    [{ path: 'login' }, ['/Login']],
+    [{ pathRegex: '^/users/\\d+$' }, ['/users/42']],
+    [{ minLatencyMs: '500' }, ['/users']],
+    [{ errorsOnly: 'true' }, ['/', '/users']],
+    [{ errorsOnly: 'false', kind: 'external' }, ['/']],
+    [{ text: 'TIMED OUT' }, ['/users']],
+    [{ text: 'abc-1' }, ['/']],
+    [{ headerName: 'x-trace' }, ['/']],
+    [{ headerName: 'x-trace', headerValue: 'nope' }, []],
+    [{ service: 'world', caller: 'hello' }, ['/users/42']],
+  ])('%j', (query, expected) => {
+    expect(paths(query)).toEqual(expected);
+  });
+
+  it('refuses a query it cannot run', () => {
+    expect(logQuerySchema.safeParse({ status: '6xx' }).success).toBe(false);
+    expect(logQuerySchema.safeParse({ pathRegex: '([' }).success).toBe(false);
+    expect(logQuerySchema.safeParse({ limit: '5000' }).success).toBe(false);
+  });
+});
+
+describe('RequestLog capture', () => {
+  it('masks Authorization, Cookie, Set-Cookie and Proxy-Authorization from a real exchange, keeps the rest', async () => {
+    const capture = await capturedExchange(
+      ['-H', 'Authorization: Bearer t0ken', '-H', 'Cookie: sid=abc', '-H', 'Proxy-Authorization: Basic aGVsbG86', '-H', 'X-Keep: yes', '--data-binary', 'user=ann&password=pw'],
+      64 * 1024,
+    );
+    const log = new RequestLog();
+    log.add(event({ method: 'POST' }), false, capture);
+    const [exchange] = log.query().exchanges;
+    const request = Object.fromEntries(exchange?.requestHeaders ?? []);
+    expect(request).toMatchObject({ Authorization: MASKED_VALUE, Cookie: MASKED_VALUE, 'Proxy-Authorization': MASKED_VALUE, 'X-Keep': 'yes' });
+    expect(request.Host).toMatch(/^127\.0\.0\.1:\d+$/);
+    expect(exchange?.responseHeaders?.filter(([name]) => name === 'set-cookie')).toEqual([['set-cookie', MASKED_VALUE], ['set-cookie', MASKED_VALUE]]);
+    expect(exchange?.requestBody).toEqual({ encoding: 'utf8', data: 'user=ann&password=pw', size: 20, truncated: false });
+    expect(JSON.stringify(exchange)).not.toMatch(/t0ken|sid=abc|aGVsbG86|s3cr3t/);
+    // The proxy's own arrays are not touched: masking copies.
+    expect(capture.requestHeaders).toContain('Bearer t0ken');
+  });
+
+  it('masks what it is configured to, and nothing when told so', async () => {
+    const capture = await capturedExchange(['-H', 'Authorization: Bearer t0ken', '-H', 'X-Api-Key: k3y'], 1024);
+    const custom = new RequestLog({ maskedHeaders: ['X-API-KEY'] });
+    custom.add(event(), false, capture);
+    expect(Object.fromEntries(custom.query().exchanges[0]?.requestHeaders ?? [])).toMatchObject({ Authorization: 'Bearer t0ken', 'X-Api-Key': MASKED_VALUE });
+    const none = new RequestLog({ maskedHeaders: [] });
+    none.add(event(), false, capture);
+    expect(Object.fromEntries(none.query().exchanges[0]?.requestHeaders ?? [])).toMatchObject({ 'X-Api-Key': 'k3y' });
+  });
+
+  it('keeps at most the configured bytes of each body, and says how large it was', async () => {
+    const capture = await capturedExchange(['--data-binary', 'a'.repeat(5_000)], 16);
+    const log = new RequestLog({ bodyCaptureBytes: 8 });
+    log.add(event(), false, capture);
+    const [exchange] = log.query().exchanges;
+    expect(exchange?.requestBody).toEqual({ encoding: 'utf8', data: 'aaaaaaaa', size: 5_000, truncated: true });
+    expect(exchange?.responseBody).toEqual({ encoding: 'utf8', data: 'héllo h', size: 140, truncated: true });
+    // A cut inside the two bytes of é leaves the partial character out rather than garbling it.
+    const tight = new RequestLog({ bodyCaptureBytes: 2 });
+    tight.add(event(), false, capture);
+    expect(tight.query().exchanges[0]?.responseBody).toEqual({ encoding: 'utf8', data: 'h', size: 140, truncated: true });
+    const bytes = new RequestLog();
+    bytes.add(event(), false, { requestHeaders: null, responseHeaders: null, requestBody: { bytes: Uint8Array.from([0xff, 0x00, 0xfe]), size: 3, truncated: false }, responseBody: null });
+    expect(bytes.query().exchanges[0]?.requestBody).toEqual({ encoding: 'base64', data: '/wD+', size: 3, truncated: false });
+  });
+
+  it('drops the oldest bodies past its byte budget and keeps their exchanges', () => {
+    const log = new RequestLog({ bodyBudgetBytes: 3_000 });
+    const body = () => ({ bytes: new Uint8Array(1_000).fill(65), size: 1_000, truncated: false });
+    for (let i = 0; i < 5; i++) log.add(event({ path: `/${i}` }), false, { requestHeaders: ['A', 'b'], responseHeaders: null, requestBody: body(), responseBody: null });
+    const exchanges = log.query().exchanges;
+    expect(exchanges.map((exchange) => [exchange.path, exchange.requestBody?.size ?? null, exchange.bodiesDropped])).toEqual([
+      ['/4', 1_000, false],
+      ['/3', 1_000, false],
+      ['/2', 1_000, false],
+      ['/1', null, true],
+      ['/0', null, true],
+    ]);
+    expect(exchanges[4]?.requestHeaders).toEqual([['A', 'b']]);
+  });
+});

@@ -1,0 +1,151 @@
+/**
+ * One exchange as the request log keeps it and the admin API returns it: the request event, plus
+ * what the proxy captured of headers and bodies when capture is on.
+ *
+ * Two shapes on purpose. In the process, the proxy hands the log raw header arrays (Node's
+ * `rawHeaders`, no copy) and body bytes; on the wire, headers are [name, value] pairs and bodies
+ * are text or base64, because JSON has no bytes. Secrets are masked before an exchange is stored,
+ * so they never reach the wire, the UI or a log file.
+ */
+import { z } from 'zod';
+import type { RequestEvent } from './events.js';
+
+/** Bytes captured per direction (request body, response body) unless configured otherwise. */
+export const DEFAULT_BODY_CAPTURE_BYTES = 64 * 1024;
+export const DEFAULT_LOG_CAPACITY = 10_000;
+/** Header names (lower case) whose values are replaced by MASKED_VALUE unless configured otherwise. */
+export const DEFAULT_MASKED_HEADERS: readonly string[] = ['authorization', 'cookie', 'set-cookie', 'proxy-authorization'];
+export const MASKED_VALUE = '[masked]';
+
+/** Headers as Node's `rawHeaders`: [name, value, name, value, …], order and repeats kept. */
+export type RawHeaders = readonly string[];
+
+/** The first bytes of a body, up to the capture limit, and how many it had in all. */
+export interface CapturedBody {
+  bytes: Uint8Array;
+  /** Bytes the body had in total, as far as the proxy saw it. */
+  size: number;
+  truncated: boolean;
+}
+
+/** What the proxy captured of one exchange; any part may be missing (capture off, no response). */
+export interface ExchangeCapture {
+  requestHeaders: RawHeaders | null;
+  responseHeaders: RawHeaders | null;
+  requestBody: CapturedBody | null;
+  responseBody: CapturedBody | null;
+}
+
+const requestEventFields = {
+  id: z.number().int(),
+  kind: z.string(),
+  caller: z.string(),
+  service: z.string(),
+  version: z.string().nullable(),
+  instance: z.string().nullable(),
+  method: z.string(),
+  path: z.string(),
+  status: z.number().int(),
+  startedAt: z.number(),
+  timings: z.object({ dispatched: z.number().nullable(), firstByte: z.number().nullable(), end: z.number() }),
+  bytesIn: z.number(),
+  bytesOut: z.number(),
+  error: z.string().nullable(),
+};
+
+/**
+ * RequestEvent on the wire. Loose: fields the proxy adds later (attempts, a decision trace) pass
+ * through to the UI before this schema names them.
+ */
+export const requestEventSchema = z.looseObject(requestEventFields);
+
+// Drift guard: every RequestEvent must fit the wire schema's fields (additions to RequestEvent are fine).
+type WireEventFields = { [K in keyof typeof requestEventFields]: z.infer<(typeof requestEventFields)[K]> };
+const _eventFitsWire: (event: RequestEvent) => WireEventFields = (event) => event;
+
+export const headerPairsSchema = z.array(z.tuple([z.string(), z.string()]));
+
+export const wireBodySchema = z.object({
+  /** `utf8` when the captured bytes are valid UTF-8 text, else `base64`. */
+  encoding: z.enum(['utf8', 'base64']),
+  data: z.string(),
+  size: z.number().int().nonnegative(),
+  truncated: z.boolean(),
+});
+
+export const exchangeSchema = requestEventSchema.extend({
+  /** Position in the log, increasing; pages ask for entries `before` one. */
+  seq: z.number().int(),
+  /** Failed by the mesh's classifier (by default 5xx, and connection errors). */
+  failed: z.boolean(),
+  requestHeaders: headerPairsSchema.nullable(),
+  responseHeaders: headerPairsSchema.nullable(),
+  requestBody: wireBodySchema.nullable(),
+  responseBody: wireBodySchema.nullable(),
+  /** Bodies were captured but dropped later to keep the log within its memory budget. */
+  bodiesDropped: z.boolean(),
+});
+
+export type WireBody = z.infer<typeof wireBodySchema>;
+export type Exchange = z.infer<typeof exchangeSchema>;
+
+const STATUS_FILTER = /^(?:[0-5]xx|\d{1,3})$/i;
+
+/** `true`/`false`/`1`/`0`, as a query string carries them, or a boolean. */
+const flag = z.union([z.boolean(), z.enum(['true', 'false', '1', '0']).transform((value) => value === 'true' || value === '1')]);
+
+/**
+ * Log query filters, all optional and all combined with AND. Strings come straight from a query
+ * string, so numbers and flags are coerced here, once, at the boundary.
+ */
+export const logQuerySchema = z.object({
+  service: z.string().optional(),
+  caller: z.string().optional(),
+  version: z.string().optional(),
+  instance: z.string().optional(),
+  kind: z.string().optional(),
+  method: z.string().optional(),
+  /** A class (`5xx`) or an exact code (`404`; `0` for no response). */
+  status: z.string().regex(STATUS_FILTER, 'status is a class like 5xx or a code like 404').optional(),
+  /** Case-insensitive text the path contains. */
+  path: z.string().optional(),
+  /** A regular expression the path matches. */
+  pathRegex: z
+    .string()
+    .max(200)
+    .refine((source) => compiles(source), 'pathRegex is not a valid regular expression')
+    .optional(),
+  minLatencyMs: z.coerce.number().nonnegative().optional(),
+  errorsOnly: flag.optional(),
+  /** Case-insensitive text in any field or captured header. */
+  text: z.string().optional(),
+  /** A captured header's name (any case); with headerValue, text its value contains. */
+  headerName: z.string().optional(),
+  headerValue: z.string().optional(),
+  /** Only entries older than this seq (the previous page's `nextBefore`). */
+  before: z.coerce.number().int().optional(),
+  limit: z.coerce.number().int().min(1).max(1_000).default(100),
+});
+
+export type LogQueryInput = z.input<typeof logQuerySchema>;
+export type LogQuery = z.output<typeof logQuerySchema>;
+
+export const logPageSchema = z.object({
+  /** Newest first. */
+  exchanges: z.array(exchangeSchema),
+  /** Pass as `before` for the next (older) page; null when there is none. */
+  nextBefore: z.number().int().nullable(),
+  /** Exchanges the log holds now, and at most. */
+  held: z.number().int(),
+  capacity: z.number().int(),
+});
+export type LogPage = z.infer<typeof logPageSchema>;
+
+function compiles(source: string): boolean {
+  try {
+    new RegExp(source);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,81 @@
+/**
+ * The mesh's golden metrics as the admin API returns them: per service, version, instance and edge
+ * (caller → service, and caller → service@version), a sliding window (rates, success, latency
+ * percentiles) and totals since the mesh started. Plain JSON, validated at the boundary like every
+ * other admin answer.
+ */
+import { z } from 'zod';
+
+export const latencySchema = z.object({
+  /** Milliseconds, from an HDR histogram (within 1% of the true value); null with no requests. */
+  p50: z.number().nullable(),
+  p95: z.number().nullable(),
+  p99: z.number().nullable(),
+  /** Exact. */
+  max: z.number().nullable(),
+});
+
+export const totalsSchema = z.object({
+  requests: z.number().int(),
+  failures: z.number().int(),
+  bytesIn: z.number(),
+  bytesOut: z.number(),
+  retries: z.number().int(),
+});
+
+export const seriesStatsSchema = z.object({
+  /** Requests per second over the last `rpsWindowSeconds`. */
+  rps: z.number(),
+  /** The rest is over the last `windowSeconds`. */
+  requests: z.number().int(),
+  failures: z.number().int(),
+  /** 0..1; null with no requests in the window. */
+  successRate: z.number().nullable(),
+  latencyMs: latencySchema,
+  bytesIn: z.number(),
+  bytesOut: z.number(),
+  retries: z.number().int(),
+  /** Requests started and not yet ended (0 when the proxy does not report starts). */
+  inFlight: z.number().int(),
+  totals: totalsSchema,
+  /** Epoch ms of the last request that ended, null before the first. */
+  lastSeen: z.number().nullable(),
+});
+
+export const serviceStatsSchema = z.object({ service: z.string(), kind: z.string(), stats: seriesStatsSchema });
+export const versionStatsSchema = z.object({ service: z.string(), version: z.string(), stats: seriesStatsSchema });
+export const instanceStatsSchema = z.object({
+  service: z.string(),
+  /** The version the instance served last (null if the proxy never named one). */
+  version: z.string().nullable(),
+  instance: z.string(),
+  stats: seriesStatsSchema,
+});
+export const edgeStatsSchema = z.object({
+  caller: z.string(),
+  service: z.string(),
+  /** null: the edge to the service as a whole, all versions together. */
+  version: z.string().nullable(),
+  stats: seriesStatsSchema,
+});
+
+export const statsSnapshotSchema = z.object({
+  /** Epoch ms the snapshot was taken. */
+  at: z.number(),
+  windowSeconds: z.number().int(),
+  rpsWindowSeconds: z.number().int(),
+  /** All traffic through the proxy. */
+  mesh: seriesStatsSchema,
+  services: z.array(serviceStatsSchema),
+  versions: z.array(versionStatsSchema),
+  instances: z.array(instanceStatsSchema),
+  edges: z.array(edgeStatsSchema),
+});
+
+export type Latency = z.infer<typeof latencySchema>;
+export type SeriesStats = z.infer<typeof seriesStatsSchema>;
+export type ServiceStats = z.infer<typeof serviceStatsSchema>;
+export type VersionStats = z.infer<typeof versionStatsSchema>;
+export type InstanceStats = z.infer<typeof instanceStatsSchema>;
+export type EdgeStats = z.infer<typeof edgeStatsSchema>;
+export type StatsSnapshot = z.infer<typeof statsSnapshotSchema>;
