@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { exchangeSchema, logPageSchema, logQuerySchema } from './exchange.js';
 import { configErrorSchema, deregistrationInputSchema, registrationInputSchema, serviceViewSchema } from './model.js';
+import { replayInputSchema, replayResultSchema } from './replay.js';
 import { faultSchema, rerouteInputSchema, serviceRouteSchema } from './routes.js';
 import { statsSnapshotSchema } from './stats.js';
 
@@ -62,7 +63,18 @@ export const adminOperations = {
 
   getStats: operation({ method: 'GET', path: '/api/stats', input: noInput, output: statsSnapshotSchema }),
   queryLog: operation({ method: 'GET', path: '/api/log', input: logQuerySchema, output: logPageSchema }),
-  getExchange: operation({ method: 'GET', path: '/api/log/exchange', input: z.strictObject({ id: z.coerce.number().int() }), output: exchangeSchema }),
+  /** One exchange with its headers and bodies; `reveal=true` shows masked headers' real values. */
+  getExchange: operation({
+    method: 'GET',
+    path: '/api/log/exchange',
+    input: z.strictObject({
+      id: z.coerce.number().int(),
+      reveal: z.union([z.boolean(), z.enum(['true', 'false']).transform((value) => value === 'true')]).optional(),
+    }),
+    output: exchangeSchema,
+  }),
+  /** Resends a logged exchange through the mesh (optionally edited, or to another version) and returns the answer. */
+  replay: operation({ method: 'POST', path: '/api/log/replay', input: replayInputSchema, output: replayResultSchema }),
   clearLog: operation({ method: 'POST', path: '/api/log/clear', input: noInput, output: z.object({ cleared: z.number().int() }) }),
 } as const;
 

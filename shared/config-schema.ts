@@ -110,6 +110,9 @@ const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be an
 
 export const routeConfigSchema = z
   .strictObject({
+    alias: dnsLabel
+      .optional()
+      .meta({ description: 'send this service\'s traffic to another service instead, e.g. search → search-next' }),
     weights: z
       .record(versionLabel, z.number().int().min(0).max(10_000))
       .optional()
@@ -139,6 +142,19 @@ export const retriesConfigSchema = z
   })
   .meta({ description: 'retry policy; retries only where safe and within the budget' });
 
+export const ejectionConfigSchema = z
+  .strictObject({
+    consecutiveFailures: z.number().int().min(1).max(1_000).optional()
+      .meta({ description: 'failures in a row (connection errors or 5xx) that eject an instance (default 5)' }),
+    baseTime: duration.optional()
+      .meta({ description: 'how long a first ejection lasts; each repeat lasts that much longer, up to 10 times (default 30s)' }),
+    maxPercent: z.number().min(0).max(100).optional()
+      .meta({ description: 'most of a version\'s instances ejected at once, in percent: at least one, never all (default 50)' }),
+    latencyOutliers: z.boolean().optional()
+      .meta({ description: 'also eject an instance far slower than its peers (default true)' }),
+  })
+  .meta({ description: 'passive health: instances that keep failing, or are far slower than their peers, are taken out for a while' });
+
 export const serviceConfigSchema = z
   .strictObject({
     instances: z.array(instanceConfigSchema).min(1).optional().meta({ description: 'shorthand for a service with one version, named "default"' }),
@@ -148,6 +164,11 @@ export const serviceConfigSchema = z
     route: routeConfigSchema.optional(),
     timeouts: timeoutsConfigSchema.optional(),
     retries: retriesConfigSchema.optional(),
+    loadBalancer: z.enum(['peak-ewma', 'round-robin']).optional()
+      .meta({ description: 'how an instance of the chosen version is picked: peak-ewma (default: the faster and less busy of two) or round-robin' }),
+    ejection: ejectionConfigSchema.optional(),
+    holdWhileRestarting: z.union([z.literal(false), duration]).optional()
+      .meta({ description: 'how long requests wait while every instance of a version refuses connections, as a restarting dev server does (default 5s; false: fail at once)' }),
   })
   .superRefine((service, ctx) => {
     if ((service.instances === undefined) === (service.versions === undefined)) {

@@ -35,4 +35,56 @@ export interface RequestEvent {
   bytesOut: number;
   /** Why the exchange failed on the proxy side, if it did: `connection refused`, `client aborted`… */
   error: string | null;
+  /**
+   * Routed requests only (absent on refusals, tunnels and upgrades): every upstream attempt in order,
+   * the retries among them, what set the request apart, and why it went where it did.
+   */
+  attempts?: RequestAttempt[];
+  retries?: number;
+  flags?: RequestFlag[];
+  decision?: DecisionStep[];
+}
+
+/** One try at an upstream: its status (0 when none came) or error, and how long it took. */
+export interface RequestAttempt {
+  instance: string;
+  status: number;
+  error: string | null;
+  ms: number;
+}
+
+/**
+ * `fault-injected`: a fault rule delayed or aborted it. `retried`: it took more than one attempt.
+ * `ejected-instance`: instances of its version were ejected when it was routed. `held`: it waited for
+ * a restarting service. `panic`: ejections were ignored because they left no instance.
+ * `budget-exhausted`: a retry was wanted but the service's retry budget was spent.
+ */
+export type RequestFlag = 'fault-injected' | 'retried' | 'ejected-instance' | 'held' | 'panic' | 'budget-exhausted';
+
+/** One step of "why did this request go there", in the order the proxy took them. */
+export interface DecisionStep {
+  step: 'alias' | 'version' | 'instance' | 'ejection' | 'fault' | 'retry' | 'hold' | 'budget';
+  /** What the step chose (a version, an instance), or null when it only reports state. */
+  choice: string | null;
+  reason: string;
+}
+
+/**
+ * Something passive health (ejection) did to an instance: not per request, so not a RequestEvent.
+ * `ejected`: taken out of its version's pool until `until`; `returned`: back in the pool; `panic`:
+ * ejections would have left the version no instance, so they were ignored.
+ */
+export interface InstanceEvent {
+  kind: 'ejected' | 'returned' | 'panic';
+  service: string;
+  version: string;
+  /** `host:port`; `*` for a panic, which concerns the whole version. */
+  instance: string;
+  reason: string;
+  /** Milliseconds since the epoch. */
+  at: number;
+  /** Epoch ms the ejection ends; null for `returned` and `panic`. */
+  until: number | null;
+  /** How often this instance has been ejected (it grows the ejection time). */
+  ejections: number;
 }

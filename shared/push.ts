@@ -5,7 +5,7 @@
  * a batch holds only the latest of each.
  */
 import type { MeshInfo } from './api.js';
-import type { RequestEvent } from './events.js';
+import type { InstanceEvent, RequestEvent } from './events.js';
 import type { ServiceView } from './model.js';
 import type { Fault, ServiceRoute } from './routes.js';
 import type { StatsSnapshot } from './stats.js';
@@ -17,7 +17,9 @@ export type PushItem =
   /** Sent about once a second while anyone listens. */
   | { kind: 'stats'; stats: StatsSnapshot }
   | { kind: 'routes'; routes: ServiceRoute[] }
-  | { kind: 'faults'; faults: Fault[] };
+  | { kind: 'faults'; faults: Fault[] }
+  /** An instance ejected by passive health (circuit breaking), returned, or a version in panic. */
+  | { kind: 'instance'; event: InstanceEvent };
 
 export interface PushBatch {
   /** Increases by one per batch on a connection; a gap means the client fell behind. */

@@ -76,7 +76,10 @@ describe('admin CLI commands', () => {
     expect(events).toHaveLength(2);
     expect(events.every((event) => event.service === 'world' && event.path === '/tapped' && event.status === 200)).toBe(true);
 
-    const textTap = runMeshdesk(['tap', '--status', '2xx', '--max', '1'], env);
+    const badWords = await runMeshdesk(['tap', 'servce=world'], env);
+    expect(badWords.code).toBe(2);
+    expect(badWords.stderr).toContain('servce=world');
+    const textTap = runMeshdesk(['tap', 'status=2xx', 'method=GET', '--max', '1'], env);
     expect((await trafficUntil(textTap, 'http://world/')).stdout).toMatch(/^\d\d:\d\d:\d\d\.\d{3} shell → world@v1 GET \/ 200 \d/);
   });
 
@@ -115,6 +118,18 @@ describe('admin CLI commands', () => {
     const invalid = await runMeshdesk(['register', 'Not_A_Label', '127.0.0.1:1'], env);
     expect(invalid.code).toBe(1);
     expect(invalid.stderr).toContain('must be a DNS label');
+  });
+
+  it('import-compose registers the services a compose file publishes, and they answer through the proxy', async () => {
+    const port = await upstream('web from compose');
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'meshdesk-compose-'));
+    const file = path.join(dir, 'docker-compose.yml');
+    writeFileSync(file, `services:\n  web:\n    image: nginx\n    ports: ["127.0.0.1:${port}:80"]\n  db:\n    image: postgres\n`);
+    const imported = await runMeshdesk(['import-compose', file], env);
+    expect(imported.code).toBe(0);
+    expect(imported.stdout.trim()).toBe(`registered web@default 127.0.0.1:${port} (docker-compose.yml:4)`);
+    expect(imported.stderr).toContain('db');
+    expect((await exec('curl', ['-sS', '-x', mesh.proxyUrl, 'http://web/'])).stdout).toBe('web from compose');
   });
 
   it('fault sets, lists and clears injected faults', async () => {

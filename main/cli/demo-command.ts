@@ -38,7 +38,7 @@ export function demoCommand(): Command {
         await processes.start({ label: 'world v1', script: 'world', args: ['--port', `${ports.worldV1}`, '--version', 'v1'] });
         await processes.start({ label: 'world v2', script: 'world', args: ['--port', `${ports.worldV2}`, '--version', 'v2'] });
         await processes.start({ label: 'hello', script: 'hello', args: ['--port', `${ports.hello}`] });
-        if (options.traffic) await processes.start({ label: 'traffic', script: 'traffic', args: ['--rps', `${options.rps}`] });
+        if (options.traffic) await processes.start({ label: 'traffic', script: 'traffic', args: ['--rps', `${options.rps}`], proxyUser: 'traffic' });
       } catch (error) {
         console.error(`meshdesk: the demo could not start: ${error instanceof Error ? error.message : String(error)}`);
         await processes.stopAll();

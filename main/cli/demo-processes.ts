@@ -12,6 +12,8 @@ export interface DemoService {
   label: string;
   script: 'hello' | 'world' | 'traffic';
   args: string[];
+  /** Names the caller in the proxy URL (`http://traffic@127.0.0.1:4140`), one of the attribution rules. */
+  proxyUser?: string;
 }
 
 export class DemoProcesses {
@@ -22,8 +24,9 @@ export class DemoProcesses {
   /** Resolves when the service has printed its "listening" line (or at once for the traffic). */
   start(service: DemoService): Promise<void> {
     const script = path.join(packageRoot(), 'dist', 'resources', 'demo', `${service.script}.js`);
+    const proxyUrl = service.proxyUser ? this.proxyUrl.replace('://', `://${service.proxyUser}@`) : this.proxyUrl;
     const child = spawn(process.execPath, [script, ...service.args], {
-      env: { ...process.env, http_proxy: this.proxyUrl, HTTP_PROXY: this.proxyUrl, no_proxy: '', NO_PROXY: '' },
+      env: { ...process.env, http_proxy: proxyUrl, HTTP_PROXY: proxyUrl, no_proxy: '', NO_PROXY: '' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.children.push(child);

@@ -4,6 +4,7 @@ import { MESHDESK_VERSION } from '../mesh/version.js';
 import { demoCommand } from './demo-command.js';
 import { envCommand } from './env-command.js';
 import { faultCommand } from './fault-command.js';
+import { importComposeCommand } from './import-compose-command.js';
 import { openCommand } from './open-command.js';
 import { deregisterCommand, registerCommand } from './register-command.js';
 import { routeCommand } from './route-command.js';
@@ -29,7 +30,8 @@ export function createProgram(): Command {
     .addCommand(routeCommand())
     .addCommand(registerCommand())
     .addCommand(deregisterCommand())
-    .addCommand(faultCommand());
+    .addCommand(faultCommand())
+    .addCommand(importComposeCommand());
 }
 
 export async function main(argv: string[]): Promise<void> {

@@ -1,6 +1,13 @@
-/** `meshdesk tap`: the live request log in the terminal, filtered, as text or JSON lines. */
+/**
+ * `meshdesk tap`: the live request log in the terminal, filtered, as text or JSON lines. Filters are
+ * the dashboard's filter words (`tap service=world status=5xx path~/api min=200ms`) or the classic
+ * flags; both compile to the mesh's own predicate, so tap, the dashboard and the log agree.
+ */
 import { Command, Option } from 'commander';
 import type { RequestEvent } from '../../shared/events.js';
+import { compileFilter, needsCapture, type LogFilter } from '../../shared/log-filter.js';
+import { parseFilterWords } from '../../shared/log-filter-words.js';
+import { defaultIsFailure } from '../mesh/telemetry/classify.js';
 import { addAdminAccessOptions, EXIT_UNREACHABLE, type AdminAccessOptions } from './admin-access.js';
 import { colour, millis } from './output.js';
 import { pushBatches } from './push-client.js';
@@ -20,6 +27,7 @@ export function tapCommand(): Command {
   return addAdminAccessOptions(
     new Command('tap')
       .description('stream requests as they cross the mesh')
+      .argument('[words...]', 'filter words, as in the dashboard: service=world status=5xx path~/api min=200ms errors')
       .option('--service <service>', 'only requests to this service')
       .option('--caller <caller>', 'only requests from this caller')
       .option('--method <method>', 'only this method')
@@ -27,10 +35,23 @@ export function tapCommand(): Command {
       .option('--status <status>', 'a code (404) or a class (5xx)')
       .addOption(new Option('-o, --output <format>', 'text or json (one object per line)').choices(['text', 'json']).default('text'))
       .addOption(new Option('--max <n>', 'stop after n requests').argParser(Number)),
-  ).action(async (options: TapOptions) => {
+  ).action(async (words: string[], options: TapOptions) => {
+    const parsed = parseFilterWords(words.join(' '));
+    if (parsed.errors.length > 0) {
+      console.error(`meshdesk: ${parsed.errors.join('; ')}`);
+      process.exitCode = 2;
+      return;
+    }
+    const filter: LogFilter = { ...parsed.filter, ...flagFilter(options) };
+    if (needsCapture(filter)) {
+      console.error('meshdesk: tap sees requests as they happen, without their headers; filter by headers or free text in the dashboard or with the log API');
+      process.exitCode = 2;
+      return;
+    }
     const token = options.token ?? readPersistedToken(options.stateDir);
     const format = options.json ? 'json' : options.output;
-    const matches = eventFilter(options);
+    const predicate = compileFilter(filter);
+    const matches = (event: RequestEvent) => predicate(event, defaultIsFailure(event), null);
     let shown = 0;
     const abort = new AbortController();
     try {
@@ -53,14 +74,10 @@ export function tapCommand(): Command {
   });
 }
 
-export function eventFilter(options: Pick<TapOptions, 'service' | 'caller' | 'method' | 'path' | 'status'>): (event: RequestEvent) => boolean {
-  const status = options.status?.toLowerCase();
-  return (event) =>
-    (!options.service || event.service === options.service) &&
-    (!options.caller || event.caller === options.caller) &&
-    (!options.method || event.method === options.method.toUpperCase()) &&
-    (!options.path || event.path.includes(options.path)) &&
-    (!status || (status.endsWith('xx') ? `${Math.floor(event.status / 100)}xx` === status : `${event.status}` === status));
+/** The classic flags, as the same filter the words give. */
+function flagFilter(options: Pick<TapOptions, 'service' | 'caller' | 'method' | 'path' | 'status'>): LogFilter {
+  const { service, caller, method, path, status } = options;
+  return Object.fromEntries(Object.entries({ service, caller, method, path, status }).filter(([, value]) => value !== undefined));
 }
 
 function tapLine(event: RequestEvent): string {

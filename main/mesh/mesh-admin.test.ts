@@ -64,6 +64,7 @@ const samples: { [Name in OperationName]: OperationInput<Name> } = {
   getStats: {},
   queryLog: { limit: 5 },
   getExchange: { id: 1 },
+  replay: { id: 1, version: 'v2' },
   clearLog: {},
 };
 
@@ -74,7 +75,9 @@ describe('the admin contract on a real mesh', () => {
     expect(await viaHost(proxyUrl, 'world')).toBe('world v1');
     // The event leaves once the OS has said who called (a few ms); then getExchange can find it.
     await expect.poll(async () => (await client.call('queryLog', {})).exchanges.length).toBe(1);
-    samples.getExchange.id = (await client.call('queryLog', {})).exchanges[0]?.id ?? 0;
+    const logged = (await client.call('queryLog', {})).exchanges[0]?.id ?? 0;
+    samples.getExchange.id = logged;
+    samples.replay.id = logged;
     for (const name of Object.keys(adminOperations) as OperationName[]) {
       const call = client.call as (name: OperationName, input: unknown) => Promise<unknown>;
       await expect(call.call(client, name, samples[name]), name).resolves.toBeDefined();
@@ -98,6 +101,21 @@ describe('the admin contract on a real mesh', () => {
     expect(await viaHost(proxyUrl, 'extra')).toBe('extra service');
     const routes = await client.call('listRoutes');
     expect(routes.find((route) => route.service === 'world')).toMatchObject({ versions: ['v1', 'v2'], route: null, effectiveWeights: { v1: 1, v2: 0 } });
+  });
+});
+
+describe('replay', () => {
+  it('resends a logged exchange through the mesh, to another version on request, and logs it as replay', async () => {
+    const { client, proxyUrl } = await startMesh();
+    expect(await viaHost(proxyUrl, 'world')).toBe('world v1');
+    await expect.poll(async () => (await client.call('queryLog', {})).exchanges.length).toBe(1);
+    const original = (await client.call('queryLog', {})).exchanges[0];
+    const same = await client.call('replay', { id: original?.id ?? 0 });
+    expect(same).toMatchObject({ status: 200, version: 'v1', body: { encoding: 'utf8', data: 'world v1' } });
+    const v2 = await client.call('replay', { id: original?.id ?? 0, version: 'v2', path: '/other' });
+    expect(v2).toMatchObject({ status: 200, version: 'v2', body: { data: 'world v2' } });
+    await expect.poll(async () => (await client.call('queryLog', { caller: 'replay' })).exchanges.length).toBe(2);
+    await expect(client.call('replay', { id: 424_242 })).rejects.toThrow('no exchange 424242 in the log');
   });
 });
 

@@ -5,6 +5,7 @@
 import type { MeshInfo } from '../../shared/api.js';
 import type { AdminHandlers } from './admin/admin-server.js';
 import { MeshError } from './mesh-error.js';
+import { replay } from './replay.js';
 import type { Registry } from './registry/registry.js';
 import type { RuntimeRegistrations } from './registry/runtime-registrations.js';
 import type { FaultTable } from './routing/fault-table.js';
@@ -14,6 +15,7 @@ import type { ServiceRoute } from '../../shared/routes.js';
 
 export interface MeshParts {
   info: () => MeshInfo;
+  proxyUrl: () => string;
   newLoginUrl: () => string;
   registry: Registry;
   runtime: RuntimeRegistrations;
@@ -47,12 +49,20 @@ export function adminHandlers(parts: MeshParts): AdminHandlers {
     clearFault: ({ service, caller }) => faults.clear(service, caller),
     getStats: () => telemetry.snapshot(),
     queryLog: (query) => telemetry.query(query),
-    getExchange: ({ id }) => {
-      const exchange = telemetry.exchange(id);
+    getExchange: ({ id, reveal }) => {
+      const exchange = telemetry.exchange(id, reveal ?? false);
       if (!exchange) throw new MeshError(404, `no exchange ${id} in the log (it holds the newest ${telemetry.query({ limit: 1 }).capacity})`);
       return exchange;
     },
     clearLog: () => ({ cleared: telemetry.clearLog() }),
+    replay: (input) => {
+      const original = telemetry.exchange(input.id);
+      if (!original) throw new MeshError(404, `no exchange ${input.id} in the log`);
+      return replay(original, input, {
+        proxyUrl: parts.proxyUrl(),
+        newestReplay: () => telemetry.query({ caller: 'replay', limit: 1 }).exchanges[0] ?? null,
+      });
+    },
   };
 }
 

@@ -15,7 +15,10 @@ import { ConfigWatcher, type ConfigReload } from './config/config-watcher.js';
 import { DiscoSource } from './config/disco-source.js';
 import { HealthChecker } from './health/health-checker.js';
 import { listen } from './listen.js';
+import { DEFAULT_PROXY_LIMITS } from './proxy/proxy-limits.js';
 import { ProxyServer } from './proxy/proxy-server.js';
+import { describeInstanceEvent } from './resilience/instance-events.js';
+import { PolicyBook } from './resilience/service-policy.js';
 import { RequestEvents } from './proxy/request-events.js';
 import { Registry, type RegistryChange } from './registry/registry.js';
 import { RuntimeRegistrations, type RegisterResult } from './registry/runtime-registrations.js';
@@ -106,17 +109,29 @@ export class Mesh {
       overrides: store.get('routes') ?? {},
       saveOverrides: (overrides) => store.set('routes', overrides),
     });
+    const policies = new PolicyBook({
+      requestTimeoutMs: options.upstreamTimeoutMs ?? DEFAULT_PROXY_LIMITS.upstreamTimeoutMs,
+      connectTimeoutMs: DEFAULT_PROXY_LIMITS.connectTimeoutMs,
+    });
     this.proxy = new ProxyServer({
       registry: this.registry,
       events: this.events,
       mode: () => this.config.proxy.mode,
       maxHops: 4,
       limits: options.upstreamTimeoutMs === undefined ? {} : { upstreamTimeoutMs: options.upstreamTimeoutMs },
+      routes: this.routes,
+      faults: this.faults,
+      policy: (service) => policies.get(this.config, service),
+    });
+    this.proxy.onInstanceEvent((event) => {
+      this.log(describeInstanceEvent(event));
+      this.push.publish({ kind: 'instance', event });
     });
     this.auth = new AdminAuth(options.adminToken ?? AdminAuth.newToken(), () => this.ownAdminOrigins());
     this.admin = createAdminServer({
       handlers: adminHandlers({
         info: () => this.info(),
+        proxyUrl: () => this.addresses?.proxyUrl ?? '',
         newLoginUrl: () => this.newLoginUrl(),
         registry: this.registry,
         runtime: this.runtime,

@@ -6,6 +6,7 @@ import { RequestsPage } from './requests/requests-page.js';
 import { ServicesPage } from './services/services-page.js';
 import { SettingsPage } from './settings/settings-page.js';
 import { TopologyPage } from './topology/topology-page.js';
+import { useTheme } from './theme.js';
 import { MeshContext, useMeshConnection, useMeshSnapshot, type Connection } from './use-mesh-state.js';
 
 export function App({ client }: { client: AdminClient }) {
@@ -18,6 +19,7 @@ export function App({ client }: { client: AdminClient }) {
 }
 
 function Shell({ connection }: { connection: Connection }) {
+  useTheme();
   const { info, services } = useMeshSnapshot();
   const location = useLocation();
   return (
@@ -51,7 +53,7 @@ function Shell({ connection }: { connection: Connection }) {
             Cannot reach the mesh. Is <code>meshdesk serve</code> running?
           </p>
         )}
-        {info && location.page !== 'settings' && services?.length === 0 && <ExportLine proxyUrl={info.proxyUrl} />}
+        {info && location.page !== 'settings' && location.page !== 'topology' && services?.length === 0 && <ExportLine proxyUrl={info.proxyUrl} />}
         {info && location.page !== 'services' && <ConfigErrors errors={info.configErrors} />}
         <Page page={location.page} params={location.params} />
       </main>

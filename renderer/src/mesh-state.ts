@@ -6,7 +6,7 @@
  * keep their own bounded lists.
  */
 import type { MeshInfo } from '../../shared/api.js';
-import type { RequestEvent } from '../../shared/events.js';
+import type { InstanceEvent, RequestEvent } from '../../shared/events.js';
 import type { ServiceView } from '../../shared/model.js';
 import type { PushBatch } from '../../shared/push.js';
 import type { Fault, ServiceRoute } from '../../shared/routes.js';
@@ -19,13 +19,17 @@ export interface MeshSnapshot {
   stats: StatsSnapshot | null;
   routes: ServiceRoute[] | null;
   faults: Fault[] | null;
+  /** The latest ejections, returns and panics, newest first (at most INSTANCE_EVENTS_KEPT). */
+  instanceEvents: InstanceEvent[];
 }
+
+const INSTANCE_EVENTS_KEPT = 100;
 
 type Listener = () => void;
 type RequestListener = (events: readonly RequestEvent[], dropped: number) => void;
 
 export class MeshState {
-  private snapshot: MeshSnapshot = { connected: false, info: null, services: null, stats: null, routes: null, faults: null };
+  private snapshot: MeshSnapshot = { connected: false, info: null, services: null, stats: null, routes: null, faults: null, instanceEvents: [] };
   private readonly listeners = new Set<Listener>();
   private readonly requestListeners = new Set<RequestListener>();
   private notifyScheduled = false;
@@ -79,6 +83,9 @@ export class MeshState {
           break;
         case 'request':
           requests.push(item.event);
+          break;
+        case 'instance':
+          next = { ...next, instanceEvents: [item.event, ...next.instanceEvents].slice(0, INSTANCE_EVENTS_KEPT) };
           break;
       }
     }

@@ -39,7 +39,8 @@ export class PushStream {
 
   publish(item: PushItem): void {
     if (this.clients.size === 0) return;
-    if (item.kind === 'request') {
+    // Events are queued in order (request events bounded); state items keep only their latest.
+    if (item.kind === 'request' || item.kind === 'instance') {
       if (this.requests.length >= MAX_REQUEST_ITEMS) {
         this.requests.shift();
         this.dropped++;

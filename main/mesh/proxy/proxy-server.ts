@@ -25,22 +25,40 @@
  *   instance and cause; after the response began, the client's connection is cut so it cannot take
  *   a truncated body for a whole one. Nothing a client or upstream sends may throw out of a handler:
  *   each entry point catches, answers 500 if it still can, and carries on.
+ *
+ * Routing and resilience live beside this file: router.ts chooses the service, version (routes) and
+ * instance (resilience/balancer.ts); forward.ts runs the attempts (retries, timeouts, the restart
+ * hold); faults are rolled here, once the caller is known. A request's event is begun when it is
+ * routed (in-flight counts) and recorded with its attempts, flags, decision trace and a capture of
+ * headers and bodies — all of it gathered only while someone listens.
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { ProxyMode } from '../../../shared/config-schema.js';
+import { DEFAULT_BODY_CAPTURE_BYTES } from '../../../shared/exchange.js';
+import type { Fault } from '../../../shared/routes.js';
 import type { Registry } from '../registry/registry.js';
+import type { InstanceEventListener } from '../resilience/ejection.js';
+import { Resilience, type ResilienceOptions } from '../resilience/resilience.js';
+import { defaultPolicy, type ServicePolicy } from '../resilience/service-policy.js';
 import { clientErrorFailure, inFlightResponse } from './client-errors.js';
-import { ForwardExchange } from './forward.js';
+import { captureOf, decisionOf, flagsOf } from './exchange-report.js';
+import { ForwardExchange, type ExchangeContext } from './forward.js';
 import { upstreamRequestHeaders } from './forwarded-headers.js';
 import { sendProxyError, writeRawError, type ProxyFailure } from './proxy-error.js';
 import { resolveLimits, type ProxyLimits } from './proxy-limits.js';
 import { parseRequestTarget } from './request-target.js';
 import type { RequestEvents } from './request-events.js';
-import { isRefusal, Router, type Refusal } from './router.js';
+import { isRefusal, Router, type Refusal, type Route, type RouteSource } from './router.js';
 import { handleConnect, type SideChannelContext } from './tunnel.js';
 import { handleUpgrade } from './upgrade.js';
 import { UpstreamPools } from './upstream-pools.js';
+
+/** What the proxy needs of the fault table. */
+export interface FaultSource {
+  readonly size: number;
+  match(service: string, caller: string): Fault | undefined;
+}
 
 export interface ProxyOptions {
   registry: Registry;
@@ -50,14 +68,27 @@ export interface ProxyOptions {
   maxHops?: number;
   /** Overrides of the safe defaults in proxy-limits.ts. */
   limits?: Partial<ProxyLimits>;
+  /** The routes in force (the mesh's RouteTable); without, every service goes to its first version. */
+  routes?: RouteSource;
+  /** Faults to inject (the mesh's FaultTable). */
+  faults?: FaultSource;
+  /** Each service's resilience policy; default: the safe defaults (service-policy.ts) for all. */
+  policy?: (service: string) => ServicePolicy;
+  resilience?: ResilienceOptions;
+  /** Bytes of each body kept for the request log, per direction. */
+  captureBodyBytes?: number;
 }
 
 export class ProxyServer {
   readonly server: http.Server;
   readonly limits: ProxyLimits;
+  /** Passive health, balancing, budgets and holds: one per proxy. */
+  readonly resilience: Resilience;
   private readonly pools: UpstreamPools;
   private readonly router: Router;
   private readonly events: RequestEvents;
+  private readonly faults: FaultSource | null;
+  private readonly context: ExchangeContext;
   private readonly sideChannels: SideChannelContext;
   /** Sockets whose request body turned out malformed mid-stream, and what the client was told. */
   private readonly brokenBodies = new WeakMap<Duplex, ProxyFailure>();
@@ -67,8 +98,21 @@ export class ProxyServer {
     const limits = resolveLimits(options.limits);
     this.limits = limits;
     this.events = options.events;
+    this.faults = options.faults ?? null;
     this.pools = new UpstreamPools(limits);
-    this.router = new Router({ registry: options.registry, mode: options.mode, maxHops: options.maxHops ?? 4, ownPort: () => this.ownPort });
+    this.resilience = new Resilience(options.resilience);
+    this.resilience.follow(options.registry);
+    const fallback = defaultPolicy({ requestTimeoutMs: limits.upstreamTimeoutMs, connectTimeoutMs: limits.connectTimeoutMs });
+    this.router = new Router({
+      registry: options.registry,
+      mode: options.mode,
+      maxHops: options.maxHops ?? 4,
+      ownPort: () => this.ownPort,
+      resilience: this.resilience,
+      policy: options.policy ?? (() => fallback),
+      routes: options.routes,
+    });
+    this.context = { pools: this.pools, resilience: this.resilience, captureBodyBytes: options.captureBodyBytes ?? DEFAULT_BODY_CAPTURE_BYTES };
     this.sideChannels = { router: this.router, limits, events: options.events };
     this.server = http.createServer(
       {
@@ -95,8 +139,14 @@ export class ProxyServer {
     });
   }
 
-  /** Releases upstream connections; call after the listener stopped. */
+  /** Ejections, returns and panics, with their reasons (for the log and the push stream). */
+  onInstanceEvent(listener: InstanceEventListener): () => void {
+    return this.resilience.onInstanceEvent(listener);
+  }
+
+  /** Releases upstream connections and held requests; call after the listener stopped. */
   async close(): Promise<void> {
+    this.resilience.close();
     await this.pools.close();
   }
 
@@ -122,13 +172,34 @@ export class ProxyServer {
       this.refuse(req, res, start, url, { kind: 'proxy', status: 400, service: null, instance: null, version: null, cause: target.error });
       return;
     }
-    const route = this.router.route(target.host, target.port, req.headers.via);
+    const wanted = this.events.wanted;
+    const route = this.router.route(target.host, target.port, req.headers.via, req.headers, wanted);
     if (isRefusal(route)) {
       this.refuse(req, res, start, target.path, route);
       return;
     }
-    const exchange = new ForwardExchange(req, res, route, start, target.path, this.onExchangeDone);
-    exchange.send(this.pools.get(route.instance), upstreamRequestHeaders(req, target.authority, false));
+    const exchange = new ForwardExchange(req, res, route, start, target.path, this.context, wanted, this.onExchangeDone);
+    if (wanted) exchange.id = this.events.begin(req, { kind: route.kind, service: route.service, version: route.version, instance: route.instance });
+    const headers = upstreamRequestHeaders(req, target.authority, false);
+    const faults = this.faults;
+    if (faults === null || faults.size === 0 || route.kind !== 'service') {
+      exchange.send(headers, null);
+      return;
+    }
+    const caller = this.events.callerOf(req);
+    if (typeof caller === 'string') {
+      exchange.send(headers, rolled(faults, route, caller));
+      return;
+    }
+    // The connection's caller is still being looked up (its first request): faults wait for it.
+    void caller.then((name) => {
+      try {
+        if (exchange.socket.destroyed) exchange.abandon();
+        else exchange.send(headers, rolled(faults, route, name));
+      } catch (error) {
+        sendProxyError(req.headers.accept, req.method, res, { status: 500, service: route.service, instance: null, cause: `proxy internal error: ${(error as Error).message}` });
+      }
+    });
   }
 
   private refuse(req: IncomingMessage, res: ServerResponse, start: number, path: string, refusal: Refusal): void {
@@ -147,27 +218,36 @@ export class ProxyServer {
   }
 
   private readonly onExchangeDone = (exchange: ForwardExchange): void => {
-    if (!this.events.wanted) return;
+    if (!this.events.wanted || !exchange.capturing) return;
     const { req, route, socket } = exchange;
     let { status, error } = exchange;
     if (error !== null) {
       const broken = this.brokenBodies.get(socket);
       if (broken !== undefined) ({ status, cause: error } = broken);
     }
-    this.events.record(req, {
-      kind: route.kind,
-      service: route.service,
-      version: route.version,
-      instance: route.instance,
-      path: exchange.path,
-      status,
-      error,
-      start: exchange.start,
-      dispatched: exchange.dispatched,
-      firstByte: exchange.firstByte,
-      bytesIn: exchange.bytesIn,
-      bytesOut: exchange.bytesOut,
-    });
+    const routed = route.kind === 'service';
+    this.events.record(
+      req,
+      {
+        id: exchange.id,
+        kind: route.kind,
+        service: route.service,
+        version: route.version,
+        instance: exchange.instance,
+        path: exchange.path,
+        status,
+        error,
+        start: exchange.start,
+        dispatched: exchange.dispatched,
+        firstByte: exchange.firstByte,
+        bytesIn: exchange.bytesIn,
+        bytesOut: exchange.bytesOut,
+        ...(routed
+          ? { attempts: exchange.attempts ?? [], retries: Math.max(0, exchange.attemptCount - 1), flags: flagsOf(exchange.flags), decision: decisionOf(exchange, this.resilience) }
+          : {}),
+      },
+      captureOf(exchange),
+    );
   };
 
   private readonly onClientError = (error: NodeJS.ErrnoException, socket: Duplex): void => {
@@ -214,4 +294,11 @@ export class ProxyServer {
       }
     };
   }
+}
+
+/** The fault for this request, if its rule applies to it (each request rolls against the percentage). */
+function rolled(faults: FaultSource, route: Route, caller: string): Fault | null {
+  const fault = faults.match(route.service, caller);
+  if (fault === undefined || fault.percent <= 0) return null;
+  return Math.random() * 100 < fault.percent ? fault : null;
 }

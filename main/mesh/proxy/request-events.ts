@@ -9,7 +9,7 @@
  * event waits, then leaves with the caller filled in.
  */
 import type { IncomingMessage } from 'node:http';
-import type { RequestEvent, TrafficKind } from '../../../shared/events.js';
+import type { DecisionStep, RequestAttempt, RequestEvent, RequestFlag, TrafficKind } from '../../../shared/events.js';
 import type { ExchangeCapture } from '../../../shared/exchange.js';
 import { explicitCaller, SHELL_CALLER } from './caller.js';
 
@@ -48,11 +48,18 @@ export interface ExchangeFacts {
   bytesOut: number;
   /** The id `begin` gave this exchange; a fresh one when it was never begun. */
   id?: number;
+  /** Routed requests: see RequestEvent. */
+  attempts?: RequestAttempt[];
+  retries?: number;
+  flags?: RequestFlag[];
+  decision?: DecisionStep[];
 }
 
 export class RequestEvents {
   private readonly listeners = new Set<Listener>();
   private readonly startListeners = new Set<StartListener>();
+  /** Each request's connection lookup, for when its socket is gone by the time its event is built. */
+  private readonly attributions = new WeakMap<IncomingMessage, ConnectionAttribution>();
   private nextId = 1;
 
   constructor(private readonly options: RequestEventsOptions = {}) {}
@@ -82,9 +89,10 @@ export class RequestEvents {
   begin(req: IncomingMessage, facts: Omit<RequestStart, 'id' | 'caller'>): number {
     if (!this.wanted) return 0;
     const id = this.newId();
+    if (this.startListeners.size === 0) return id;
     const known = this.callerNow(req);
-    if (this.startListeners.size > 0) {
-      const start: RequestStart = { ...facts, id, caller: known.caller ?? known.attribution?.caller ?? SHELL_CALLER };
+    const announce = (caller: string) => {
+      const start: RequestStart = { ...facts, id, caller };
       for (const listener of this.startListeners) {
         try {
           listener(start);
@@ -92,7 +100,11 @@ export class RequestEvents {
           // As for events.
         }
       }
-    }
+    };
+    // While the OS lookup runs, the start waits too (it settles before the end's wait does), so
+    // the exchange is counted in flight on the edge of its real caller, never on `shell`.
+    if (known.caller === null && known.attribution?.pending) void known.attribution.settled.then((caller) => announce(caller ?? SHELL_CALLER));
+    else announce(known.caller ?? known.attribution?.caller ?? SHELL_CALLER);
     return id;
   }
 
@@ -121,6 +133,11 @@ export class RequestEvents {
       bytesOut: facts.bytesOut,
       error: facts.error,
     };
+    // Only routed requests carry these; other events stay as lean as before.
+    if (facts.attempts !== undefined) event.attempts = facts.attempts;
+    if (facts.retries !== undefined) event.retries = facts.retries;
+    if (facts.flags !== undefined) event.flags = facts.flags;
+    if (facts.decision !== undefined) event.decision = facts.decision;
     if (known.caller === null && known.attribution?.pending) {
       void known.attribution.settled.then((caller) => {
         event.caller = caller ?? SHELL_CALLER;
@@ -141,10 +158,32 @@ export class RequestEvents {
     return () => this.startListeners.delete(listener);
   }
 
-  /** The request's own caller, else the connection's lookup (started here once per connection). */
+  /**
+   * The caller the request's event will name — for decisions that depend on it (per-edge faults).
+   * A promise only while the operating-system lookup for its connection is still running.
+   */
+  callerOf(req: IncomingMessage): string | Promise<string> {
+    const known = this.callerNow(req);
+    if (known.caller !== null) return known.caller;
+    const attribution = known.attribution;
+    if (attribution === null) return SHELL_CALLER;
+    if (!attribution.pending) return attribution.caller ?? SHELL_CALLER;
+    return attribution.settled.then((caller) => caller ?? SHELL_CALLER);
+  }
+
+  /**
+   * The request's own caller, else the connection's lookup (started here once per connection).
+   * Node detaches the socket from a request whose body it has read, so the lookup made while it was
+   * attached (at `begin`) is remembered with the request for its event.
+   */
   private callerNow(req: IncomingMessage): { caller: string | null; attribution: ConnectionAttribution | null } {
     const caller = explicitCaller(req);
     if (caller !== null) return { caller, attribution: null };
-    return { caller: null, attribution: this.options.attribute?.(req) ?? null };
+    const { attribute } = this.options;
+    if (attribute === undefined) return { caller: null, attribution: null };
+    if (!req.socket) return { caller: null, attribution: this.attributions.get(req) ?? null };
+    const attribution = attribute(req);
+    if (attribution !== null) this.attributions.set(req, attribution);
+    return { caller: null, attribution };
   }
 }

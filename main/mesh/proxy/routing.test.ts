@@ -47,7 +47,7 @@ describe('routing by service name', () => {
     const one = await startUpstream(echoHandler('one'));
     const two = await startUpstream(echoHandler('two'));
     const canary = await startUpstream(echoHandler('canary'));
-    const harness = await startProxy();
+    const harness = await startProxy({ policy: { balancer: 'round-robin' } });
     harness.register({ world: { v1: [one.address, two.address], v2: [canary.address] } });
     const names: string[] = [];
     for (let i = 0; i < 6; i++) names.push((await proxyRequest(harness.port, 'http://world/')).body.split(' ')[0] as string);

@@ -49,7 +49,7 @@ export function handleConnect(context: SideChannelContext, req: IncomingMessage,
     fail({ kind: 'proxy', status: 400, service: null, instance: null, version: null, cause: 'malformed CONNECT target; expected host:port' });
     return;
   }
-  const route = context.router.route(authority.host, authority.port, req.headers.via);
+  const route = context.router.route(authority.host, authority.port, req.headers.via, req.headers);
   if (isRefusal(route)) {
     fail(route);
     return;

@@ -47,7 +47,7 @@ export function handleUpgrade(context: SideChannelContext, req: IncomingMessage,
     refuse({ kind: 'proxy', status: 400, service: null, instance: null, version: null, cause: target.error });
     return;
   }
-  const route = context.router.route(target.host, target.port, req.headers.via);
+  const route = context.router.route(target.host, target.port, req.headers.via, req.headers);
   if (isRefusal(route)) {
     refuse(route);
     return;

@@ -12,22 +12,34 @@ export type PoolLimits = Pick<ProxyLimits, 'connectTimeoutMs' | 'upstreamTimeout
 
 export class UpstreamPools {
   private readonly pools = new Map<string, Pool>();
+  /** Connect timeouts of pools made with one other than the default (per-service timeouts). */
+  private readonly connectTimeouts = new WeakMap<Pool, number>();
 
   constructor(private readonly limits: PoolLimits) {}
 
-  /** `address` is `host:port`, with IPv6 hosts in brackets. */
-  get(address: string): Pool {
+  /**
+   * `address` is `host:port`, with IPv6 hosts in brackets. A pool is made with the connect timeout
+   * of the service that first needs it; when that service's timeout changes (a config reload) the
+   * pool is replaced, its in-flight requests finishing on the old one.
+   */
+  get(address: string, connectTimeoutMs: number = this.limits.connectTimeoutMs): Pool {
     let pool = this.pools.get(address);
+    if (pool !== undefined && (this.connectTimeouts.get(pool) ?? this.limits.connectTimeoutMs) !== connectTimeoutMs) {
+      this.pools.delete(address);
+      retire(pool);
+      pool = undefined;
+    }
     if (pool === undefined) {
       if (this.pools.size >= this.limits.maxUpstreamPools) this.evictOldest();
       pool = new Pool(`http://${address}`, {
-        connectTimeout: this.limits.connectTimeoutMs,
+        connectTimeout: connectTimeoutMs,
         headersTimeout: this.limits.upstreamTimeoutMs,
         bodyTimeout: this.limits.upstreamIdleTimeoutMs,
         keepAliveTimeout: 4_000,
         // Upstreams that send a huge header block are answered with 502 rather than buffered.
         maxHeaderSize: 64 * 1024,
       });
+      if (connectTimeoutMs !== this.limits.connectTimeoutMs) this.connectTimeouts.set(pool, connectTimeoutMs);
       this.pools.set(address, pool);
     }
     return pool;
@@ -48,6 +60,11 @@ export class UpstreamPools {
     if (oldest.done) return;
     const [address, pool] = oldest.value;
     this.pools.delete(address);
-    pool.close().catch(() => pool.destroy().catch(() => undefined));
+    retire(pool);
   }
+}
+
+/** Closes a pool gracefully: its in-flight requests finish. */
+function retire(pool: Pool): void {
+  pool.close().catch(() => pool.destroy().catch(() => undefined));
 }

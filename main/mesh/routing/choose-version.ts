@@ -3,8 +3,11 @@
  * per-request override header (`x-meshdesk-route: world=v2`), the route's header rules, its weights,
  * and finally the service's first version. The reason is kept for the request's decision trace.
  */
-import { parseRouteOverride, ROUTE_OVERRIDE_HEADER, type Route } from '../../../shared/routes.js';
+import { parseRouteOverride, ROUTE_OVERRIDE_HEADER, type HeaderRule, type Route } from '../../../shared/routes.js';
 import type { IncomingHttpHeaders } from 'node:http';
+
+/** Shared, so that a service without a route allocates nothing per request. */
+const NO_RULES: readonly HeaderRule[] = [];
 
 export interface VersionChoice {
   version: string;
@@ -23,7 +26,7 @@ export function chooseVersion(
     const version = parseRouteOverride(override).get(service);
     if (version !== undefined && versions.includes(version)) return { version, reason: `override header ${ROUTE_OVERRIDE_HEADER}: ${service}=${version}` };
   }
-  for (const rule of route?.headerRules ?? []) {
+  for (const rule of route?.headerRules ?? NO_RULES) {
     const value = headers[rule.header];
     const actual = Array.isArray(value) ? value.join(',') : value;
     if (actual !== undefined && (rule.value === undefined || actual === rule.value) && versions.includes(rule.version)) {

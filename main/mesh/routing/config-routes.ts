@@ -8,6 +8,7 @@ export function configRoutes(config: MeshConfig): Map<string, Route> {
     const route = serviceConfig.route;
     if (!route) continue;
     routes.set(service, {
+      ...(route.alias ? { alias: route.alias } : {}),
       ...(route.weights ? { weights: route.weights } : {}),
       headerRules: (route.headers ?? []).map((rule) => ({ header: rule.header.toLowerCase(), value: rule.value, version: rule.version })),
     });

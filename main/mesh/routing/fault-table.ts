@@ -16,6 +16,11 @@ export class FaultTable {
     return this.faults.get(key(service, caller)) ?? this.faults.get(key(service, undefined));
   }
 
+  /** Faults in force; the proxy skips fault matching (and caller lookup) while there are none. */
+  get size(): number {
+    return this.faults.size;
+  }
+
   set(fault: Fault): Fault[] {
     this.faults.set(key(fault.service, fault.caller), fault);
     return this.changed();

@@ -15,11 +15,11 @@ export interface CapturePolicy {
   masked: ReadonlySet<string>;
 }
 
-/** The capture as the log may keep it: masked, each body within the limit. */
-export function safeCapture(capture: ExchangeCapture, policy: CapturePolicy): ExchangeCapture {
+/** The capture as the log keeps it: each body within the limit (headers are masked on the way out). */
+export function boundedCapture(capture: ExchangeCapture, policy: Pick<CapturePolicy, 'bodyLimit'>): ExchangeCapture {
   return {
-    requestHeaders: capture.requestHeaders && maskHeaders(capture.requestHeaders, policy.masked),
-    responseHeaders: capture.responseHeaders && maskHeaders(capture.responseHeaders, policy.masked),
+    requestHeaders: capture.requestHeaders,
+    responseHeaders: capture.responseHeaders,
     requestBody: capture.requestBody && limitBody(capture.requestBody, policy.bodyLimit),
     responseBody: capture.responseBody && limitBody(capture.responseBody, policy.bodyLimit),
   };

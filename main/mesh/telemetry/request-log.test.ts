@@ -167,6 +167,10 @@ describe('RequestLog capture', () => {
     expect(JSON.stringify(exchange)).not.toMatch(/t0ken|sid=abc|aGVsbG86|s3cr3t/);
     // The proxy's own arrays are not touched: masking copies.
     expect(capture.requestHeaders).toContain('Bearer t0ken');
+    // Revealed on request, for that one exchange only.
+    const id = exchange?.id ?? -1;
+    expect(Object.fromEntries(log.findById(id, true)?.requestHeaders ?? [])).toMatchObject({ Authorization: 'Bearer t0ken', Cookie: 'sid=abc' });
+    expect(JSON.stringify(log.findById(id))).not.toMatch(/t0ken/);
   });
 
   it('masks what it is configured to, and nothing when told so', async () => {

@@ -5,12 +5,15 @@
  * preallocated parallel arrays, so a full log stops growing: adding an exchange overwrites the oldest.
  * Captured bodies are what could still grow it (64 KiB per direction × 10,000 is over a gigabyte), so
  * they share a byte budget: past it, the oldest entries lose their bodies (`bodiesDropped`) and keep
- * the rest. Secrets are masked on the way in (exchange-capture.ts).
+ * the rest. Secret headers are kept in memory only, and masked on every way out (exchange-capture.ts)
+ * unless one exchange is explicitly revealed to the signed-in user: the log, the push stream, HAR
+ * exports and the CLI never carry them.
  *
  * Each entry has a `seq`, increasing, its position in the log: pages are asked for with `before`, so
  * paging stays stable while new exchanges arrive.
  */
 import type { RequestEvent } from '../../../shared/events.js';
+import type { RawHeaders } from '../../../shared/exchange.js';
 import {
   DEFAULT_BODY_CAPTURE_BYTES,
   DEFAULT_LOG_CAPACITY,
@@ -20,8 +23,8 @@ import {
   type LogPage,
   type LogQuery,
 } from '../../../shared/exchange.js';
-import { capturedBytes, headerPairs, safeCapture, wireBody, type CapturePolicy } from './exchange-capture.js';
-import { compileFilter } from './log-filter.js';
+import { boundedCapture, capturedBytes, headerPairs, maskHeaders, wireBody, type CapturePolicy } from './exchange-capture.js';
+import { compileFilter } from '../../../shared/log-filter.js';
 
 export interface RequestLogOptions {
   capacity?: number;
@@ -74,7 +77,7 @@ export class RequestLog {
     const seq = this.nextSeq++;
     const slot = seq % this.capacity;
     this.bodyBytes -= capturedBytes(this.captures[slot]);
-    const kept = capture ? safeCapture(capture, this.policy) : null;
+    const kept = capture ? boundedCapture(capture, this.policy) : null;
     this.events[slot] = event;
     this.captures[slot] = kept;
     this.failed[slot] = failed ? 1 : 0;
@@ -89,10 +92,13 @@ export class RequestLog {
     return this.holds(seq) ? this.exchange(seq) : null;
   }
 
-  /** One exchange by its event id, while the log still holds it (a scan: for a detail view, not a loop). */
-  findById(id: number): Exchange | null {
+  /**
+   * One exchange by its event id, while the log still holds it (a scan: for a detail view, not a
+   * loop). `reveal` shows the masked headers' real values, for the user who asked to see them.
+   */
+  findById(id: number, reveal = false): Exchange | null {
     for (let seq = this.nextSeq - 1; seq >= this.oldestSeq; seq--) {
-      if (this.events[seq % this.capacity]?.id === id) return this.exchange(seq);
+      if (this.events[seq % this.capacity]?.id === id) return this.exchange(seq, reveal);
     }
     return null;
   }
@@ -132,15 +138,16 @@ export class RequestLog {
     return Number.isInteger(seq) && seq >= this.oldestSeq && seq < this.nextSeq;
   }
 
-  private exchange(seq: number): Exchange {
+  private exchange(seq: number, reveal = false): Exchange {
     const slot = seq % this.capacity;
     const capture = this.captures[slot];
+    const shown = (headers: RawHeaders | null | undefined) => headerPairs(headers ? (reveal ? headers : maskHeaders(headers, this.policy.masked)) : null);
     return {
       ...(this.events[slot] as RequestEvent),
       seq,
       failed: this.failed[slot] === 1,
-      requestHeaders: headerPairs(capture?.requestHeaders ?? null),
-      responseHeaders: headerPairs(capture?.responseHeaders ?? null),
+      requestHeaders: shown(capture?.requestHeaders),
+      responseHeaders: shown(capture?.responseHeaders),
       requestBody: wireBody(capture?.requestBody ?? null),
       responseBody: wireBody(capture?.responseBody ?? null),
       bodiesDropped: this.dropped[slot] === 1,

@@ -152,7 +152,7 @@ describe('classification and retries', () => {
   it('reads retries from the fields a newer proxy may add, 0 without them', () => {
     expect(retriesOf(event())).toBe(0);
     expect(retriesOf({ ...event(), retries: 2 } as RequestEvent)).toBe(2);
-    expect(retriesOf({ ...event(), attempts: 3 } as RequestEvent)).toBe(2);
+    expect(retriesOf({ ...event(), attempts: 3 } as unknown as RequestEvent)).toBe(2);
     expect(retriesOf({ ...event(), attempts: [{}, {}] } as RequestEvent)).toBe(1);
   });
 

@@ -123,8 +123,8 @@ describe('Telemetry under a known load through a real proxy', () => {
     expect(telemetry.query({ errorsOnly: true, limit: 1_000 }).exchanges.map((exchange) => exchange.status)).toEqual(Array(10).fill(503));
     expect(telemetry.query({ status: '2xx', caller: 'shell', limit: 1_000 }).exchanges).toHaveLength(70);
     expect(telemetry.query({ minLatencyMs: 120, limit: 1_000 }).exchanges.every((exchange) => exchange.path.startsWith('/slowest'))).toBe(true);
-    // Events without captured headers or bodies are logged all the same.
-    expect(all.exchanges[0]).toMatchObject({ requestHeaders: null, responseHeaders: null, requestBody: null, responseBody: null });
+    // The proxy captures each exchange's headers and bodies along with its event.
+    expect(all.exchanges[0]).toMatchObject({ requestHeaders: expect.any(Array), responseHeaders: expect.any(Array), requestBody: null, responseBody: { encoding: 'utf8' } });
   });
 
   it('stops folding when detached', async () => {

@@ -95,8 +95,8 @@ export class Telemetry {
   }
 
   /** One logged exchange by its event id; null once the log no longer holds it. */
-  exchange(id: number): Exchange | null {
-    return this.log.findById(id);
+  exchange(id: number, reveal = false): Exchange | null {
+    return this.log.findById(id, reveal);
   }
 
   /** Empties the request log (the stats and metrics keep counting); returns how many it held. */

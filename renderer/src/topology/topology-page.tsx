@@ -1,12 +1,145 @@
+/**
+ * The main view: the live topology with the panel of the selected service. The graph model is
+ * rebuilt from each pushed snapshot (at most once per animation frame, see mesh-state.ts); node
+ * positions are kept across rebuilds; the selection lives in the URL (`#/topology?service=world`)
+ * so a reload or a link lands on the same panel. A short stats history is folded in here, while
+ * the page is open, because the panel's sparklines need the minutes before it was opened.
+ */
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { hrefFor, useLocation } from '../navigation.js';
+import { useSettings } from '../settings/use-settings.js';
+import { useTheme } from '../theme.js';
 import { useMeshSnapshot } from '../use-mesh-state.js';
+import { PALETTES } from './edge-style.js';
+import { FirstRun } from './first-run.js';
+import { downloadPng, downloadSvg, exportFileName } from './graph-export.js';
+import { buildGraph, serviceNodeId, type ServiceNodeData } from './graph-model.js';
+import { graphSvg } from './graph-svg.js';
+import { useMeshCommands } from './mesh-commands.js';
+import { ServicePanel } from './service-panel.js';
+import { useStablePositions } from './stable-positions.js';
+import { StatsHistory } from './stats-history.js';
+import { TopologyGraph } from './topology-graph.js';
+import '../components/components.css';
+import './topology.css';
 
-/** The topology graph (issue 7 fills this in). */
+interface Notice {
+  kind: 'info' | 'error';
+  text: string;
+}
+
+const NOTICE_MS = 5_000;
+
 export function TopologyPage() {
-  const { services } = useMeshSnapshot();
+  const { info, services, stats, routes, faults } = useMeshSnapshot();
+  const [{ thresholds }] = useSettings();
+  const theme = useTheme();
+  const commands = useMeshCommands();
+  const location = useLocation();
+  const [history] = useState(() => new StatsHistory());
+  // Idempotent per snapshot (keyed by its time), so a repeated render adds nothing.
+  if (stats) history.add(stats);
+
+  const graph = useMemo(() => buildGraph({ services, stats, routes, faults, thresholds }), [services, stats, routes, faults, thresholds]);
+  const { positions, move, relayout } = useStablePositions(graph);
+  const [notice, setNotice] = useState<Notice | null>(null);
+  useEffect(() => {
+    if (!notice) return;
+    const timer = setTimeout(() => setNotice(null), NOTICE_MS);
+    return () => clearTimeout(timer);
+  }, [notice]);
+
+  const selectedName = location.params.get('service');
+  const selectedNode = selectedName ? graph.nodes.find((node) => node.id === serviceNodeId(selectedName)) : undefined;
+  const selected = selectedNode?.data.kind === 'service' ? (selectedNode.data as ServiceNodeData) : null;
+  const select = useCallback((nodeId: string | null) => {
+    const name = nodeId?.startsWith('svc:') ? nodeId.slice(4) : null;
+    window.location.hash = name ? hrefFor('topology', { service: name }) : hrefFor('topology');
+  }, []);
+
+  const reroute = useCallback(
+    (service: string, version: string) => {
+      setNotice({ kind: 'info', text: `Routing all of ${service} to ${version}…` });
+      void commands.reroute({ service, version, origin: 'gui' }).then((result) =>
+        setNotice(result.ok ? { kind: 'info', text: `${service} now routes all traffic to ${version}.` } : { kind: 'error', text: `Reroute refused: ${result.message}` }),
+      );
+    },
+    [commands],
+  );
+  const refused = useCallback((text: string) => setNotice({ kind: 'error', text }), []);
+
+  const exportAs = async (format: 'svg' | 'png') => {
+    const document_ = graphSvg(graph, positions, PALETTES[theme]);
+    try {
+      if (format === 'svg') downloadSvg(document_, exportFileName('svg'));
+      else await downloadPng(document_, exportFileName('png'));
+    } catch (error) {
+      setNotice({ kind: 'error', text: `Export failed: ${error instanceof Error ? error.message : String(error)}` });
+    }
+  };
+
+  if (services === null) {
+    return (
+      <section aria-label="Topology" data-testid="topology-page">
+        <p className="muted">Waiting for the mesh…</p>
+      </section>
+    );
+  }
+  if (graph.nodes.length === 0) {
+    return (
+      <section aria-label="Topology" data-testid="topology-page">
+        <FirstRun proxyUrl={info?.proxyUrl ?? null} />
+      </section>
+    );
+  }
+  const serviceNames = graph.nodes.flatMap((node) => (node.data.kind === 'service' ? [node.data.name] : []));
   return (
-    <section aria-label="Topology" data-testid="topology-page">
-      <h2>Topology</h2>
-      <p>{services ? `${services.length} services` : 'Waiting for the mesh…'}</p>
+    <section aria-label="Topology" className="topology-page" data-testid="topology-page">
+      <div className="topology-toolbar" role="toolbar" aria-label="Graph">
+        <label>
+          Service{' '}
+          <select value={selected?.name ?? ''} onChange={(event) => select(event.target.value ? serviceNodeId(event.target.value) : null)} data-testid="service-picker">
+            <option value="">(none)</option>
+            {serviceNames.map((name) => (
+              <option key={name} value={name}>
+                {name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button type="button" onClick={relayout} data-testid="relayout">
+          Re-layout
+        </button>
+        <button type="button" onClick={() => void exportAs('svg')} data-testid="export-svg">
+          Export SVG
+        </button>
+        <button type="button" onClick={() => void exportAs('png')} data-testid="export-png">
+          Export PNG
+        </button>
+        <span className="legend" aria-label="Edge colours">
+          <span className="legend-item health-good">≥ {thresholds.warnBelow * 100}%</span>
+          <span className="legend-item health-warn">&lt; {thresholds.warnBelow * 100}%</span>
+          <span className="legend-item health-bad">&lt; {thresholds.errorBelow * 100}%</span>
+        </span>
+      </div>
+      {notice && (
+        <p role={notice.kind === 'error' ? 'alert' : 'status'} className={`topology-notice notice-${notice.kind}`} data-testid="topology-notice">
+          {notice.text}
+        </p>
+      )}
+      <div className={`topology-body${selected ? ' with-panel' : ''}`}>
+        <TopologyGraph
+          graph={graph}
+          positions={positions}
+          onMove={move}
+          selected={selected ? serviceNodeId(selected.name) : null}
+          onSelect={select}
+          onReroute={reroute}
+          onRefused={refused}
+          theme={theme}
+        />
+        {selected && <ServicePanel service={selected} graph={graph} history={history} commands={commands} onClose={() => select(null)} />}
+      </div>
     </section>
   );
 }

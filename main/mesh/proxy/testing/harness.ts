@@ -11,9 +11,12 @@ import { onTestFinished } from 'vitest';
 import type { ProxyMode } from '../../../../shared/config-schema.js';
 import type { RequestEvent } from '../../../../shared/events.js';
 import { Registry, type InstanceEntry } from '../../registry/registry.js';
+import type { ResilienceOptions } from '../../resilience/resilience.js';
+import { DEFAULT_EJECTION, DEFAULT_HOLD_MS, DEFAULT_RETRY, type EjectionPolicy, type RetryPolicy, type ServicePolicy } from '../../resilience/service-policy.js';
 import type { ProxyLimits } from '../proxy-limits.js';
-import { ProxyServer } from '../proxy-server.js';
+import { ProxyServer, type FaultSource } from '../proxy-server.js';
 import { RequestEvents } from '../request-events.js';
+import type { RouteSource } from '../router.js';
 
 export interface ProxyHarness {
   proxy: ProxyServer;
@@ -38,13 +41,47 @@ export interface ProxyHarnessOptions {
   maxHops?: number;
   /** Collect request events (default true); false leaves the bus without listeners. */
   listen?: boolean;
+  routes?: RouteSource;
+  faults?: FaultSource;
+  /** Every service's policy: the defaults with these changes. */
+  policy?: PolicyChanges;
+  resilience?: ResilienceOptions;
+}
+
+export interface PolicyChanges extends Partial<Omit<ServicePolicy, 'retry' | 'ejection'>> {
+  retry?: Partial<RetryPolicy>;
+  ejection?: Partial<EjectionPolicy>;
+}
+
+/** The default policy (10 s timeouts) with `changes`. */
+export function testPolicy(changes: PolicyChanges = {}): ServicePolicy {
+  return {
+    requestTimeoutMs: 10_000,
+    connectTimeoutMs: 5_000,
+    balancer: 'peak-ewma',
+    holdMs: DEFAULT_HOLD_MS,
+    ...changes,
+    retry: { ...DEFAULT_RETRY, ...changes.retry },
+    ejection: { ...DEFAULT_EJECTION, ...changes.ejection },
+  };
 }
 
 export async function startProxy(options: ProxyHarnessOptions = {}): Promise<ProxyHarness> {
   const registry = new Registry();
   const bus = new RequestEvents();
   let mode: ProxyMode = options.mode ?? 'passthrough';
-  const proxy = new ProxyServer({ registry, events: bus, mode: () => mode, maxHops: options.maxHops, limits: options.limits });
+  const policy = options.policy ? testPolicy({ requestTimeoutMs: options.limits?.upstreamTimeoutMs ?? 10_000, ...options.policy }) : undefined;
+  const proxy = new ProxyServer({
+    registry,
+    events: bus,
+    mode: () => mode,
+    maxHops: options.maxHops,
+    limits: options.limits,
+    routes: options.routes,
+    faults: options.faults,
+    policy: policy && (() => policy),
+    resilience: options.resilience,
+  });
   const events: RequestEvent[] = [];
   const waiters = new Set<(event: RequestEvent) => void>();
   if (options.listen !== false) {

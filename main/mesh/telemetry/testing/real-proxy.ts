@@ -11,6 +11,7 @@ import type { RequestEvent } from '../../../../shared/events.js';
 import { ProxyServer } from '../../proxy/proxy-server.js';
 import { RequestEvents } from '../../proxy/request-events.js';
 import { Registry, type InstanceEntry } from '../../registry/registry.js';
+import { DEFAULT_RETRY, defaultPolicy } from '../../resilience/service-policy.js';
 
 export interface RealProxy {
   url: string;
@@ -28,7 +29,9 @@ export async function startRealProxy(mode: ProxyMode = 'passthrough'): Promise<R
   const bus = new RequestEvents();
   const events: RequestEvent[] = [];
   bus.subscribe((event) => events.push(event));
-  const proxy = new ProxyServer({ registry, events: bus, mode: () => mode });
+  // A known load: each request is exactly one upstream answer, so the proxy does not retry.
+  const policy = { ...defaultPolicy({ requestTimeoutMs: 10_000, connectTimeoutMs: 5_000 }), retry: { ...DEFAULT_RETRY, attempts: 0 } };
+  const proxy = new ProxyServer({ registry, events: bus, mode: () => mode, policy: () => policy });
   const port = await listen(proxy.server);
   onTestFinished(async () => {
     await close(proxy.server);

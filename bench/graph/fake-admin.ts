@@ -1,0 +1,106 @@
+/**
+ * A stand-in admin server for the graph benchmark: it serves the built dashboard (dist/renderer)
+ * and a push stream fed by the synthetic mesh — stats once a second and request events every
+ * 100 ms at the mesh's total rate, the same cadence and batch shape as the real PushStream — so
+ * the browser does exactly the work it does against a busy mesh, without running thousands of
+ * real requests on a shared two-core machine. Commands (reroute) answer like the mesh would.
+ * Loopback only, port 0.
+ */
+import { createReadStream, existsSync, statSync } from 'node:fs';
+import http, { type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import type { MeshInfo } from '../../shared/api.js';
+import { PUSH_INTERVAL_MS, SSE_EVENT, type PushBatch, type PushItem } from '../../shared/push.js';
+import { requestEvents, statsAt, type SyntheticMesh } from './synthetic-mesh.js';
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+};
+
+export interface FakeAdmin {
+  url: string;
+  close(): Promise<void>;
+}
+
+export async function startFakeAdmin(mesh: SyntheticMesh, rendererRoot: string): Promise<FakeAdmin> {
+  if (!existsSync(path.join(rendererRoot, 'index.html'))) throw new Error(`no built dashboard in ${rendererRoot}: run npm run build first`);
+  const clients = new Set<ServerResponse>();
+  let url = '';
+  const info = (): MeshInfo => ({ version: 'bench', proxyUrl: 'http://127.0.0.1:4140', adminUrl: url, configFile: null, configErrors: [], startedAt: new Date().toISOString() });
+
+  const server = http.createServer((req, res) => {
+    const pathname = new URL(req.url ?? '/', 'http://bench').pathname;
+    if (pathname === '/api/events') {
+      res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store' });
+      clients.add(res);
+      res.on('close', () => clients.delete(res));
+      const initial: PushItem[] = [
+        { kind: 'info', info: info() },
+        { kind: 'services', services: mesh.services },
+        { kind: 'routes', routes: mesh.routes },
+        { kind: 'faults', faults: [] },
+        { kind: 'stats', stats: statsAt(mesh, Date.now(), 1) },
+      ];
+      send(res, { seq: 0, items: initial, dropped: 0 });
+      return;
+    }
+    if (pathname === '/api/info') return json(res, info());
+    if (pathname === '/api/routes/reroute' && req.method === 'POST') {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => {
+        const input = JSON.parse(body) as { service: string; version?: string };
+        const route = mesh.routes.find((entry) => entry.service === input.service);
+        if (!route || !input.version) return json(res, { error: 'unknown service' }, 404);
+        return json(res, { ...route, route: { weights: { [input.version]: 1 }, headerRules: [] }, effectiveWeights: Object.fromEntries(route.versions.map((v) => [v, v === input.version ? 1 : 0])) });
+      });
+      return;
+    }
+    if (pathname.startsWith('/api/')) return json(res, { error: 'not in the benchmark' }, 404);
+    const file = path.join(rendererRoot, pathname === '/' ? 'index.html' : path.normalize(pathname).replace(/^([/\\])+/, ''));
+    if (!file.startsWith(rendererRoot) || !existsSync(file) || !statSync(file).isFile()) return json(res, { error: 'not found' }, 404);
+    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
+    createReadStream(file).pipe(res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  // The feed: a batch every 100 ms with that slice of the request rate, stats every 10th batch.
+  let seq = 0;
+  let nextId = 1;
+  const perBatch = Math.round((mesh.size.totalRps * PUSH_INTERVAL_MS) / 1000);
+  const timer = setInterval(() => {
+    if (clients.size === 0) return;
+    seq++;
+    const now = Date.now();
+    const items: PushItem[] = requestEvents(mesh, perBatch, nextId, now, seq).map((event) => ({ kind: 'request', event }));
+    nextId += perBatch;
+    if (seq % 10 === 0) items.push({ kind: 'stats', stats: statsAt(mesh, now, seq) });
+    for (const client of clients) send(client, { seq, items, dropped: 0 });
+  }, PUSH_INTERVAL_MS);
+
+  return {
+    url,
+    close: () =>
+      new Promise<void>((resolve) => {
+        clearInterval(timer);
+        for (const client of clients) client.end();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+function send(res: ServerResponse, batch: PushBatch): void {
+  res.write(`event: ${SSE_EVENT}\ndata: ${JSON.stringify(batch)}\n\n`);
+}
+
+function json(res: ServerResponse, body: unknown, status = 200): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}

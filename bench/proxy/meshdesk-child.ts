@@ -1,0 +1,60 @@
+/**
+ * Meshdesk as the product runs it: the real Mesh class, started from a meshdesk.yaml that registers
+ * the bench upstream as the service `bench`. With `events=on` a listener does what telemetry minimally
+ * does with each request event (count it, keep it in a bounded ring like the request log); with
+ * `events=off` the proxy is told nobody listens, which is its fast path.
+ * Run as a child process: `node meshdesk-child.js <config-file> <on|off> [ring-size]`.
+ */
+import { rendererRoot } from '../../main/package-root.js';
+import { Mesh } from '../../main/mesh/mesh.js';
+import type { RequestEvent } from '../../shared/events.js';
+import { serveParent } from './child-channel.js';
+import { RequestCounter } from './request-counter.js';
+
+const [configFile, eventsArg, ringArg = '10000'] = process.argv.slice(2);
+const ringSize = Number(ringArg);
+if (!configFile || (eventsArg !== 'on' && eventsArg !== 'off') || !Number.isInteger(ringSize) || ringSize < 0) {
+  console.error('usage: meshdesk-child.js <config-file> <on|off> [ring-size]');
+  process.exit(2);
+}
+
+/** Default: the request log's default capacity (issue: telemetry), so events live as long as there. */
+const ring: (RequestEvent | undefined)[] = new Array<RequestEvent | undefined>(ringSize);
+const counter = new RequestCounter();
+
+function onEvent(event: RequestEvent): void {
+  if (ringSize > 0) ring[counter.count % ringSize] = event;
+  counter.tick(event.status >= 500 || event.error !== null);
+}
+
+const mesh = new Mesh({
+  proxyHost: '127.0.0.1',
+  proxyPort: 0,
+  adminHost: '127.0.0.1',
+  adminPort: 0,
+  configFile,
+  rendererRoot: rendererRoot(),
+});
+const addresses = await mesh.start();
+if (mesh.configErrorList.length > 0) {
+  console.error('bench: meshdesk config errors:', mesh.configErrorList);
+  process.exit(1);
+}
+// The mesh subscribes to its own events (push stream, telemetry), so "off" cannot mean "nobody
+// subscribed". It means the proxy's own fast-path check says nobody wants events: what emission
+// costs is then the difference between the on and off rows.
+const ownSubscribers = mesh.events.wanted;
+if (eventsArg === 'on') mesh.events.subscribe(onEvent);
+else Object.defineProperty(mesh.events, 'wanted', { get: () => false });
+const note = ownSubscribers
+  ? eventsArg === 'on'
+    ? 'the mesh has its own event subscribers too (they run in this row)'
+    : "events forced off (the mesh's own subscribers bypassed through `wanted`)"
+  : null;
+serveParent(addresses.proxyPort, note, {
+  stats: () =>
+    eventsArg === 'on'
+      ? { requests: counter.count, failures: counter.failures, milestones: counter.milestones }
+      : { requests: null, failures: null, milestones: [] },
+  stop: () => mesh.stop(1_000),
+});

@@ -1,0 +1,123 @@
+/**
+ * Command-line options of `npm run bench:proxy`. Durations are short by default so that one run of
+ * every row fits in a few minutes on a shared two-core machine; `--rounds` repeats the whole set,
+ * interleaving rows, so that noise from other processes spreads over all rows alike.
+ */
+import { parseArgs } from 'node:util';
+
+export type UpstreamKind = 'node' | 'nginx';
+export type LongTarget = 'mesh' | 'undici' | 'http-proxy';
+
+export interface BenchOptions {
+  /** Seconds measured per row and per connection count. */
+  duration: number;
+  /** Seconds of unmeasured load before each measurement (JIT, pools, TCP windows). */
+  warmup: number;
+  /** Connections of the throughput measurement. */
+  connections: number;
+  rounds: number;
+  /** The upstream every row reaches; `auto` is nginx when installed (cheapest), else Node. */
+  upstream: UpstreamKind | 'auto';
+  /** Row ids to run; empty means all. */
+  only: string[];
+  /** Requests of the long (memory) run; 0 skips it. */
+  requests: number;
+  /** Which proxy the long run drives: Meshdesk (events on), or a bare proxy as a memory baseline. */
+  longTarget: LongTarget;
+  /** Skip the side-by-side rows, run only the long run. */
+  longOnly: boolean;
+  /** Write a V8 CPU profile of the Meshdesk child (events on) to bench/results/. */
+  profile: boolean;
+  /** Request events the Meshdesk child's listener keeps (like the request log); 0 only counts. */
+  eventRing: number;
+  /** Extra Node/V8 flags for the Meshdesk children, e.g. `--max-semi-space-size=4`. */
+  meshNodeFlags: string[];
+  resultsDir: string;
+}
+
+const USAGE = `usage: npm run bench:proxy -- [options]
+  --duration S      seconds measured per row and connection count (default 10)
+  --warmup S        seconds of unmeasured warm-up before each measurement (default 2)
+  --connections N   connections of the throughput run (default 50; latency always uses 1)
+  --rounds N        repeat all rows N times, interleaved, and report median and range (default 1)
+  --upstream KIND   node | nginx | auto (default auto: nginx when installed)
+  --only IDS        comma-separated row ids (direct,mesh-host-on,mesh-forward-on,mesh-host-off,
+                    mesh-forward-off,http-proxy,undici,nginx)
+  --requests N      long run: proxy N requests through Meshdesk (events on) and report RSS
+                    after the 10,000th and the Nth (e.g. 1000000); default 0 = no long run
+  --long-target T   mesh (default, events on) | undici | http-proxy: the bare ones give a baseline
+  --long-only       only the long run
+  --profile         write a CPU profile of the Meshdesk child (events on) and print its hot spots
+  --event-ring N    request events the listener keeps in a ring, like the request log (default
+                    10000, the log's default capacity; 0 only counts them)
+  --mesh-node-flags=F  extra Node/V8 flags for the Meshdesk processes (note the "="), e.g.
+                    --mesh-node-flags=--max-semi-space-size=4
+  --results DIR     where the JSON goes (default bench/results)`;
+
+const SPEC = {
+  duration: { type: 'string', default: '10' },
+  warmup: { type: 'string', default: '2' },
+  connections: { type: 'string', default: '50' },
+  rounds: { type: 'string', default: '1' },
+  upstream: { type: 'string', default: 'auto' },
+  only: { type: 'string', default: '' },
+  requests: { type: 'string', default: '0' },
+  'long-target': { type: 'string', default: 'mesh' },
+  'long-only': { type: 'boolean', default: false },
+  profile: { type: 'boolean', default: false },
+  'event-ring': { type: 'string', default: '10000' },
+  'mesh-node-flags': { type: 'string', default: '' },
+  results: { type: 'string', default: 'bench/results' },
+  help: { type: 'boolean', default: false },
+} as const;
+
+export function parseOptions(argv: readonly string[]): BenchOptions {
+  let values: ReturnType<typeof parseArgs<{ options: typeof SPEC }>>['values'];
+  try {
+    values = parseArgs({ args: [...argv], options: SPEC }).values;
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const upstream = values.upstream;
+  const longTarget = values['long-target'];
+  if (longTarget !== 'mesh' && longTarget !== 'undici' && longTarget !== 'http-proxy') fail('--long-target must be mesh, undici or http-proxy');
+  if (upstream !== 'node' && upstream !== 'nginx' && upstream !== 'auto') fail(`--upstream must be node, nginx or auto`);
+  const options: BenchOptions = {
+    duration: positive('duration', values.duration),
+    warmup: nonNegative('warmup', values.warmup),
+    connections: positive('connections', values.connections),
+    rounds: positive('rounds', values.rounds),
+    upstream,
+    only: values.only.split(',').map((id) => id.trim()).filter((id) => id.length > 0),
+    requests: nonNegative('requests', values.requests),
+    longTarget,
+    longOnly: values['long-only'],
+    profile: values.profile,
+    eventRing: Math.floor(nonNegative('event-ring', values['event-ring'])),
+    meshNodeFlags: values['mesh-node-flags'].split(/\s+/).filter((flag) => flag.length > 0),
+    resultsDir: values.results,
+  };
+  if (options.longOnly && options.requests === 0) options.requests = 1_000_000;
+  return options;
+}
+
+function positive(name: string, text: string): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value <= 0) fail(`--${name} must be a positive number`);
+  return value;
+}
+
+function nonNegative(name: string, text: string): number {
+  const value = Number(text);
+  if (!Number.isFinite(value) || value < 0) fail(`--${name} must be zero or more`);
+  return value;
+}
+
+function fail(message: string): never {
+  console.error(`bench: ${message}\n${USAGE}`);
+  process.exit(2);
+}

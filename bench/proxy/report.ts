@@ -1,0 +1,148 @@
+/**
+ * Folds the measured rounds into what a reader needs: per row the median (and range when there were
+ * several rounds) of throughput, latency, CPU and RSS, ratios to direct, to bare http-proxy and to
+ * nginx computed within each round (both sides saw the same machine load), and the issue's targets
+ * checked against the Meshdesk rows with events on.
+ */
+import type { RowMeasurement } from './measure.js';
+import { requestsPerSecond, errorCount } from './wrk.js';
+
+export interface Spread {
+  median: number;
+  min: number;
+  max: number;
+}
+
+export interface RowSummary {
+  id: string;
+  label: string;
+  rps: Spread;
+  p50Ms: Spread;
+  p99Ms: Spread;
+  p50OneConnMs: Spread;
+  p99OneConnMs: Spread;
+  /** One-connection p50 minus direct's, measured in the same round. */
+  addedP50OneConnMs: Spread | null;
+  ratio: { direct: Spread | null; httpProxy: Spread | null; nginx: Spread | null };
+  cpuUsPerRequest: Spread | null;
+  upstreamCpuUsPerRequest: Spread | null;
+  rssMb: Spread | null;
+  errors: number;
+}
+
+export interface TargetCheck {
+  what: string;
+  measured: string;
+  target: string;
+  met: boolean;
+}
+
+export function spread(values: readonly number[]): Spread | null {
+  if (values.length === 0) return null;
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length / 2;
+  const median = sorted.length % 2 ? (sorted[Math.floor(middle)] as number) : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2;
+  return { median, min: sorted[0] as number, max: sorted[sorted.length - 1] as number };
+}
+
+export function summarize(rounds: readonly RowMeasurement[][], labels: Record<string, string>): RowSummary[] {
+  const ids = [...new Set(rounds.flatMap((round) => round.map((row) => row.id)))];
+  const inRound = (round: readonly RowMeasurement[], id: string) => round.find((row) => row.id === id);
+  return ids.map((id) => {
+    const own = rounds.map((round) => inRound(round, id)).filter((row): row is RowMeasurement => row !== undefined);
+    const perRound = (f: (row: RowMeasurement, round: readonly RowMeasurement[]) => number | null) =>
+      spread(rounds.flatMap((round) => {
+        const row = inRound(round, id);
+        const value = row ? f(row, round) : null;
+        return value === null || !Number.isFinite(value) ? [] : [value];
+      }));
+    const ratioTo = (refId: string) => perRound((row, round) => {
+      const ref = inRound(round, refId);
+      return ref ? row.rps / ref.rps : null;
+    });
+    const must = (value: Spread | null) => value ?? { median: NaN, min: NaN, max: NaN };
+    return {
+      id,
+      label: labels[id] ?? id,
+      rps: must(perRound((row) => requestsPerSecond(row.throughput))),
+      p50Ms: must(perRound((row) => row.throughput.p50Us / 1000)),
+      p99Ms: must(perRound((row) => row.throughput.p99Us / 1000)),
+      p50OneConnMs: must(perRound((row) => row.latency.p50Us / 1000)),
+      p99OneConnMs: must(perRound((row) => row.latency.p99Us / 1000)),
+      addedP50OneConnMs:
+        id === 'direct'
+          ? null
+          : perRound((row, round) => {
+              const direct = inRound(round, 'direct');
+              return direct ? (row.latency.p50Us - direct.latency.p50Us) / 1000 : null;
+            }),
+      ratio: { direct: ratioTo('direct'), httpProxy: ratioTo('http-proxy'), nginx: ratioTo('nginx') },
+      cpuUsPerRequest: perRound((row) => row.cpuUsPerRequest),
+      upstreamCpuUsPerRequest: perRound((row) => row.upstreamCpuUsPerRequest),
+      rssMb: perRound((row) => (row.rssBytes === null ? null : row.rssBytes / 2 ** 20)),
+      errors: own.reduce((sum, row) => sum + errorCount(row.throughput) + errorCount(row.latency), 0),
+    };
+  });
+}
+
+export function checkTargets(rows: readonly RowSummary[]): TargetCheck[] {
+  const checks: TargetCheck[] = [];
+  for (const row of rows.filter((r) => r.id === 'mesh-host-on' || r.id === 'mesh-forward-on')) {
+    if (row.ratio.nginx) checks.push(check(`${row.label}: req/s vs nginx`, row.ratio.nginx, (v) => v >= 0.3, '>= 0.30x', ratioText));
+    if (row.ratio.httpProxy) checks.push(check(`${row.label}: req/s vs http-proxy`, row.ratio.httpProxy, (v) => v >= 1.8, '~1.8x', ratioText));
+    if (row.addedP50OneConnMs) checks.push(check(`${row.label}: added p50 at 1 connection`, row.addedP50OneConnMs, (v) => v <= 0.2, '<= 0.20 ms', msText));
+  }
+  return checks;
+}
+
+function check(what: string, value: Spread, ok: (v: number) => boolean, target: string, text: (v: number) => string): TargetCheck {
+  return { what, measured: spreadText(value, text), target, met: ok(value.median) };
+}
+
+export const ratioText = (value: number) => `${value.toFixed(2)}x`;
+export const msText = (value: number) => `${value.toFixed(3)} ms`;
+const intText = (value: number) => Math.round(value).toLocaleString('en-US');
+const fixed = (digits: number) => (value: number) => value.toFixed(digits);
+
+export function spreadText(value: Spread | null, text: (v: number) => string): string {
+  if (!value || Number.isNaN(value.median)) return '–';
+  if (value.min === value.max) return text(value.median);
+  return `${text(value.median)} (${text(value.min)}–${text(value.max)})`;
+}
+
+export function markdownTable(rows: readonly RowSummary[], connections: number): string {
+  const header = [
+    'row', `req/s @${connections}`, 'x direct', 'x http-proxy', 'x nginx', `p50 @${connections}`, `p99 @${connections}`,
+    'p50 @1', 'added p50 @1', 'p99 @1', 'proxy CPU µs/req', 'upstream CPU µs/req', 'RSS MB', 'errors',
+  ];
+  const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`];
+  for (const row of rows) {
+    const ms = fixed(3);
+    lines.push(`| ${[
+      row.label,
+      spreadText(row.rps, intText),
+      spreadText(row.ratio.direct, ratioText),
+      spreadText(row.ratio.httpProxy, ratioText),
+      spreadText(row.ratio.nginx, ratioText),
+      spreadText(row.p50Ms, ms),
+      spreadText(row.p99Ms, ms),
+      spreadText(row.p50OneConnMs, ms),
+      spreadText(row.addedP50OneConnMs, ms),
+      spreadText(row.p99OneConnMs, ms),
+      spreadText(row.cpuUsPerRequest, fixed(1)),
+      spreadText(row.upstreamCpuUsPerRequest, fixed(1)),
+      spreadText(row.rssMb, fixed(1)),
+      String(row.errors),
+    ].join(' | ')} |`);
+  }
+  return lines.join('\n');
+}
+
+export function targetLines(checks: readonly TargetCheck[]): string {
+  return checks.map((c) => `- ${c.met ? 'MET    ' : 'NOT MET'} ${c.what}: ${c.measured} (target ${c.target})`).join('\n');
+}
+
+export const ROW_LABELS_NOTE =
+  'Ratios are computed within each round. "added p50 @1" is the row\'s 1-connection p50 minus direct\'s. ' +
+  'CPU µs/req is the process\'s own user+system time per request during the throughput run (least sensitive to other load); ' +
+  'RSS is the proxy process after its throughput run (the upstream\'s for direct).';

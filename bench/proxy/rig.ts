@@ -1,0 +1,119 @@
+/**
+ * Starts everything one benchmark run needs, side by side, before any row is measured: the upstream,
+ * then each proxy pointed at it. Idle servers cost nothing, and measuring rows one after another
+ * against the same upstream process keeps the comparison fair. Rows whose tool is missing are
+ * skipped with the reason, never silently.
+ */
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ChildStats } from './child-channel.js';
+import { startNodeChild, type Pinning } from './children.js';
+import { startNginx } from './nginx.js';
+import type { BenchOptions, UpstreamKind } from './options.js';
+import type { Tools } from './tools.js';
+import type { WrkTarget } from './wrk.js';
+
+export interface Row {
+  id: string;
+  label: string;
+  /** The process whose RSS and CPU the row reports (the proxy; the upstream for `direct`). */
+  pid: number;
+  target: WrkTarget;
+  /** Asks a Node child about itself (heap, counted requests); null for nginx. */
+  stats: (() => Promise<ChildStats>) | null;
+  note: string | null;
+}
+
+export interface Rig {
+  upstream: { kind: UpstreamKind; pid: number; port: number };
+  rows: Row[];
+  skipped: { id: string; label: string; reason: string }[];
+  stop(): Promise<void>;
+}
+
+export const ROW_LABELS: Record<string, string> = {
+  direct: 'direct (no proxy)',
+  'mesh-host-on': 'Meshdesk, Host header, events on',
+  'mesh-forward-on': 'Meshdesk, absolute URI, events on',
+  'mesh-host-off': 'Meshdesk, Host header, events off',
+  'mesh-forward-off': 'Meshdesk, absolute URI, events off',
+  'http-proxy': 'bare http-proxy-3',
+  undici: 'bare undici Pool.stream',
+  nginx: 'nginx reverse proxy',
+};
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const childScript = (name: string) => path.join(here, `${name}.js`);
+
+/** The meshdesk.yaml the Meshdesk children load: one service, `bench`, at the upstream. */
+export function writeMeshConfig(workDir: string, upstreamPort: number): string {
+  const file = path.join(workDir, 'meshdesk.yaml');
+  writeFileSync(file, `proxy:\n  mode: reject\nservices:\n  bench:\n    instances: [127.0.0.1:${upstreamPort}]\n`);
+  return file;
+}
+
+export function chooseUpstream(options: BenchOptions, tools: Tools): UpstreamKind {
+  if (options.upstream === 'nginx' && !tools.nginx) throw new Error('--upstream nginx: nginx is not installed (apt-get install nginx-light)');
+  if (options.upstream === 'auto') return tools.nginx ? 'nginx' : 'node';
+  return options.upstream;
+}
+
+export async function startRig(options: BenchOptions, tools: Tools, pinning: Pinning, workDir: string): Promise<Rig> {
+  const stops: (() => Promise<void>)[] = [];
+  const wanted = (id: string) => options.only.length === 0 || options.only.includes(id);
+  const kind = chooseUpstream(options, tools);
+  const rows: Row[] = [];
+  const skipped: Rig['skipped'] = [];
+  try {
+    const upstream =
+      kind === 'nginx' && tools.nginx
+        ? await startNginx(tools.nginx.path, pinning, workDir, { kind: 'upstream' })
+        : await startNodeChild(pinning, childScript('upstream-child'), []);
+    stops.push(() => upstream.stop());
+    const add = (id: string, pid: number, target: WrkTarget, stats: Row['stats'], note: string | null) =>
+      rows.push({ id, label: ROW_LABELS[id] ?? id, pid, target, stats, note });
+    const origin = { port: upstream.port, host: null, requestTarget: null };
+
+    if (wanted('direct')) add('direct', upstream.pid, origin, null, null);
+    const config = writeMeshConfig(workDir, upstream.port);
+    for (const events of ['on', 'off'] as const) {
+      if (!wanted(`mesh-host-${events}`) && !wanted(`mesh-forward-${events}`)) continue;
+      const profile = options.profile && events === 'on' ? profileArgs(options.resultsDir) : [];
+      const mesh = await startNodeChild(pinning, childScript('meshdesk-child'), [config, events, String(options.eventRing)], [...options.meshNodeFlags, ...profile]);
+      stops.push(() => mesh.stop());
+      const host = { port: mesh.port, host: 'bench', requestTarget: null };
+      const forward = { port: mesh.port, host: 'bench', requestTarget: 'http://bench/' };
+      if (wanted(`mesh-host-${events}`)) add(`mesh-host-${events}`, mesh.pid, host, mesh.stats, mesh.note);
+      if (wanted(`mesh-forward-${events}`)) add(`mesh-forward-${events}`, mesh.pid, forward, mesh.stats, mesh.note);
+    }
+    for (const id of ['http-proxy', 'undici'] as const) {
+      if (!wanted(id)) continue;
+      const child = await startNodeChild(pinning, childScript(`${id}-child`), [String(upstream.port)]);
+      stops.push(() => child.stop());
+      add(id, child.pid, { port: child.port, host: null, requestTarget: null }, child.stats, null);
+    }
+    if (wanted('nginx')) {
+      if (tools.nginx) {
+        const proxy = await startNginx(tools.nginx.path, pinning, workDir, { kind: 'proxy', upstreamPort: upstream.port });
+        stops.push(() => proxy.stop());
+        add('nginx', proxy.pid, { port: proxy.port, host: null, requestTarget: null }, null, null);
+      } else {
+        skipped.push({ id: 'nginx', label: ROW_LABELS.nginx ?? 'nginx', reason: 'nginx is not installed (apt-get install nginx-light)' });
+      }
+    }
+    return { upstream: { kind, pid: upstream.pid, port: upstream.port }, rows, skipped, stop: () => stopAll(stops) };
+  } catch (error) {
+    await stopAll(stops);
+    throw error;
+  }
+}
+
+export function profileArgs(resultsDir: string): string[] {
+  return ['--cpu-prof', `--cpu-prof-dir=${path.resolve(resultsDir, 'profiles')}`];
+}
+
+async function stopAll(stops: (() => Promise<void>)[]): Promise<void> {
+  // Proxies first, the upstream last, so nothing logs errors about a vanished upstream.
+  for (const stop of stops.reverse()) await stop().catch(() => undefined);
+}

@@ -1,0 +1,85 @@
+/**
+ * The topology view as a user drives it: the graph, its nodes, edges and version targets, the
+ * service panel. Locators are data-testid and React Flow's own data attributes (`data-nodeid`,
+ * `data-handleid`, which it renders for every handle); the one exception is the reconnect anchor
+ * at an edge's head, which React Flow renders with a class only.
+ */
+import { expect, type Locator, type Page } from '@playwright/test';
+
+export class TopologyPage {
+  readonly graph: Locator;
+  readonly panel: Locator;
+  readonly notice: Locator;
+  readonly firstRun: Locator;
+  readonly servicePicker: Locator;
+
+  constructor(readonly page: Page) {
+    this.graph = page.getByTestId('topology-graph');
+    this.panel = page.getByTestId('service-panel');
+    this.notice = page.getByTestId('topology-notice');
+    this.firstRun = page.getByTestId('first-run');
+    this.servicePicker = page.getByTestId('service-picker');
+  }
+
+  /** An edge by id: `hello->world@v1` (caller -> service@version). */
+  edge(id: string): Locator {
+    return this.page.getByTestId(`rf__edge-${id}`);
+  }
+
+  /** The drawn edge, with `data-health` (good, warn, bad, none) and `data-idle`. */
+  edgeDrawing(id: string): Locator {
+    return this.page.getByTestId(`edge-${id}`);
+  }
+
+  edgeLabel(id: string): Locator {
+    return this.page.getByTestId(`edge-label-${id}`);
+  }
+
+  serviceNode(service: string): Locator {
+    return this.page.getByTestId(`service-node-${service}`);
+  }
+
+  /** The share of a service's traffic a version gets, as the node shows it (`100%`). */
+  versionShare(service: string, version: string): Locator {
+    return this.page.getByTestId(`version-share-${service}-${version}`);
+  }
+
+  versionHandle(service: string, version: string): Locator {
+    return this.page.locator(`[data-nodeid="svc:${service}"][data-handleid="v:${version}"]`);
+  }
+
+  /** Drags the head of an edge with the mouse, as a user does, and drops it on `target`. */
+  async dragEdgeHead(edgeId: string, target: Locator): Promise<void> {
+    const anchor = this.edge(edgeId).locator('.react-flow__edgeupdater-target');
+    const from = await anchor.boundingBox();
+    const to = await target.boundingBox();
+    if (!from || !to) throw new Error(`edge ${edgeId} or its drop target is not on screen`);
+    // The left part of the anchor: its right part lies under the target handle, which is on top.
+    await this.page.mouse.move(from.x + from.width * 0.25, from.y + from.height / 2);
+    await this.page.mouse.down();
+    await this.page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 12 });
+    await this.page.mouse.up();
+  }
+
+  /** Opens the panel of a service from the toolbar's picker (a keyboard-friendly path). */
+  async openPanel(service: string): Promise<void> {
+    await this.servicePicker.selectOption(service);
+    await expect(this.panel.getByRole('heading', { name: service, level: 2 })).toBeVisible();
+  }
+
+  get routeInForce(): Locator {
+    return this.panel.getByTestId('route-in-force');
+  }
+
+  routeAllTo(version: string): Locator {
+    return this.panel.getByTestId(`route-all-${version}`);
+  }
+
+  weightSlider(version: string): Locator {
+    return this.panel.getByTestId(`weight-${version}`);
+  }
+
+  get rollback(): Locator {
+    return this.panel.getByTestId('rollback');
+  }
+}

@@ -1,0 +1,79 @@
+/**
+ * The dashboard around the graph: the first-run state of an empty mesh, graph export as SVG and
+ * PNG (real downloads, checked as files), and settings that persist in the browser (theme,
+ * health thresholds that recolour the live edges). Run:
+ * `npm run build && npx playwright test e2e/topology-settings.spec.ts`.
+ */
+import { readFile } from 'node:fs/promises';
+import { expect, test } from './fixtures/mesh-fixtures.js';
+import { TopologyPage } from './pages/topology-page.js';
+
+test('an empty mesh shows the first-run steps with the export line and the demo command', async ({ serveWithConfig, dashboard }) => {
+  const mesh = await serveWithConfig('services: {}\n');
+  const topology = new TopologyPage(dashboard.page);
+  await dashboard.signIn(mesh.loginUrl);
+  await dashboard.open('topology');
+
+  await expect(topology.firstRun).toBeVisible();
+  await expect(topology.firstRun.getByTestId('first-run-export-line')).toHaveText(`export http_proxy=${mesh.proxyUrl}`);
+  await expect(topology.firstRun.getByTestId('first-run-demo-command')).toHaveText('npx meshdesk demo');
+  await expect(topology.graph).toHaveCount(0);
+});
+
+test('the graph exports as an SVG and a PNG file', async ({ demo, dashboard }) => {
+  const page = dashboard.page;
+  const topology = new TopologyPage(page);
+  await dashboard.signIn(demo.loginUrl);
+  await dashboard.open('topology');
+  await expect(topology.serviceNode('world')).toBeVisible({ timeout: 20_000 });
+
+  const [svgDownload] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-svg').click()]);
+  expect(svgDownload.suggestedFilename()).toMatch(/^meshdesk-topology-.*\.svg$/);
+  const svg = await readFile(await svgDownload.path(), 'utf8');
+  expect(svg).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  expect(svg).toContain('data-id="svc:world"');
+  expect(svg).toContain('>world</text>');
+
+  const [pngDownload] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-png').click()]);
+  expect(pngDownload.suggestedFilename()).toMatch(/\.png$/);
+  const png = await readFile(await pngDownload.path());
+  expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+  // IHDR: twice the SVG's size.
+  const width = png.readUInt32BE(16);
+  expect(width).toBe(2 * Number(/width="(\d+)"/.exec(svg)?.[1]));
+});
+
+test('theme and thresholds persist across a reload, and the thresholds recolour the live edges', async ({ demo, dashboard }) => {
+  const page = dashboard.page;
+  const topology = new TopologyPage(page);
+  // world v1 starts failing about half of its requests (the demo service's own control endpoint, called directly).
+  const control = await fetch(`http://${demo.instanceAddress('world v1')}/control/fail?rate=0.5`, { method: 'POST' });
+  expect(control.status).toBe(200);
+  await dashboard.signIn(demo.loginUrl);
+  await dashboard.open('topology');
+  const edge = topology.edgeDrawing('hello->world@v1');
+  // Below the default 95%: red (retries, if any, cannot lift 50% failures that high).
+  await expect(edge).toHaveAttribute('data-health', 'bad', { timeout: 30_000 });
+
+  await dashboard.open('settings');
+  await page.getByTestId('theme-dark').check();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await page.getByTestId('threshold-warn').fill('30');
+  await page.getByTestId('threshold-error').fill('20');
+  await page.getByTestId('thresholds-save').click();
+
+  await page.reload();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await expect(page.getByTestId('theme-dark')).toBeChecked();
+  await expect(page.getByTestId('threshold-warn')).toHaveValue('30');
+  await expect(page.getByTestId('threshold-error')).toHaveValue('20');
+
+  await dashboard.open('topology');
+  await expect(edge).toHaveAttribute('data-health', 'good', { timeout: 15_000 });
+
+  await dashboard.open('settings');
+  await page.getByTestId('threshold-warn').fill('90');
+  await page.getByTestId('threshold-error').fill('99');
+  await page.getByTestId('thresholds-save').click();
+  await expect(page.getByRole('alert').filter({ hasText: 'red threshold' })).toBeVisible();
+});

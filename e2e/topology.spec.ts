@@ -1,0 +1,170 @@
+/**
+ * The topology graph against `meshdesk demo` with its real services and real traffic: the graph
+ * shows who calls whom with live numbers, dragging an edge's head to another version reroutes
+ * real requests, rollback brings them back, and a 50/50 split holds over 200 real requests.
+ * Run: `npm run build && npx playwright test e2e/topology.spec.ts`.
+ */
+import { ProxyAgent, request } from 'undici';
+import { getViaProxyAgent } from './fixtures/http-clients.js';
+import { expect, test } from './fixtures/mesh-fixtures.js';
+import { TopologyPage } from './pages/topology-page.js';
+
+test.describe.configure({ timeout: 90_000 });
+
+/** Sends `count` GETs to `url` through the proxy with one agent (a few at a time), returns the bodies. */
+async function requestsThroughProxy(proxyUrl: string, url: string, count: number): Promise<string[]> {
+  const agent = new ProxyAgent(proxyUrl);
+  try {
+    const bodies: string[] = [];
+    for (let sent = 0; sent < count; sent += 10) {
+      const batch = Array.from({ length: Math.min(10, count - sent) }, async () => {
+        const answer = await request(url, { dispatcher: agent, headersTimeout: 15_000, bodyTimeout: 15_000 });
+        return answer.body.text();
+      });
+      bodies.push(...(await Promise.all(batch)));
+    }
+    return bodies;
+  } finally {
+    await agent.close();
+  }
+}
+
+test('the graph shows hello → world@v1 with numbers that change while traffic flows', async ({ demo, dashboard }, testInfo) => {
+  const topology = new TopologyPage(dashboard.page);
+  await dashboard.signIn(demo.loginUrl);
+  await dashboard.open('topology');
+
+  const label = topology.edgeLabel('hello->world@v1');
+  await expect(label).toBeVisible({ timeout: 20_000 });
+  await expect(label).toHaveText(/rps · \d+(\.\d)?% · p99 /);
+  await expect(topology.versionShare('world', 'v1')).toHaveText('100%');
+  await expect(topology.versionShare('world', 'v2')).toHaveText('0%');
+  const before = await label.textContent();
+
+  // More real traffic through hello: the edge's numbers follow.
+  await requestsThroughProxy(demo.proxyUrl, 'http://hello/', 40);
+  await expect.poll(() => label.textContent(), { timeout: 15_000 }).not.toBe(before);
+
+  await testInfo.attach('topology graph', { body: await topology.graph.screenshot(), contentType: 'image/png' });
+});
+
+test('dragging the edge onto world@v2 sends real requests through hello to v2, and rollback brings v1 back', async ({ demo, dashboard }, testInfo) => {
+  const topology = new TopologyPage(dashboard.page);
+  await dashboard.signIn(demo.loginUrl);
+  await dashboard.open('topology');
+  await expect(topology.edge('hello->world@v1')).toBeVisible({ timeout: 20_000 });
+  expect((await getViaProxyAgent(demo.proxyUrl, 'http://hello/')).body).toBe('hello from hello, and world v1\n');
+
+  await topology.dragEdgeHead('hello->world@v1', topology.versionHandle('world', 'v2'));
+
+  // The graph shows the mesh's answer: all of world to v2, then the traffic itself moving there.
+  await expect(topology.versionShare('world', 'v2')).toHaveText('100%');
+  await expect(topology.versionShare('world', 'v1')).toHaveText('0%');
+  for (const body of await requestsThroughProxy(demo.proxyUrl, 'http://hello/', 10)) expect(body).toBe('hello from hello, and world v2\n');
+  await expect(topology.edge('hello->world@v2')).toBeVisible({ timeout: 15_000 });
+
+  await topology.openPanel('world');
+  await expect(topology.routeInForce).toHaveText('all to v2');
+  await expect(topology.panel.getByTestId('route-history')).toContainText('gui');
+  await testInfo.attach('service panel after the drag', { body: await topology.panel.screenshot(), contentType: 'image/png' });
+
+  await topology.rollback.click();
+  await expect(topology.versionShare('world', 'v1')).toHaveText('100%');
+  for (const body of await requestsThroughProxy(demo.proxyUrl, 'http://hello/', 10)) expect(body).toBe('hello from hello, and world v1\n');
+});
+
+test('a drop on another service is refused visibly, snaps back and changes nothing', async ({ demo, dashboard }) => {
+  const topology = new TopologyPage(dashboard.page);
+  await dashboard.signIn(demo.loginUrl);
+  await dashboard.open('topology');
+  await expect(topology.edge('hello->world@v1')).toBeVisible({ timeout: 20_000 });
+
+  await topology.dragEdgeHead('hello->world@v1', topology.versionHandle('hello', 'default'));
+
+  await expect(topology.notice).toHaveText("world's traffic can only move to another version of world, not to hello.");
+  await expect(topology.notice).toHaveAttribute('role', 'alert');
+  await expect(topology.edge('hello->world@v1')).toBeVisible();
+  await expect(topology.versionShare('world', 'v1')).toHaveText('100%');
+  for (const body of await requestsThroughProxy(demo.proxyUrl, 'http://hello/', 5)) expect(body).toBe('hello from hello, and world v1\n');
+});
+
+test('the split slider at 50/50 sends about half of 200 real requests to each version', async ({ demo, dashboard }) => {
+  const topology = new TopologyPage(dashboard.page);
+  await dashboard.signIn(demo.loginUrl);
+  await dashboard.open('topology');
+  await expect(topology.serviceNode('world')).toBeVisible({ timeout: 20_000 });
+  await topology.openPanel('world');
+
+  await topology.weightSlider('v2').fill('50');
+  await expect(topology.routeInForce).toHaveText('v1 50% · v2 50%');
+  await expect(topology.versionShare('world', 'v2')).toHaveText('50%');
+
+  const bodies = await requestsThroughProxy(demo.proxyUrl, 'http://hello/', 200);
+  const toV2 = bodies.filter((body) => body === 'hello from hello, and world v2\n').length;
+  const toV1 = bodies.filter((body) => body === 'hello from hello, and world v1\n').length;
+  expect(toV1 + toV2).toBe(200);
+  expect(toV2).toBeGreaterThanOrEqual(80);
+  expect(toV2).toBeLessThanOrEqual(120);
+});
+
+test('at 1024×700 the graph and panel fit, and a service can be rerouted from the keyboard alone', async ({ demo, dashboard }) => {
+  const page = dashboard.page;
+  await page.setViewportSize({ width: 1024, height: 700 });
+  const topology = new TopologyPage(page);
+  await dashboard.signIn(demo.loginUrl);
+  await dashboard.open('topology');
+  await expect(topology.serviceNode('world')).toBeVisible({ timeout: 20_000 });
+
+  await topology.servicePicker.focus();
+  await page.keyboard.press('ArrowDown'); // hello
+  await page.keyboard.press('ArrowDown'); // world
+  await expect(topology.panel.getByRole('heading', { name: 'world', level: 2 })).toBeVisible();
+  await topology.routeAllTo('v2').focus();
+  await page.keyboard.press('Enter');
+  await expect(topology.routeInForce).toHaveText('all to v2');
+  await expect(topology.routeAllTo('v2')).toBeDisabled();
+
+  const { scrollWidth, graphWidth, panelBottom } = await page.evaluate(`({
+    scrollWidth: document.documentElement.scrollWidth,
+    graphWidth: document.querySelector('[data-testid="topology-graph"]').getBoundingClientRect().width,
+    panelBottom: document.querySelector('[data-testid="service-panel"]').getBoundingClientRect().bottom,
+  })`) as { scrollWidth: number; graphWidth: number; panelBottom: number };
+  expect(scrollWidth).toBeLessThanOrEqual(1024);
+  expect(graphWidth).toBeGreaterThan(450);
+  expect(panelBottom).toBeLessThanOrEqual(700);
+});
+
+test('a fault turned on in the panel fails real requests, and turning it off heals them', async ({ demo, dashboard }) => {
+  const topology = new TopologyPage(dashboard.page);
+  await dashboard.signIn(demo.loginUrl);
+  await dashboard.open('topology');
+  await expect(topology.serviceNode('world')).toBeVisible({ timeout: 20_000 });
+  await topology.openPanel('world');
+
+  const faults = topology.panel.getByTestId('fault-controls');
+  await faults.getByTestId('fault-percent').fill('100');
+  await faults.getByTestId('fault-abortStatus').fill('503');
+  await faults.getByTestId('fault-submit').click();
+  await expect(faults.getByTestId('fault-item')).toHaveText(/100% · answer 503 · from every caller/);
+  await expect(topology.serviceNode('world')).toContainText('fault');
+  for (const status of await statusesThroughProxy(demo.proxyUrl, 'http://world/', 5)) expect(status).toBe(503);
+
+  await faults.getByRole('button', { name: /Turn off the fault/ }).click();
+  await expect(faults.getByTestId('fault-item')).toHaveCount(0);
+  for (const status of await statusesThroughProxy(demo.proxyUrl, 'http://world/', 5)) expect(status).toBe(200);
+});
+
+async function statusesThroughProxy(proxyUrl: string, url: string, count: number): Promise<number[]> {
+  const agent = new ProxyAgent(proxyUrl);
+  try {
+    const statuses: number[] = [];
+    for (let sent = 0; sent < count; sent++) {
+      const answer = await request(url, { dispatcher: agent, headersTimeout: 15_000, bodyTimeout: 15_000 });
+      await answer.body.dump();
+      statuses.push(answer.statusCode);
+    }
+    return statuses;
+  } finally {
+    await agent.close();
+  }
+}

@@ -1,0 +1,75 @@
+/**
+ * What a finished exchange tells the event bus beyond the basic facts: its attempts, flags and
+ * decision trace ("why did this request go there"), and the capture of headers and bodies for the
+ * request log. Built only when someone listens — the proxy keeps bits and numbers while the
+ * exchange runs and words them here, once, at the end.
+ */
+import type { DecisionStep, RequestFlag } from '../../../shared/events.js';
+import type { ExchangeCapture } from '../../../shared/exchange.js';
+import type { Fault } from '../../../shared/routes.js';
+import type { Resilience } from '../resilience/resilience.js';
+import { FLAG, type ForwardExchange } from './forward.js';
+
+const FLAG_NAMES: readonly [number, RequestFlag][] = [
+  [FLAG.fault, 'fault-injected'],
+  [FLAG.retried, 'retried'],
+  [FLAG.ejected, 'ejected-instance'],
+  [FLAG.held, 'held'],
+  [FLAG.panic, 'panic'],
+  [FLAG.budget, 'budget-exhausted'],
+];
+
+export function flagsOf(bits: number): RequestFlag[] {
+  const flags: RequestFlag[] = [];
+  for (const [bit, name] of FLAG_NAMES) if ((bits & bit) !== 0) flags.push(name);
+  return flags;
+}
+
+export function decisionOf(exchange: ForwardExchange, resilience: Resilience): DecisionStep[] {
+  const { route } = exchange;
+  const steps: DecisionStep[] = [];
+  if (route.aliasOf !== null) steps.push({ step: 'alias', choice: route.service, reason: `route of ${route.aliasOf} aliases it to ${route.service}` });
+  steps.push({ step: 'version', choice: route.version, reason: route.versionReason ?? 'not a registered service' });
+  const firstInstance = exchange.attempts?.[0]?.instance ?? route.instance;
+  steps.push({ step: 'instance', choice: firstInstance, reason: route.instanceReason ?? 'the destination the request named' });
+  if (route.ref !== null && (route.ejected > 0 || route.panic)) {
+    const ejected = route.ref.instances.filter((instance) => resilience.book.peek(instance.address)?.isEjected(performance.now())).map((instance) => instance.address);
+    const reason = route.panic
+      ? `panic: every available instance is ejected (${ejected.join(', ')}); ejections ignored`
+      : `${route.ejected} of ${route.ref.instances.length} instances ejected when routed: ${ejected.join(', ') || 'since returned'}`;
+    steps.push({ step: 'ejection', choice: null, reason });
+  }
+  if (exchange.fault !== null) steps.push({ step: 'fault', choice: null, reason: describeFault(exchange.fault) });
+  if ((exchange.flags & FLAG.held) !== 0) {
+    const held = Math.round(exchange.heldMs);
+    const reason = exchange.heldFor === null ? `held ${held} ms while every instance refused connections; none came back` : `held ${held} ms until ${exchange.heldFor} accepted connections again`;
+    steps.push({ step: 'hold', choice: exchange.heldFor, reason });
+  }
+  const { policy } = route;
+  if (policy !== null) {
+    const retries = exchange.attemptCount - 1;
+    const left = resilience.budgets.for(route.service).available(performance.now(), policy.retry);
+    const rule = `${policy.retry.budgetPercent}% of requests + ${policy.retry.budgetMinPerSecond}/s over ${policy.retry.budgetWindowMs / 1000} s`;
+    const spent = (exchange.flags & FLAG.budget) !== 0 ? '; a retry was refused: budget spent' : '';
+    steps.push({ step: 'budget', choice: null, reason: `${retries} of at most ${policy.retry.attempts} retries used; service budget ${left} left (${rule})${spent}` });
+  }
+  return steps;
+}
+
+function describeFault(fault: Fault): string {
+  const parts: string[] = [];
+  if (fault.delayMs !== undefined || fault.jitterMs !== undefined) parts.push(`delay ${fault.delayMs ?? 0} ms${fault.jitterMs ? ` + up to ${fault.jitterMs} ms jitter` : ''}`);
+  if (fault.abortStatus !== undefined) parts.push(`abort with ${fault.abortStatus}`);
+  const whom = fault.caller === undefined ? '' : ` from ${fault.caller}`;
+  return `fault injected: ${parts.join(', then ')} (${fault.percent}% of requests${whom} to ${fault.service})`;
+}
+
+/** Headers as captured: Node's raw request headers as they are, undici's raw response headers as text. */
+export function captureOf(exchange: ForwardExchange): ExchangeCapture {
+  return {
+    requestHeaders: exchange.req.rawHeaders,
+    responseHeaders: exchange.responseRawHeaders === null ? null : exchange.responseRawHeaders.map((part) => (typeof part === 'string' ? part : part.toString('latin1'))),
+    requestBody: exchange.requestBody?.result() ?? null,
+    responseBody: exchange.responseBody?.result() ?? null,
+  };
+}

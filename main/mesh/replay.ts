@@ -1,0 +1,85 @@
+/**
+ * Replay: resend an exchange from the log through the mesh, optionally edited and optionally pinned
+ * to a version. It goes through the real proxy listener, so it is routed, retried, measured and
+ * logged like any request (as caller `replay`); the browser could not do this itself, because a
+ * page cannot send through an HTTP proxy. Masked headers are left out (their values were never
+ * kept), and a body the log cut short is refused rather than resent truncated.
+ */
+import { ProxyAgent, request } from 'undici';
+import type { ReplayInput, ReplayResult } from '../../shared/replay.js';
+import { MASKED_VALUE, type Exchange } from '../../shared/exchange.js';
+import { ROUTE_OVERRIDE_HEADER } from '../../shared/routes.js';
+import { MeshError } from './mesh-error.js';
+
+/** Headers the proxy or the HTTP client sets itself. */
+const NOT_REPLAYED = new Set(['host', 'content-length', 'transfer-encoding', 'connection', 'keep-alive', 'proxy-connection', 'proxy-authorization', 'via', 'x-meshdesk-caller', ROUTE_OVERRIDE_HEADER]);
+const MAX_RESPONSE_BYTES = 1024 * 1024;
+
+export interface ReplayContext {
+  proxyUrl: string;
+  /** The newest exchange the log holds from caller `replay`, to report which version answered. */
+  newestReplay: () => Exchange | null;
+}
+
+export async function replay(original: Exchange, input: ReplayInput, context: ReplayContext): Promise<ReplayResult> {
+  const before = context.newestReplay()?.id ?? 0;
+  if (original.kind !== 'service') throw new MeshError(400, `exchange ${original.id} did not go to a registered service; only service traffic can be replayed`);
+  const body = input.body ?? replayableBody(original);
+  const headers: Record<string, string> = {};
+  for (const [name, value] of input.headers ?? original.requestHeaders ?? []) {
+    const lower = name.toLowerCase();
+    if (NOT_REPLAYED.has(lower) || value === MASKED_VALUE) continue;
+    headers[lower] = value;
+  }
+  headers['x-meshdesk-caller'] = 'replay';
+  if (input.version) headers[ROUTE_OVERRIDE_HEADER] = `${original.service}=${input.version}`;
+  const method = input.method ?? original.method;
+  const path = input.path ?? original.path;
+  const started = performance.now();
+  // Through the proxy as an http_proxy client: an absolute URI naming the service.
+  const agent = new ProxyAgent(context.proxyUrl);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let answer;
+  try {
+    answer = await request(`http://${original.service}${path}`, {
+      dispatcher: agent,
+      method,
+      headers,
+      body: body === null ? null : Buffer.from(body.data, body.encoding),
+    });
+    for await (const chunk of answer.body as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size <= MAX_RESPONSE_BYTES) chunks.push(chunk);
+    }
+  } finally {
+    await agent.close();
+  }
+  const bytes = Buffer.concat(chunks);
+  const text = bytes.toString('utf8');
+  const isText = Buffer.from(text, 'utf8').equals(bytes);
+  return {
+    status: answer.statusCode,
+    headers: Object.entries(answer.headers).flatMap(([name, value]) => (Array.isArray(value) ? value.map((v) => [name, v] as [string, string]) : value === undefined ? [] : [[name, String(value)] as [string, string]])),
+    body: { encoding: isText ? 'utf8' : 'base64', data: isText ? text : bytes.toString('base64'), size, truncated: size > MAX_RESPONSE_BYTES },
+    version: (await answeredBy(context, before)) ?? input.version ?? null,
+    ms: performance.now() - started,
+  };
+}
+
+/** The version the replayed exchange went to, once the proxy has logged it (it does as it ends). */
+async function answeredBy(context: ReplayContext, before: number): Promise<string | null> {
+  for (let wait = 0; wait < 20; wait++) {
+    const newest = context.newestReplay();
+    if (newest && newest.id > before) return newest.version;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  return null;
+}
+
+function replayableBody(original: Exchange): { data: string; encoding: 'utf8' | 'base64' } | null {
+  const body = original.requestBody;
+  if (body === null || body.size === 0) return null;
+  if (body.truncated) throw new MeshError(409, `exchange ${original.id}'s request body was cut at capture (${body.size} bytes); send the body with the replay`);
+  return { data: body.data, encoding: body.encoding };
+}

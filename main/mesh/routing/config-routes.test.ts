@@ -1,0 +1,63 @@
+// Routes declared in meshdesk.yaml reach the proxy: an alias sends a service's traffic to another
+// service, weights and header rules split it. A real Mesh, real upstreams, real requests.
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, expect, it } from 'vitest';
+import { Mesh } from '../mesh.js';
+
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function upstream(body: string): Promise<number> {
+  const server = http.createServer((_req, res) => res.end(body));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  cleanups.push(() => new Promise((resolve) => { server.closeAllConnections(); server.close(resolve); }));
+  return (server.address() as { port: number }).port;
+}
+
+function get(proxyPort: number, host: string, headers: Record<string, string> = {}): Promise<string> {
+  return new Promise((resolve, reject) => {
+    http
+      .get({ host: '127.0.0.1', port: proxyPort, path: '/', headers: { host, ...headers } }, (res) => {
+        let body = '';
+        res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        res.on('end', () => resolve(body));
+      })
+      .on('error', reject);
+  });
+}
+
+it('follows an alias and header rules from meshdesk.yaml', async () => {
+  const next = await upstream('search-next');
+  const old = await upstream('search v1');
+  const canary = await upstream('search canary');
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'meshdesk-routes-'));
+  const configFile = path.join(dir, 'meshdesk.yaml');
+  writeFileSync(
+    configFile,
+    [
+      'services:',
+      '  search:',
+      '    versions:',
+      `      v1: { instances: [127.0.0.1:${old}] }`,
+      '    route: { alias: search-next }',
+      '  search-next:',
+      '    versions:',
+      `      v1: { instances: [127.0.0.1:${next}] }`,
+      `      canary: { instances: [127.0.0.1:${canary}] }`,
+      '    route:',
+      '      headers: [{ header: x-canary, value: "1", version: canary }]',
+      '',
+    ].join('\n'),
+  );
+  const mesh = new Mesh({ proxyHost: '127.0.0.1', proxyPort: 0, adminHost: '127.0.0.1', adminPort: 0, configFile, rendererRoot: dir, log: () => undefined });
+  const { proxyPort } = await mesh.start();
+  cleanups.push(() => mesh.stop(0));
+  expect(await get(proxyPort, 'search')).toBe('search-next');
+  expect(await get(proxyPort, 'search-next', { 'x-canary': '1' })).toBe('search canary');
+  expect(await get(proxyPort, 'search', { 'x-canary': '1' })).toBe('search canary');
+});

@@ -1,0 +1,237 @@
+/**
+ * The detail pane for one exchange, fetched from the mesh when opened (the list keeps no headers or
+ * bodies): summary, actions (copy as curl, replay, reveal masked headers), headers and bodies both
+ * ways, the timing waterfall, every attempt, the routing decision trace, and any field the mesh
+ * sends that this view does not know yet.
+ */
+import { useEffect, useState, type ReactNode } from 'react';
+import { MASKED_VALUE, type Exchange } from '../../../shared/exchange.js';
+import { exchangeUrl } from '../../../shared/har.js';
+import { useMesh } from '../use-mesh-state.js';
+import { BodyPanel } from './body-panel.js';
+import { byteSize, clockTime, latency, target } from './cell-format.js';
+import { curlCommand } from './curl-command.js';
+import { HeadersTable } from './headers-table.js';
+import { attemptsOf, decisionTraceOf, FLAG_LABELS, flagsOf, type LogRow } from './log-row.js';
+import { fetchExchange } from './mesh-ops.js';
+import { ReplayPanel } from './replay-panel.js';
+import { TimingWaterfall } from './timing-waterfall.js';
+
+const SHOWN_FIELDS = new Set([
+  'id', 'seq', 'kind', 'caller', 'service', 'version', 'instance', 'method', 'path', 'status', 'startedAt', 'timings', 'bytesIn', 'bytesOut', 'error', 'failed',
+  'requestHeaders', 'responseHeaders', 'requestBody', 'responseBody', 'bodiesDropped', 'attempts', 'retries', 'flags', 'decision',
+]);
+
+interface Loaded {
+  exchange: Exchange | null;
+  error: string | null;
+}
+
+export function ExchangeDetail({ id, proxyUrl, onClose }: { id: number; proxyUrl: string | null; onClose: () => void }) {
+  const { client } = useMesh();
+  const [reveal, setReveal] = useState(false);
+  const [loaded, setLoaded] = useState<Loaded>({ exchange: null, error: null });
+  const [replaying, setReplaying] = useState(false);
+
+  useEffect(() => {
+    let current = true;
+    fetchExchange(client, id, reveal).then(
+      (exchange) => current && setLoaded({ exchange, error: null }),
+      (error: unknown) => current && setLoaded((before) => ({ exchange: before.exchange, error: error instanceof Error ? error.message : String(error) })),
+    );
+    return () => {
+      current = false;
+    };
+  }, [client, id, reveal]);
+
+  const { exchange, error } = loaded;
+  return (
+    <aside className="exchange-detail" aria-label="Exchange details" data-testid="exchange-detail" data-id={id}>
+      <header className="detail-header">
+        <h3>{exchange ? `${exchange.method} ${exchangeUrl(exchange)}` : `Exchange ${id}`}</h3>
+        <button type="button" aria-label="Close details" onClick={onClose}>
+          ×
+        </button>
+      </header>
+      {error && (
+        <p role="alert" className="error" data-testid="detail-error">
+          {error}
+        </p>
+      )}
+      {!exchange && !error && <p className="muted">Loading…</p>}
+      {exchange && (
+        <>
+          <Summary exchange={exchange} />
+          <Actions exchange={exchange} proxyUrl={proxyUrl} revealed={reveal} onReveal={() => setReveal(true)} onReplay={() => setReplaying(true)} />
+          {replaying && <ReplayPanel original={exchange} onClose={() => setReplaying(false)} />}
+          <Section title="Request headers">
+            <HeadersTable headers={exchange.requestHeaders} label="Request headers" />
+          </Section>
+          <Section title="Request body">
+            <BodyPanel body={exchange.requestBody} contentType={headerValue(exchange.requestHeaders, 'content-type')} label="Request body" dropped={exchange.bodiesDropped} bytes={exchange.bytesIn} />
+          </Section>
+          <Section title="Response headers">
+            <HeadersTable headers={exchange.responseHeaders} label="Response headers" />
+          </Section>
+          <Section title="Response body">
+            <BodyPanel body={exchange.responseBody} contentType={headerValue(exchange.responseHeaders, 'content-type')} label="Response body" dropped={exchange.bodiesDropped} bytes={exchange.bytesOut} />
+          </Section>
+          <Section title="Timing">
+            <TimingWaterfall timings={exchange.timings} />
+          </Section>
+          <Attempts row={exchange as LogRow} />
+          <DecisionTrace row={exchange as LogRow} />
+          <OtherFields exchange={exchange} />
+        </>
+      )}
+    </aside>
+  );
+}
+
+function Summary({ exchange }: { exchange: Exchange }) {
+  const flags = flagsOf(exchange as LogRow);
+  return (
+    <dl className="detail-summary" data-testid="detail-summary">
+      <dt>Status</dt>
+      <dd data-testid="detail-status">
+        {exchange.status === 0 ? 'no response' : exchange.status}
+        {exchange.failed && <span className="flag flag-failed">failed</span>}
+        {exchange.error && <span className="error"> {exchange.error}</span>}
+      </dd>
+      <dt>Route</dt>
+      <dd>
+        {exchange.caller} → {target(exchange.service, exchange.version)} at {exchange.instance ?? 'no instance'} ({exchange.kind})
+      </dd>
+      <dt>When</dt>
+      <dd>
+        {new Date(exchange.startedAt).toLocaleDateString()} {clockTime(exchange.startedAt)}, {latency(exchange.timings.end)}
+      </dd>
+      <dt>Bytes</dt>
+      <dd>
+        {byteSize(exchange.bytesIn)} in, {byteSize(exchange.bytesOut)} out
+      </dd>
+      {flags.length > 0 && (
+        <>
+          <dt>Flags</dt>
+          <dd>{flags.map((flag) => FLAG_LABELS[flag].title).join(', ')}</dd>
+        </>
+      )}
+    </dl>
+  );
+}
+
+interface ActionsProps {
+  exchange: Exchange;
+  proxyUrl: string | null;
+  revealed: boolean;
+  onReveal: () => void;
+  onReplay: () => void;
+}
+
+function Actions({ exchange, proxyUrl, revealed, onReveal, onReplay }: ActionsProps) {
+  const [copied, setCopied] = useState(false);
+  const command = proxyUrl ? curlCommand(exchange, { proxyUrl, includeMasked: revealed }) : null;
+  const hasMasked = [...(exchange.requestHeaders ?? []), ...(exchange.responseHeaders ?? [])].some(([, value]) => value === MASKED_VALUE);
+  return (
+    <div className="detail-actions">
+      <div className="action-buttons">
+        <button
+          type="button"
+          disabled={!command}
+          onClick={() => {
+            if (!command) return;
+            void navigator.clipboard.writeText(command).then(() => {
+              setCopied(true);
+              setTimeout(() => setCopied(false), 1500);
+            });
+          }}
+        >
+          {copied ? 'Copied' : 'Copy as curl'}
+        </button>
+        <button type="button" onClick={onReplay}>
+          Replay…
+        </button>
+        {hasMasked && !revealed && (
+          <button type="button" onClick={onReveal} title="Show the values the mesh masked">
+            Reveal masked
+          </button>
+        )}
+      </div>
+      {command && (
+        <details className="curl-preview">
+          <summary>curl command</summary>
+          <pre data-testid="curl-command">{command}</pre>
+        </details>
+      )}
+    </div>
+  );
+}
+
+function Section({ title, children }: { title: string; children: ReactNode }) {
+  return (
+    <section className="detail-section" aria-label={title}>
+      <h4>{title}</h4>
+      {children}
+    </section>
+  );
+}
+
+function Attempts({ row }: { row: LogRow }) {
+  const attempts = attemptsOf(row);
+  if (attempts.length === 0) return null;
+  return (
+    <Section title="Attempts">
+      <table className="attempts" data-testid="attempts">
+        <thead>
+          <tr>
+            <th>#</th>
+            <th>Instance</th>
+            <th>Status</th>
+            <th>Time</th>
+            <th>Error</th>
+          </tr>
+        </thead>
+        <tbody>
+          {attempts.map((attempt, index) => (
+            <tr key={index}>
+              <td>{index + 1}</td>
+              <td>{attempt.instance}</td>
+              <td>{attempt.status === 0 ? 'none' : attempt.status}</td>
+              <td>{latency(attempt.ms)}</td>
+              <td className={attempt.error ? 'error' : undefined}>{attempt.error ?? ''}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </Section>
+  );
+}
+
+function DecisionTrace({ row }: { row: LogRow }) {
+  const steps = decisionTraceOf(row);
+  if (steps.length === 0) return null;
+  return (
+    <Section title="Routing decision">
+      <ol className="decision-trace" data-testid="decision-trace">
+        {steps.map((step, index) => (
+          <li key={index}>{step}</li>
+        ))}
+      </ol>
+    </Section>
+  );
+}
+
+/** Fields newer than this view: shown as they come, so nothing the mesh says is hidden. */
+function OtherFields({ exchange }: { exchange: Exchange }) {
+  const others = Object.entries(exchange).filter(([key]) => !SHOWN_FIELDS.has(key));
+  if (others.length === 0) return null;
+  return (
+    <Section title="More from the mesh">
+      <pre className="other-fields">{JSON.stringify(Object.fromEntries(others), null, 2)}</pre>
+    </Section>
+  );
+}
+
+function headerValue(headers: [string, string][] | null, name: string): string | undefined {
+  return headers?.find(([candidate]) => candidate.toLowerCase() === name)?.[1];
+}

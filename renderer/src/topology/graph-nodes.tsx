@@ -1,0 +1,119 @@
+/**
+ * The graph's node types, defined once at module level as React Flow asks (a new nodeTypes object
+ * per render would remount every node). Sizes and handle positions come from graph-geometry.ts;
+ * each version of a service is its own target handle, so an edge's head can be dragged from one
+ * version to another. Handles never start a new connection: the only edit is moving an edge.
+ */
+import { Handle, Position, type Node, type NodeProps, type NodeTypes } from '@xyflow/react';
+import { memo } from 'react';
+import { formatPercent, formatRps, formatShare } from '../components/format.js';
+import { HEADER_HANDLE_Y, SERVICE_TARGET_HANDLE, SOURCE_HANDLE, VERSION_HANDLE_HEIGHT, versionHandle, versionHandleY } from './graph-geometry.js';
+import type { CallerNodeData, ExternalNodeData, GraphNodeData, ServiceNodeData } from './graph-model.js';
+
+type ServiceFlowNode = Node<ServiceNodeData, 'service'>;
+type CallerFlowNode = Node<CallerNodeData, 'caller'>;
+type ExternalFlowNode = Node<ExternalNodeData, 'external'>;
+
+const SERVICE_NOTE = 'Traffic not yet routed to a version';
+
+const ServiceNode = memo(function ServiceNode({ data, selected }: NodeProps<ServiceFlowNode>) {
+  return (
+    <div className={`topo-node topo-service${selected ? ' selected' : ''}${data.registered ? '' : ' gone'}`} data-testid={`service-node-${data.name}`}>
+      <Handle type="target" id={SERVICE_TARGET_HANDLE} position={Position.Left} style={{ top: HEADER_HANDLE_Y }} isConnectableStart={false} title={SERVICE_NOTE} />
+      <Handle type="source" id={SOURCE_HANDLE} position={Position.Right} style={{ top: HEADER_HANDLE_Y }} isConnectableStart={false} isConnectableEnd={false} />
+      <div className="topo-service-header">
+        <span className={`health-dot health-${data.health}`} aria-hidden="true" />
+        <strong className="topo-name">{data.name}</strong>
+        {data.customRoute && <span className="badge" title="Route changed from the default">routed</span>}
+        {data.faulted && <span className="badge badge-warn" title="A fault is injected">fault</span>}
+        {!data.registered && <span className="badge">gone</span>}
+        <span className="topo-summary" data-testid={`service-summary-${data.name}`}>
+          {formatRps(data.rps)} · {formatPercent(data.successRate)}
+        </span>
+      </div>
+      {data.versions.map((version, index) => (
+        <div key={version.name} className={`topo-version${version.registered ? '' : ' gone'}`} data-testid={`version-target-${data.name}-${version.name}`}>
+          <Handle
+            type="target"
+            id={versionHandle(version.name)}
+            position={Position.Left}
+            className="version-handle"
+            style={{ top: versionHandleY(index), height: VERSION_HANDLE_HEIGHT }}
+            isConnectableStart={false}
+            title={`Drop here to send all of ${data.name}'s traffic to ${version.name}`}
+          />
+          <span className="topo-version-name">{version.name}</span>
+          <span className="instance-dots" aria-label={instanceSummary(version.instances)}>
+            {version.instances.slice(0, 8).map((instance) => (
+              <span key={instance.address} className={`instance-dot instance-${instance.health}`} title={`${instance.address}: ${instance.health}${instance.reason ? ` (${instance.reason})` : ''}`} />
+            ))}
+            {version.instances.length > 8 && <span className="more">+{version.instances.length - 8}</span>}
+          </span>
+          <span className="topo-share" data-testid={`version-share-${data.name}-${version.name}`}>
+            {version.share === null ? '' : formatShare(version.share)}
+          </span>
+        </div>
+      ))}
+    </div>
+  );
+});
+
+const CallerNode = memo(function CallerNode({ data, selected }: NodeProps<CallerFlowNode>) {
+  return (
+    <div className={`topo-node topo-caller${selected ? ' selected' : ''}`} data-testid={`caller-node-${data.name}`}>
+      <Handle type="source" id={SOURCE_HANDLE} position={Position.Right} isConnectableStart={false} isConnectableEnd={false} />
+      <strong className="topo-name">{data.name}</strong>
+      <span className="topo-summary">{formatRps(data.rps)}</span>
+    </div>
+  );
+});
+
+const ExternalNode = memo(function ExternalNode({ data, selected }: NodeProps<ExternalFlowNode>) {
+  const shown = data.hosts.slice(0, 5).join(', ') + (data.hosts.length > 5 ? `, +${data.hosts.length - 5}` : '');
+  return (
+    <div className={`topo-node topo-external${selected ? ' selected' : ''}`} data-testid="external-node" title={shown}>
+      <Handle type="target" position={Position.Left} isConnectableStart={false} isConnectableEnd={false} />
+      <strong className="topo-name">
+        <span className={`health-dot health-${data.health}`} aria-hidden="true" /> external
+      </strong>
+      <span className="topo-summary">
+        {data.hosts.length} host{data.hosts.length === 1 ? '' : 's'} · {formatRps(data.rps)}
+      </span>
+    </div>
+  );
+});
+
+function instanceSummary(instances: ServiceNodeData['versions'][number]['instances']): string {
+  if (instances.length === 0) return 'no instances';
+  const counts = new Map<string, number>();
+  for (const instance of instances) counts.set(instance.health, (counts.get(instance.health) ?? 0) + 1);
+  return [...counts].map(([health, count]) => `${count} ${health}`).join(', ');
+}
+
+/**
+ * Everything a node shows, as one string: nodes whose signature did not change keep their object
+ * across stats updates, so React Flow skips them (live numbers change far less often once
+ * formatted than the raw values do).
+ */
+export function nodeSignature(data: GraphNodeData): string {
+  switch (data.kind) {
+    case 'service':
+      return [
+        data.name,
+        data.health,
+        data.registered,
+        data.faulted,
+        data.customRoute,
+        formatRps(data.rps),
+        formatPercent(data.successRate),
+        ...data.versions.map((version) => `${version.name}:${version.registered}:${formatShare(version.share)}:${version.instances.map((instance) => `${instance.address}=${instance.health}:${instance.reason ?? ''}`).join(',')}`),
+      ].join('|');
+    case 'caller':
+      return `${data.name}|${formatRps(data.rps)}`;
+    case 'external':
+      return `${data.hosts.join(',')}|${formatRps(data.rps)}|${data.health}`;
+  }
+}
+
+export const NODE_TYPES: NodeTypes = { service: ServiceNode, caller: CallerNode, external: ExternalNode };
+export type FlowNode = ServiceFlowNode | CallerFlowNode | ExternalFlowNode;

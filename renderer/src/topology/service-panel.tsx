@@ -1,0 +1,56 @@
+/**
+ * The side panel for a selected service: golden metrics with sparklines, routing (route all, split,
+ * rollback, history), versions and instances with health, and faults. Everything shown is the
+ * mesh's pushed state; every button is one admin call through useMeshCommands.
+ */
+import { hrefFor } from '../navigation.js';
+import { useMeshSnapshot } from '../use-mesh-state.js';
+import { FaultControls } from './fault-controls.js';
+import { GoldenMetrics } from './golden-metrics.js';
+import type { GraphModel, ServiceNodeData } from './graph-model.js';
+import { InstanceHealth } from './instance-health.js';
+import type { MeshCommands } from './mesh-commands.js';
+import { RouteControls } from './route-controls.js';
+import { historyKey, type StatsHistory } from './stats-history.js';
+
+export function ServicePanel({
+  service,
+  graph,
+  history,
+  commands,
+  onClose,
+}: {
+  service: ServiceNodeData;
+  graph: GraphModel;
+  history: StatsHistory;
+  commands: MeshCommands;
+  onClose: () => void;
+}) {
+  const { services, stats, routes, faults } = useMeshSnapshot();
+  const name = service.name;
+  const serviceStats = stats?.services.find((entry) => entry.service === name)?.stats ?? null;
+  const route = routes?.find((entry) => entry.service === name) ?? null;
+  const callers = [...new Set(graph.edges.filter((edge) => edge.service === name).map((edge) => edge.caller))].sort();
+  return (
+    <aside className="service-panel" aria-label={`Service ${name}`} data-testid="service-panel">
+      <header className="panel-header">
+        <h2>{name}</h2>
+        <a href={hrefFor('requests', { service: name })} data-testid="panel-requests-link">
+          Requests
+        </a>
+        <button type="button" onClick={onClose} aria-label="Close the panel" data-testid="panel-close">
+          ×
+        </button>
+      </header>
+      {!service.registered && <p className="muted">Not registered any more; shown while its recent traffic is in the window.</p>}
+      <section className="panel-section" aria-label="Golden metrics">
+        <h3>Golden metrics</h3>
+        <GoldenMetrics stats={serviceStats} samples={history.samples(historyKey.service(name))} testId="panel-metrics" />
+        {callers.length > 0 && <p className="muted small">Called by {callers.join(', ')}.</p>}
+      </section>
+      <RouteControls key={name} route={route} commands={commands} now={stats?.at ?? Date.now()} />
+      <InstanceHealth service={name} versions={service.versions} view={services?.find((entry) => entry.name === name) ?? null} stats={stats} history={history} />
+      <FaultControls key={`faults-${name}`} service={name} faults={faults} callers={callers} commands={commands} />
+    </aside>
+  );
+}

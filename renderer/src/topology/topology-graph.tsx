@@ -1,0 +1,258 @@
+/**
+ * The live topology in React Flow. Everything it shows comes from props (the graph model built from
+ * the mesh's pushed state, and the kept positions); it holds no truth of its own. Dragging the head
+ * of an edge to another version of the same service is the one edit: isValidConnection lights up
+ * only those targets, a drop calls `onReroute` once, and the edge itself never changes here — it
+ * moves when the mesh's answer and the next stats say the traffic moved. A refused drop lets React
+ * Flow snap the edge back and tells the user why.
+ */
+import {
+  Background,
+  Controls,
+  MarkerType,
+  Position,
+  ReactFlow,
+  ReactFlowProvider,
+  useReactFlow,
+  useStore,
+  type Connection,
+  type Edge,
+  type FinalConnectionState,
+  type IsValidConnection,
+  type NodeChange,
+} from '@xyflow/react';
+import '@xyflow/react/dist/style.css';
+import { useCallback, useEffect, useMemo, useRef } from 'react';
+import { formatMs, formatPercent, formatRps } from '../components/format.js';
+import { edgeLabel, edgeWidth, PALETTES } from './edge-style.js';
+import { handleBoxes, SOURCE_HANDLE } from './graph-geometry.js';
+import { EXTERNAL_NODE_ID, type GraphEdge, type GraphModel, type GraphNode } from './graph-model.js';
+import type { XY } from './graph-layout.js';
+import { NODE_TYPES, nodeSignature, type FlowNode } from './graph-nodes.js';
+import { decideDrop, type DraggedEdge } from './reroute-drop.js';
+import { FlowCanvas } from './flow-canvas.js';
+import { flowPaths } from './flow-dots.js';
+import { EDGE_TYPES, type TrafficFlowEdge } from './traffic-edge.js';
+
+export interface TopologyGraphProps {
+  graph: GraphModel;
+  positions: ReadonlyMap<string, XY>;
+  onMove: (id: string, position: XY) => void;
+  selected: string | null;
+  onSelect: (nodeId: string | null) => void;
+  onReroute: (service: string, version: string) => void;
+  onRefused: (message: string) => void;
+  theme: 'light' | 'dark';
+}
+
+const FORMAT = { rps: formatRps, percent: formatPercent, ms: formatMs };
+const ORIGIN: XY = { x: 0, y: 0 };
+
+export function TopologyGraph(props: TopologyGraphProps) {
+  return (
+    <ReactFlowProvider>
+      <Flow {...props} />
+    </ReactFlowProvider>
+  );
+}
+
+function Flow({ graph, positions, onMove, selected, onSelect, onReroute, onRefused, theme }: TopologyGraphProps) {
+  const palette = PALETTES[theme];
+  // Nodes and edges whose position and displayed values did not change keep their objects, so a
+  // stats update or a drag re-renders only what changed (React Flow compares by identity).
+  const previousNodes = useRef<ReadonlyMap<string, { signature: string; node: FlowNode }>>(new Map());
+  const nodes = useMemo(() => {
+    const next = new Map<string, { signature: string; node: FlowNode }>();
+    const list = graph.nodes.map((node): FlowNode => {
+      const position = positions.get(node.id) ?? ORIGIN;
+      const isSelected = node.id === selected;
+      const signature = nodeSignature(node.data);
+      const old = previousNodes.current.get(node.id);
+      const flowNode = old && old.signature === signature && old.node.position === position && old.node.selected === isSelected ? old.node : toFlowNode(node, position, isSelected);
+      next.set(node.id, { signature, node: flowNode });
+      return flowNode;
+    });
+    previousNodes.current = next;
+    return list;
+  }, [graph, positions, selected]);
+  const previousEdges = useRef<ReadonlyMap<string, { signature: string; edge: TrafficFlowEdge }>>(new Map());
+  const edges = useMemo(() => {
+    const next = new Map<string, { signature: string; edge: TrafficFlowEdge }>();
+    const list = graph.edges.map((edge): TrafficFlowEdge => {
+      const label = edgeLabel(edge, FORMAT);
+      const colour = palette.health[edge.health];
+      const signature = `${label}|${edge.health}|${edge.idle}|${edgeWidth(edge.rps)}|${colour}`;
+      const old = previousEdges.current.get(edge.id);
+      const flowEdge = old && old.signature === signature ? old.edge : toFlowEdge(edge, label, colour);
+      next.set(edge.id, { signature, edge: flowEdge });
+      return flowEdge;
+    });
+    previousEdges.current = next;
+    return list;
+  }, [graph, palette]);
+
+  const paths = useMemo(() => flowPaths(graph, positions), [graph, positions]);
+
+  const nameOf = useCallback(
+    (id: string) => {
+      const data = graph.nodes.find((node) => node.id === id)?.data;
+      return !data ? id : data.kind === 'external' ? 'the external hosts' : data.name;
+    },
+    [graph],
+  );
+
+  // The edge being dragged: React Flow's isValidConnection is told only the candidate connection.
+  const dragged = useRef<DraggedEdge | null>(null);
+  const isValidConnection: IsValidConnection<TrafficFlowEdge> = useCallback(
+    (connection) => {
+      const edge = dragged.current;
+      return edge !== null && decideDrop(edge, { target: connection.target, targetHandle: connection.targetHandle ?? null }, nameOf).kind === 'reroute';
+    },
+    [nameOf],
+  );
+  const onReconnectStart = useCallback((_event: unknown, edge: TrafficFlowEdge) => {
+    dragged.current = edge.data ? toDragged(edge.data) : null;
+  }, []);
+  const onReconnect = useCallback(
+    (old: TrafficFlowEdge, connection: Connection) => {
+      if (!old.data) return;
+      const decision = decideDrop(toDragged(old.data), { target: connection.target, targetHandle: connection.targetHandle ?? null }, nameOf);
+      if (decision.kind === 'reroute') onReroute(decision.service, decision.version);
+    },
+    [nameOf, onReroute],
+  );
+  const onReconnectEnd = useCallback(
+    (event: MouseEvent | TouchEvent, _edge: Edge, _handle: unknown, state: FinalConnectionState) => {
+      const edge = dragged.current;
+      dragged.current = null;
+      if (!edge || state.isValid) return;
+      const target = state.toNode?.id ?? nodeUnderPointer(event);
+      const decision = decideDrop(edge, { target, targetHandle: state.toHandle?.id ?? null }, nameOf);
+      if (decision.kind === 'refused') onRefused(decision.message);
+    },
+    [nameOf, onRefused],
+  );
+
+  const onNodesChange = useCallback(
+    (changes: NodeChange<FlowNode>[]) => {
+      for (const change of changes) {
+        if (change.type === 'position' && change.position) onMove(change.id, change.position);
+        else if (change.type === 'select' && change.selected) onSelect(change.id);
+      }
+    },
+    [onMove, onSelect],
+  );
+
+  return (
+    <div className="topology-graph" data-testid="topology-graph">
+      <ReactFlow<FlowNode, TrafficFlowEdge>
+        nodes={nodes}
+        edges={edges}
+        nodeTypes={NODE_TYPES}
+        edgeTypes={EDGE_TYPES}
+        onNodesChange={onNodesChange}
+        onPaneClick={() => onSelect(null)}
+        onReconnectStart={onReconnectStart}
+        onReconnect={onReconnect}
+        onReconnectEnd={onReconnectEnd}
+        isValidConnection={isValidConnection}
+        reconnectRadius={14}
+        connectionRadius={28}
+        edgesFocusable={false}
+        deleteKeyCode={null}
+        minZoom={0.1}
+        maxZoom={2}
+        colorMode={theme}
+        aria-label="Topology graph: callers and services, with traffic on the edges"
+      >
+        <FitOnFirstNodes count={nodes.length} />
+        <RevealSelected id={selected} />
+        <FlowCanvas paths={paths} palette={palette} />
+        <Background gap={24} size={1} />
+        <Controls showInteractive={false} position="bottom-right" />
+      </ReactFlow>
+    </div>
+  );
+}
+
+/** Fits the view once, when the first nodes arrive (they come over the push stream after mount). */
+function FitOnFirstNodes({ count }: { count: number }) {
+  const { fitView } = useReactFlow();
+  const fitted = useRef(false);
+  useEffect(() => {
+    if (fitted.current || count === 0) return;
+    const frame = requestAnimationFrame(() => {
+      fitted.current = true;
+      void fitView({ padding: 0.15, maxZoom: 1.2 });
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [count, fitView]);
+  return null;
+}
+
+/**
+ * Pans to the selected node when it is not fully in view (the panel opening narrows the graph,
+ * and a service picked from the toolbar may be anywhere), keeping the zoom.
+ */
+function RevealSelected({ id }: { id: string | null }) {
+  const { getNode, getViewport, setCenter } = useReactFlow();
+  const size = useStore((state) => `${state.width}x${state.height}`);
+  useEffect(() => {
+    if (!id) return;
+    const frame = requestAnimationFrame(() => {
+      const target = getNode(id);
+      const [width = 0, height = 0] = size.split('x').map(Number);
+      if (!target || !target.width || !target.height) return;
+      const { x, y, zoom } = getViewport();
+      const left = target.position.x * zoom + x;
+      const top = target.position.y * zoom + y;
+      const inView = left >= 0 && top >= 0 && left + target.width * zoom <= width && top + target.height * zoom <= height;
+      if (!inView) void setCenter(target.position.x + target.width / 2, target.position.y + target.height / 2, { zoom, duration: 250 });
+    });
+    return () => cancelAnimationFrame(frame);
+  }, [id, size, getNode, getViewport, setCenter]);
+  return null;
+}
+
+function toFlowNode(node: GraphNode, position: XY, selected: boolean): FlowNode {
+  // Sizes and handle boxes come from the geometry, so React Flow draws edges without measuring
+  // the DOM; a node object without them would be re-measured (and its edges remounted) on every update.
+  const versions = node.data.kind === 'service' ? node.data.versions.map((version) => version.name) : [];
+  const handles = handleBoxes(node.data.kind, node, versions).map((handle) => ({ ...handle, position: handle.position === 'left' ? Position.Left : Position.Right }));
+  const base = { id: node.id, position, width: node.width, height: node.height, measured: { width: node.width, height: node.height }, handles, selected };
+  switch (node.data.kind) {
+    case 'service':
+      return { ...base, type: 'service', data: node.data, ariaLabel: `Service ${node.data.name}` };
+    case 'caller':
+      return { ...base, type: 'caller', data: node.data, ariaLabel: `Caller ${node.data.name}` };
+    case 'external':
+      return { ...base, type: 'external', data: node.data, ariaLabel: 'External hosts' };
+  }
+}
+
+function toFlowEdge(edge: GraphEdge, label: string, colour: string): TrafficFlowEdge {
+  return {
+    id: edge.id,
+    source: edge.source,
+    target: edge.target,
+    sourceHandle: SOURCE_HANDLE,
+    targetHandle: edge.targetHandle,
+    type: 'traffic',
+    data: edge,
+    reconnectable: edge.target === EXTERNAL_NODE_ID ? false : 'target',
+    markerEnd: { type: MarkerType.ArrowClosed, color: colour, width: 14, height: 14 },
+    ariaLabel: `${edge.caller} to ${edge.service}${edge.version === null ? '' : ` ${edge.version}`}: ${label}`,
+  };
+}
+
+function toDragged(edge: GraphEdge): DraggedEdge {
+  return { target: edge.target, service: edge.service, version: edge.version };
+}
+
+/** The node under the pointer at the drop, when React Flow found no handle near it. */
+function nodeUnderPointer(event: MouseEvent | TouchEvent): string | null {
+  const point = 'changedTouches' in event ? event.changedTouches[0] : event;
+  if (!point) return null;
+  const element = document.elementFromPoint(point.clientX, point.clientY);
+  return element?.closest<HTMLElement>('.react-flow__node')?.dataset.id ?? null;
+}
