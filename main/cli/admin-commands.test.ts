@@ -3,11 +3,11 @@
 // with readable errors and exit codes.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { answering, listenUpstream } from '../mesh/testing/http-upstream.js';
 import { runMeshdesk, startMeshdesk, tempStateDir, type RunningMeshdesk } from './testing/spawn-meshdesk.js';
 
 const exec = promisify(execFile);
@@ -15,12 +15,7 @@ const cleanups: (() => unknown)[] = [];
 let mesh: RunningMeshdesk;
 let env: NodeJS.ProcessEnv;
 
-async function upstream(body: string): Promise<number> {
-  const server = http.createServer((_req, res) => res.end(body));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  cleanups.push(() => new Promise((resolve) => { server.closeAllConnections(); server.close(resolve); }));
-  return (server.address() as { port: number }).port;
-}
+const upstream = (body: string) => listenUpstream(answering(body), cleanups);
 
 beforeEach(async () => {
   const v1 = await upstream('world v1');

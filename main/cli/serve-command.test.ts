@@ -8,6 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
+import { listenUpstream } from '../mesh/testing/http-upstream.js';
 import { runMeshdesk, signIn, startMeshdesk, type RunningMeshdesk } from './testing/spawn-meshdesk.js';
 
 const exec = promisify(execFile);
@@ -16,11 +17,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-function upstream(handler: http.RequestListener): Promise<number> {
-  const server = http.createServer(handler);
-  cleanups.push(() => new Promise((resolve) => { server.closeAllConnections(); server.close(resolve); }));
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as { port: number }).port)));
-}
+const upstream = (handler: http.RequestListener) => listenUpstream(handler, cleanups);
 
 function workspace(yaml: string): string {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'meshdesk-serve-'));

@@ -7,6 +7,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { answering, listenUpstream } from './testing/http-upstream.js';
 import { AdminClient } from '../../shared/admin-client.js';
 import { adminOperations, type OperationInput, type OperationName } from '../../shared/api.js';
 import { Mesh } from './mesh.js';
@@ -16,12 +17,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function upstream(body: string): Promise<number> {
-  const server = http.createServer((_req, res) => res.end(body));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  cleanups.push(() => new Promise((resolve) => { server.closeAllConnections(); server.close(resolve); }));
-  return (server.address() as { port: number }).port;
-}
+const upstream = (body: string) => listenUpstream(answering(body), cleanups);
 
 async function startMesh(): Promise<{ mesh: Mesh; client: AdminClient; proxyUrl: string; v1: number; v2: number }> {
   const v1 = await upstream('world v1');

@@ -5,6 +5,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, expect, it } from 'vitest';
+import { answering, listenUpstream } from '../testing/http-upstream.js';
 import { Mesh } from '../mesh.js';
 
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -12,12 +13,7 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function upstream(body: string): Promise<number> {
-  const server = http.createServer((_req, res) => res.end(body));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  cleanups.push(() => new Promise((resolve) => { server.closeAllConnections(); server.close(resolve); }));
-  return (server.address() as { port: number }).port;
-}
+const upstream = (body: string) => listenUpstream(answering(body), cleanups);
 
 function get(proxyPort: number, host: string, headers: Record<string, string> = {}): Promise<string> {
   return new Promise((resolve, reject) => {
