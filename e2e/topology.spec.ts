@@ -116,8 +116,9 @@ test('at 1024×700 the graph and panel fit, and a service can be rerouted from t
   await expect(topology.serviceNode('world')).toBeVisible({ timeout: 20_000 });
 
   await topology.servicePicker.focus();
-  await page.keyboard.press('ArrowDown'); // hello
-  await page.keyboard.press('ArrowDown'); // world
+  await page.keyboard.press('ArrowDown');
+  await expect(topology.panel.getByRole('heading', { name: 'hello', level: 2 })).toBeVisible();
+  await page.keyboard.press('ArrowDown');
   await expect(topology.panel.getByRole('heading', { name: 'world', level: 2 })).toBeVisible();
   await topology.routeAllTo('v2').focus();
   await page.keyboard.press('Enter');

@@ -28,7 +28,7 @@ export interface GraphMeasurement {
   nodes: number;
   edges: number;
   firstRenderMs: number;
-  updates: { seconds: number; statsApplied: number; longTasks: LongTaskSummary };
+  updates: { seconds: number; summaryChanges: number; longTasks: LongTaskSummary };
   nodeDrag: FrameSummary;
   edgeDrag: FrameSummary;
 }
@@ -67,15 +67,15 @@ export async function measureGraph(page: Page, url: string, expected: { nodes: n
   await page.waitForTimeout(1_500);
   const summary = page.getByTestId('service-summary-svc-000');
   const from = await now(page);
-  let statsApplied = 0;
+  let summaryChanges = 0;
   let lastSummary = await summary.textContent();
   for (let second = 0; second < updateSeconds; second++) {
     await page.waitForTimeout(1_000);
     const text = await summary.textContent();
-    if (text !== lastSummary) statsApplied++;
+    if (text !== lastSummary) summaryChanges++;
     lastSummary = text;
   }
-  const updates = { seconds: updateSeconds, statsApplied, longTasks: await longTasksBetween(page, from, await now(page)) };
+  const updates = { seconds: updateSeconds, summaryChanges, longTasks: await longTasksBetween(page, from, await now(page)) };
 
   // Zoom in on the middle of the graph, as a user does before dragging, then drag what is nearest the centre.
   const pane = await page.getByTestId('topology-graph').boundingBox();

@@ -48,9 +48,26 @@ export class TopologyPage {
     return this.page.locator(`[data-nodeid="svc:${service}"][data-handleid="v:${version}"]`);
   }
 
-  /** Drags the head of an edge with the mouse, as a user does, and drops it on `target`. */
+  /**
+   * Drags the head of an edge with the mouse, as a user does, and drops it on `target`. Waits
+   * first until the graph holds still: the view refits when the layout places new nodes (a new
+   * caller appears when the test itself sends requests).
+   */
   async dragEdgeHead(edgeId: string, target: Locator): Promise<void> {
     const anchor = this.edge(edgeId).locator('.react-flow__edgeupdater-target');
+    const boxes = async () => JSON.stringify([await anchor.boundingBox(), await target.boundingBox()]);
+    let previous = '';
+    await expect
+      .poll(
+        async () => {
+          const now = await boxes();
+          const still = now === previous;
+          previous = now;
+          return still;
+        },
+        { intervals: [250], timeout: 10_000 },
+      )
+      .toBe(true);
     const from = await anchor.boundingBox();
     const to = await target.boundingBox();
     if (!from || !to) throw new Error(`edge ${edgeId} or its drop target is not on screen`);

@@ -16,6 +16,8 @@ describe('edge style', () => {
     expect(edgeWidth(0)).toBe(1.5);
     expect(edgeWidth(10)).toBeGreaterThan(edgeWidth(1));
     expect(edgeWidth(1e9)).toBeLessThanOrEqual(5.5);
+    expect(edgeWidth(3) % 0.5).toBe(0);
+    expect(edgeWidth(3)).toBe(edgeWidth(3.6));
   });
 
   it('labels rate, success and p99', () => {

@@ -33,8 +33,9 @@ export const PALETTES: Record<'light' | 'dark', Palette> = {
   },
 };
 
+/** Stroke width by traffic, in half-pixel steps: finer steps would restyle edges on every wobble of the rate. */
 export function edgeWidth(rps: number): number {
-  return Math.round((1.5 + Math.min(4, Math.log10(1 + Math.max(0, rps)) * 1.5)) * 10) / 10;
+  return Math.round((1.5 + Math.min(4, Math.log10(1 + Math.max(0, rps)) * 1.5)) * 2) / 2;
 }
 
 /** How fast traffic dots move along an edge, px per second, faster with more traffic; null: still. */

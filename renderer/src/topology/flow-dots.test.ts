@@ -1,7 +1,7 @@
 import { getBezierPath, Position } from '@xyflow/react';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_THRESHOLDS } from '../settings/settings-model.js';
-import { dotsAt, DOT_SPACING, edgeCurve, flowPaths, pointOnCurve } from './flow-dots.js';
+import { dotsAt, DOT_SPACING, edgeCurve, edgeCurves, flowPaths, pointOnCurve } from './flow-dots.js';
 import { buildGraph } from './graph-model.js';
 import { placeNodes } from './graph-layout.js';
 import { serviceView, statsSnapshot } from './testing/mesh-fixtures.js';
@@ -33,7 +33,9 @@ describe('flow dots', () => {
       faults: null,
       thresholds: DEFAULT_THRESHOLDS,
     });
-    const paths = flowPaths(graph, placeNodes(graph.nodes, graph.edges, new Map()));
+    const curves = edgeCurves(graph, placeNodes(graph.nodes, graph.edges, new Map()));
+    expect(curves.map((curve) => curve.edge.id)).toEqual(['hello->world@v1', 'hello->world@v2']);
+    const paths = flowPaths(curves);
     expect(paths.map((path) => path.id)).toEqual(['hello->world@v1']);
     const [path] = paths;
     if (!path) throw new Error('no path');

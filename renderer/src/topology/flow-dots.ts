@@ -13,7 +13,7 @@
 import { flowSpeed } from './edge-style.js';
 import { HANDLE_SIZE, handleOffset } from './graph-geometry.js';
 import type { XY } from './graph-layout.js';
-import type { GraphModel, Health } from './graph-model.js';
+import type { GraphEdge, GraphModel, Health } from './graph-model.js';
 
 export const DOT_SPACING = 36;
 /** Edges shorter than this on screen get no dots. */
@@ -60,23 +60,36 @@ function curveLength(points: readonly [XY, XY, XY, XY]): number {
   return length;
 }
 
-/** The moving paths of every edge with traffic, in flow coordinates. */
-export function flowPaths(graph: GraphModel, positions: ReadonlyMap<string, XY>): FlowPath[] {
+export interface EdgeCurve {
+  edge: GraphEdge;
+  points: [XY, XY, XY, XY];
+}
+
+/** The curve of every edge whose two ends are placed, in flow coordinates. */
+export function edgeCurves(graph: GraphModel, positions: ReadonlyMap<string, XY>): EdgeCurve[] {
   const nodes = new Map(graph.nodes.map((node) => [node.id, node]));
-  const paths: FlowPath[] = [];
+  const curves: EdgeCurve[] = [];
   for (const edge of graph.edges) {
-    const speed = flowSpeed(edge.rps);
     const source = nodes.get(edge.source);
     const target = nodes.get(edge.target);
     const from = positions.get(edge.source);
     const to = positions.get(edge.target);
-    if (speed === null || !source || !target || !from || !to) continue;
+    if (!source || !target || !from || !to) continue;
     const versions = target.data.kind === 'service' ? target.data.versions.map((version) => version.name) : [];
     const out = handleOffset('source', null, source, []);
     const into = handleOffset('target', edge.targetHandle, target, versions);
     // React Flow ends an edge at the handle's outer side: half a handle beyond the node's border.
-    const points = edgeCurve({ x: from.x + out.x + HANDLE_SIZE / 2, y: from.y + out.y }, { x: to.x + into.x - HANDLE_SIZE / 2, y: to.y + into.y });
-    paths.push({ id: edge.id, points, length: curveLength(points), speed, health: edge.health });
+    curves.push({ edge, points: edgeCurve({ x: from.x + out.x + HANDLE_SIZE / 2, y: from.y + out.y }, { x: to.x + into.x - HANDLE_SIZE / 2, y: to.y + into.y }) });
+  }
+  return curves;
+}
+
+/** The moving paths of every edge with traffic. */
+export function flowPaths(curves: readonly EdgeCurve[]): FlowPath[] {
+  const paths: FlowPath[] = [];
+  for (const { edge, points } of curves) {
+    const speed = flowSpeed(edge.rps);
+    if (speed !== null) paths.push({ id: edge.id, points, length: curveLength(points), speed, health: edge.health });
   }
   return paths;
 }

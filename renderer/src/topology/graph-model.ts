@@ -12,18 +12,13 @@ import type { ServiceView } from '../../../shared/model.js';
 import type { Fault, ServiceRoute } from '../../../shared/routes.js';
 import type { EdgeStats, SeriesStats, StatsSnapshot } from '../../../shared/stats.js';
 import type { Thresholds } from '../settings/settings-model.js';
-import {
-  CALLER_HEIGHT,
-  CALLER_WIDTH,
-  EXTERNAL_HEIGHT,
-  EXTERNAL_WIDTH,
-  SERVICE_TARGET_HANDLE,
-  serviceSize,
-  versionHandle,
-} from './graph-geometry.js';
+import { CALLER_HEIGHT, CALLER_WIDTH, EXTERNAL_HEIGHT, EXTERNAL_WIDTH, SERVICE_TARGET_HANDLE, versionHandle } from './graph-geometry.js';
+import { callerNodeId, edgeId, EXTERNAL_NODE_ID, serviceNodeId } from './graph-ids.js';
+import { healthOf, type Health } from './health.js';
+import { indexInput, serviceNode } from './service-node-model.js';
 
-/** Success-rate health; `none` when nothing was measured in the window. */
-export type Health = 'good' | 'warn' | 'bad' | 'none';
+export { callerNodeId, edgeId, EXTERNAL_NODE_ID, serviceNodeId, healthOf, type Health };
+
 
 export interface InstanceDot {
   address: string;
@@ -114,18 +109,6 @@ export interface GraphInput {
   thresholds: Thresholds;
 }
 
-export const EXTERNAL_NODE_ID = 'external';
-export const serviceNodeId = (name: string): string => `svc:${name}`;
-export const callerNodeId = (name: string): string => `caller:${name}`;
-export const edgeId = (caller: string, service: string, version: string | null): string => `${caller}->${service}${version === null ? '' : `@${version}`}`;
-
-export function healthOf(successRate: number | null, thresholds: Thresholds): Health {
-  if (successRate === null) return 'none';
-  if (successRate < thresholds.errorBelow) return 'bad';
-  if (successRate < thresholds.warnBelow) return 'warn';
-  return 'good';
-}
-
 export function buildGraph(input: GraphInput): GraphModel {
   const { stats, thresholds } = input;
   const kinds = new Map(stats?.services.map((entry) => [entry.service, entry.kind]) ?? []);
@@ -134,8 +117,9 @@ export function buildGraph(input: GraphInput): GraphModel {
   for (const [name, kind] of kinds) if (kind === 'service') serviceNames.add(name);
 
   const edges = graphEdges(stats?.edges ?? [], kinds, serviceNames, thresholds);
+  const index = indexInput(input, edges);
   const nodes: GraphNode[] = [];
-  for (const name of [...serviceNames].sort()) nodes.push(serviceNode(name, input, edges));
+  for (const name of [...serviceNames].sort()) nodes.push(serviceNode(name, input, index));
 
   const callers = new Map<string, number>();
   for (const edge of edges) {
@@ -224,50 +208,4 @@ function combine(series: readonly SeriesStats[]): { rps: number; requests: numbe
     if (stats.latencyMs.p99 !== null) p99 = Math.max(p99 ?? 0, stats.latencyMs.p99);
   }
   return { rps, requests, successRate: requests === 0 ? null : (requests - failures) / requests, p99 };
-}
-
-function serviceNode(name: string, input: GraphInput, edges: readonly GraphEdge[]): GraphNode {
-  const view = input.services?.find((service) => service.name === name) ?? null;
-  const route = input.routes?.find((entry) => entry.service === name) ?? null;
-  const serviceStats = input.stats?.services.find((entry) => entry.service === name)?.stats ?? null;
-  const versionStats = new Map((input.stats?.versions ?? []).filter((entry) => entry.service === name).map((entry) => [entry.version, entry.stats]));
-
-  const names: string[] = [];
-  const add = (version: string) => {
-    if (!names.includes(version)) names.push(version);
-  };
-  for (const version of view?.versions ?? []) add(version.name);
-  for (const version of route?.versions ?? []) add(version);
-  const seen = new Set<string>([...versionStats.keys(), ...edges.filter((edge) => edge.service === name && edge.version !== null).map((edge) => edge.version as string)]);
-  for (const version of [...seen].sort()) add(version);
-
-  const versions = names.map((version): VersionTarget => {
-    const registeredVersion = view?.versions.find((entry) => entry.name === version) ?? null;
-    const stats = versionStats.get(version);
-    return {
-      name: version,
-      share: route ? (route.effectiveWeights[version] ?? 0) : null,
-      instances: (registeredVersion?.instances ?? []).map((instance) => ({ address: instance.address, health: instance.health, reason: instance.healthReason })),
-      registered: registeredVersion !== null,
-      rps: stats?.rps ?? 0,
-      successRate: stats?.successRate ?? null,
-    };
-  });
-  const successRate = serviceStats?.successRate ?? null;
-  return {
-    id: serviceNodeId(name),
-    data: {
-      kind: 'service',
-      name,
-      versions,
-      registered: view !== null,
-      rps: serviceStats?.rps ?? 0,
-      successRate,
-      p99: serviceStats?.latencyMs.p99 ?? null,
-      health: healthOf(successRate, input.thresholds),
-      faulted: (input.faults ?? []).some((fault) => fault.service === name),
-      customRoute: route?.route != null,
-    },
-    ...serviceSize(versions.length),
-  };
 }

@@ -22,21 +22,23 @@ import {
   type NodeChange,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { useCallback, useEffect, useMemo, useRef } from 'react';
-import { formatMs, formatPercent, formatRps } from '../components/format.js';
-import { edgeLabel, edgeWidth, PALETTES } from './edge-style.js';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, type RefObject } from 'react';
+import { edgeWidth, PALETTES } from './edge-style.js';
 import { handleBoxes, SOURCE_HANDLE } from './graph-geometry.js';
 import { EXTERNAL_NODE_ID, type GraphEdge, type GraphModel, type GraphNode } from './graph-model.js';
 import type { XY } from './graph-layout.js';
 import { NODE_TYPES, nodeSignature, type FlowNode } from './graph-nodes.js';
 import { decideDrop, type DraggedEdge } from './reroute-drop.js';
 import { FlowCanvas } from './flow-canvas.js';
-import { flowPaths } from './flow-dots.js';
+import { edgeCurves, flowPaths } from './flow-dots.js';
+import { EdgeLabels } from './edge-labels.js';
 import { EDGE_TYPES, type TrafficFlowEdge } from './traffic-edge.js';
 
 export interface TopologyGraphProps {
   graph: GraphModel;
   positions: ReadonlyMap<string, XY>;
+  /** Counters from useStablePositions: the view refits when the layout placed nodes. */
+  layout: { generation: number; relayouts: number };
   onMove: (id: string, position: XY) => void;
   selected: string | null;
   onSelect: (nodeId: string | null) => void;
@@ -45,7 +47,6 @@ export interface TopologyGraphProps {
   theme: 'light' | 'dark';
 }
 
-const FORMAT = { rps: formatRps, percent: formatPercent, ms: formatMs };
 const ORIGIN: XY = { x: 0, y: 0 };
 
 export function TopologyGraph(props: TopologyGraphProps) {
@@ -56,7 +57,7 @@ export function TopologyGraph(props: TopologyGraphProps) {
   );
 }
 
-function Flow({ graph, positions, onMove, selected, onSelect, onReroute, onRefused, theme }: TopologyGraphProps) {
+function Flow({ graph, positions, layout, onMove, selected, onSelect, onReroute, onRefused, theme }: TopologyGraphProps) {
   const palette = PALETTES[theme];
   // Nodes and edges whose position and displayed values did not change keep their objects, so a
   // stats update or a drag re-renders only what changed (React Flow compares by identity).
@@ -75,23 +76,25 @@ function Flow({ graph, positions, onMove, selected, onSelect, onReroute, onRefus
     previousNodes.current = next;
     return list;
   }, [graph, positions, selected]);
+  const stableNodes = useSameArray(nodes);
   const previousEdges = useRef<ReadonlyMap<string, { signature: string; edge: TrafficFlowEdge }>>(new Map());
   const edges = useMemo(() => {
     const next = new Map<string, { signature: string; edge: TrafficFlowEdge }>();
     const list = graph.edges.map((edge): TrafficFlowEdge => {
-      const label = edgeLabel(edge, FORMAT);
       const colour = palette.health[edge.health];
-      const signature = `${label}|${edge.health}|${edge.idle}|${edgeWidth(edge.rps)}|${colour}`;
+      const signature = `${edge.health}|${edge.idle}|${edgeWidth(edge.rps)}|${colour}`;
       const old = previousEdges.current.get(edge.id);
-      const flowEdge = old && old.signature === signature ? old.edge : toFlowEdge(edge, label, colour);
+      const flowEdge = old && old.signature === signature ? old.edge : toFlowEdge(edge, colour);
       next.set(edge.id, { signature, edge: flowEdge });
       return flowEdge;
     });
     previousEdges.current = next;
     return list;
   }, [graph, palette]);
+  const stableEdges = useSameArray(edges);
 
-  const paths = useMemo(() => flowPaths(graph, positions), [graph, positions]);
+  const curves = useMemo(() => edgeCurves(graph, positions), [graph, positions]);
+  const paths = useMemo(() => flowPaths(curves), [curves]);
 
   const nameOf = useCallback(
     (id: string) => {
@@ -100,6 +103,8 @@ function Flow({ graph, positions, onMove, selected, onSelect, onReroute, onRefus
     },
     [graph],
   );
+
+  const userMovedView = useRef(false);
 
   // The edge being dragged: React Flow's isValidConnection is told only the candidate connection.
   const dragged = useRef<DraggedEdge | null>(null);
@@ -146,12 +151,16 @@ function Flow({ graph, positions, onMove, selected, onSelect, onReroute, onRefus
   return (
     <div className="topology-graph" data-testid="topology-graph">
       <ReactFlow<FlowNode, TrafficFlowEdge>
-        nodes={nodes}
-        edges={edges}
+        nodes={stableNodes}
+        edges={stableEdges}
         nodeTypes={NODE_TYPES}
         edgeTypes={EDGE_TYPES}
         onNodesChange={onNodesChange}
         onPaneClick={() => onSelect(null)}
+        onMoveStart={(event) => {
+          // Programmatic moves (fitting, revealing the selection) come without an event.
+          if (event) userMovedView.current = true;
+        }}
         onReconnectStart={onReconnectStart}
         onReconnect={onReconnect}
         onReconnectEnd={onReconnectEnd}
@@ -165,29 +174,52 @@ function Flow({ graph, positions, onMove, selected, onSelect, onReroute, onRefus
         colorMode={theme}
         aria-label="Topology graph: callers and services, with traffic on the edges"
       >
-        <FitOnFirstNodes count={nodes.length} />
+        <FollowLayout generation={layout.generation} relayouts={layout.relayouts} userMoved={userMovedView} />
         <RevealSelected id={selected} />
+        <EdgeLabels curves={curves} />
         <FlowCanvas paths={paths} palette={palette} />
         <Background gap={24} size={1} />
-        <Controls showInteractive={false} position="bottom-right" />
+        <Controls
+          showInteractive={false}
+          position="bottom-right"
+          onZoomIn={() => (userMovedView.current = true)}
+          onZoomOut={() => (userMovedView.current = true)}
+          onFitView={() => (userMovedView.current = false)}
+        />
       </ReactFlow>
     </div>
   );
 }
 
-/** Fits the view once, when the first nodes arrive (they come over the push stream after mount). */
-function FitOnFirstNodes({ count }: { count: number }) {
+/**
+ * Keeps the whole graph in view while the user has not taken the view in hand: after each layout
+ * that placed nodes (the first nodes arriving over the push stream, a new service), the view fits.
+ * Once the user pans or zooms, the view is theirs — until they ask for a fresh layout.
+ */
+function FollowLayout({ generation, relayouts, userMoved }: { generation: number; relayouts: number; userMoved: RefObject<boolean> }) {
   const { fitView } = useReactFlow();
-  const fitted = useRef(false);
   useEffect(() => {
-    if (fitted.current || count === 0) return;
-    const frame = requestAnimationFrame(() => {
-      fitted.current = true;
-      void fitView({ padding: 0.15, maxZoom: 1.2 });
-    });
+    userMoved.current = false;
+  }, [relayouts]);
+  useEffect(() => {
+    if (generation === 0 || userMoved.current) return;
+    const frame = requestAnimationFrame(() => void fitView({ padding: 0.15, maxZoom: 1.2 }));
     return () => cancelAnimationFrame(frame);
-  }, [count, fitView]);
+  }, [generation, relayouts, fitView, userMoved]);
   return null;
+}
+
+/**
+ * The previous array when every element is the same object: React Flow rebuilds its lookups
+ * whenever it is handed a new array, even one holding the very same nodes or edges.
+ */
+function useSameArray<T>(items: T[]): T[] {
+  const previous = useRef(items);
+  const same = previous.current.length === items.length && previous.current.every((item, index) => item === items[index]);
+  useLayoutEffect(() => {
+    if (!same) previous.current = items;
+  });
+  return same ? previous.current : items;
 }
 
 /**
@@ -230,7 +262,7 @@ function toFlowNode(node: GraphNode, position: XY, selected: boolean): FlowNode 
   }
 }
 
-function toFlowEdge(edge: GraphEdge, label: string, colour: string): TrafficFlowEdge {
+function toFlowEdge(edge: GraphEdge, colour: string): TrafficFlowEdge {
   return {
     id: edge.id,
     source: edge.source,
@@ -241,7 +273,7 @@ function toFlowEdge(edge: GraphEdge, label: string, colour: string): TrafficFlow
     data: edge,
     reconnectable: edge.target === EXTERNAL_NODE_ID ? false : 'target',
     markerEnd: { type: MarkerType.ArrowClosed, color: colour, width: 14, height: 14 },
-    ariaLabel: `${edge.caller} to ${edge.service}${edge.version === null ? '' : ` ${edge.version}`}: ${label}`,
+    ariaLabel: `${edge.caller} to ${edge.service}${edge.version === null ? '' : ` ${edge.version}`}`,
   };
 }
 

@@ -41,7 +41,7 @@ export function TopologyPage() {
   if (stats) history.add(stats);
 
   const graph = useMemo(() => buildGraph({ services, stats, routes, faults, thresholds }), [services, stats, routes, faults, thresholds]);
-  const { positions, move, relayout } = useStablePositions(graph);
+  const { positions, generation, relayouts, move, relayout } = useStablePositions(graph);
   const [notice, setNotice] = useState<Notice | null>(null);
   useEffect(() => {
     if (!notice) return;
@@ -49,11 +49,16 @@ export function TopologyPage() {
     return () => clearTimeout(timer);
   }, [notice]);
 
-  const selectedName = location.params.get('service');
+  // The URL holds the selection; local state follows it at once, because the URL's hashchange
+  // arrives a moment later (a keyboard user stepping through the picker must not be undone).
+  const urlService = location.params.get('service');
+  const [selectedName, setSelectedName] = useState(urlService);
+  useEffect(() => setSelectedName(urlService), [urlService]);
   const selectedNode = selectedName ? graph.nodes.find((node) => node.id === serviceNodeId(selectedName)) : undefined;
   const selected = selectedNode?.data.kind === 'service' ? (selectedNode.data as ServiceNodeData) : null;
   const select = useCallback((nodeId: string | null) => {
     const name = nodeId?.startsWith('svc:') ? nodeId.slice(4) : null;
+    setSelectedName(name);
     window.location.hash = name ? hrefFor('topology', { service: name }) : hrefFor('topology');
   }, []);
 
@@ -131,6 +136,7 @@ export function TopologyPage() {
         <TopologyGraph
           graph={graph}
           positions={positions}
+          layout={{ generation, relayouts }}
           onMove={move}
           selected={selected ? serviceNodeId(selected.name) : null}
           onSelect={select}
