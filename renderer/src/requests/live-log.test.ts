@@ -84,6 +84,19 @@ describe('LiveLog', () => {
     expect(log.counters.waiting).toBe(0);
   });
 
+  it('keeps a row that ends after newer ones while paused, and shows it in order on resume', () => {
+    const log = new LiveLog({ capacity: 10 });
+    log.pushed([row(1), row(3)], 0);
+    log.pause();
+    // Exchange 2 was slow (or its caller was still being looked up): it is logged after 3 and 4.
+    log.pushed([row(4)], 0);
+    log.pushed([row(2), row(4)], 0);
+    expect(log.counters.waiting).toBe(2);
+    expect(log.newestId).toBe(4);
+    log.resume();
+    expect(ids(log)).toEqual([1, 2, 3, 4]);
+  });
+
   it('clears', () => {
     const log = new LiveLog();
     log.pushed(range(1, 4), 0);

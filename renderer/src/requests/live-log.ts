@@ -43,6 +43,9 @@ export class LiveLog {
   readonly capacity: number;
   private rows: LogRow[] = [];
   private pending: LogRow[] = [];
+  /** Ids in `pending`, and the newest of them: rows arrive out of id order. */
+  private readonly pendingIds = new Set<number>();
+  private pendingNewest = -Infinity;
   private pendingDropped = 0;
   private predicate: RowPredicate = () => true;
   private acceptPushed = true;
@@ -92,7 +95,8 @@ export class LiveLog {
 
   /** The newest row's id, or null when empty (pending rows included: they are known). */
   get newestId(): number | null {
-    return this.pending.at(-1)?.id ?? this.rows.at(-1)?.id ?? null;
+    const newest = Math.max(this.pendingNewest, this.rows.at(-1)?.id ?? -Infinity);
+    return newest === -Infinity ? null : newest;
   }
 
   get paused(): boolean {
@@ -135,11 +139,17 @@ export class LiveLog {
   incoming(rows: readonly LogRow[]): void {
     if (rows.length === 0) return;
     if (this.isPaused) {
-      // Pending rows come in id order (stream and catch-up alike): anything not newer is known.
-      for (const row of rows) if (row.id > (this.newestId ?? -Infinity)) this.pending.push(row);
+      // Exchanges end out of id order (a slow one finishes after later ones), so a row older than
+      // the newest may still be new: keep every row not shown yet.
+      for (const row of rows) {
+        if (this.pendingIds.has(row.id) || this.indexOfId(row.id) >= 0) continue;
+        this.pending.push(row);
+        this.pendingIds.add(row.id);
+        this.pendingNewest = Math.max(this.pendingNewest, row.id);
+      }
       const over = this.pending.length - this.capacity;
       if (over > 0) {
-        this.pending.splice(0, over);
+        for (const row of this.pending.splice(0, over)) this.pendingIds.delete(row.id);
         this.pendingDropped += over;
       }
     } else {
@@ -171,6 +181,8 @@ export class LiveLog {
     this.isPaused = false;
     const waiting = this.pending;
     this.pending = [];
+    this.pendingIds.clear();
+    this.pendingNewest = -Infinity;
     this.pendingDropped = 0;
     this.insert(waiting);
     this.changedNow();
@@ -205,6 +217,8 @@ export class LiveLog {
   private dropAll(): void {
     this.rows = [];
     this.pending = [];
+    this.pendingIds.clear();
+    this.pendingNewest = -Infinity;
     this.pendingDropped = 0;
   }
 

@@ -1,8 +1,10 @@
 /** A service's versions and their instances: share, traffic, health and why, where each was declared. */
+import type { InstanceEvent } from '../../../shared/events.js';
 import type { ServiceView } from '../../../shared/model.js';
 import type { StatsSnapshot } from '../../../shared/stats.js';
 import { formatMs, formatPercent, formatRps, formatShare } from '../components/format.js';
 import { Sparkline } from '../components/sparkline.js';
+import { ejectionOf, inPanic } from './ejection-state.js';
 import type { VersionTarget } from './graph-model.js';
 import { historyKey, type StatsHistory } from './stats-history.js';
 
@@ -12,13 +14,17 @@ export function InstanceHealth({
   view,
   stats,
   history,
+  instanceEvents,
 }: {
   service: string;
   versions: readonly VersionTarget[];
   view: ServiceView | null;
   stats: StatsSnapshot | null;
   history: StatsHistory;
+  /** Ejections, returns and panics pushed by the mesh, newest first. */
+  instanceEvents: readonly InstanceEvent[];
 }) {
+  const now = Date.now();
   return (
     <section className="panel-section" aria-label="Versions and instances">
       <h3>Versions and instances</h3>
@@ -36,6 +42,11 @@ export function InstanceHealth({
               <Sparkline lines={[{ values: history.values(historyKey.version(service, version.name), 'rps') }]} label={`${version.name} requests per second`} width={72} height={16} />
             </h4>
             {!version.registered && <p className="muted">No longer registered; seen in recent traffic.</p>}
+            {inPanic(instanceEvents, service, version.name, now) && (
+              <p className="small" role="status" data-testid={`panel-panic-${version.name}`}>
+                Panic: ejections ignored so that traffic has somewhere to go — {inPanic(instanceEvents, service, version.name, now)?.reason}
+              </p>
+            )}
             {instances.length > 0 && (
               <table className="instances">
                 <thead>
@@ -49,6 +60,7 @@ export function InstanceHealth({
                 <tbody>
                   {instances.map((instance) => {
                     const instanceStats = stats?.instances.find((entry) => entry.service === service && entry.instance === instance.address)?.stats ?? null;
+                    const ejection = ejectionOf(instanceEvents, service, version.name, instance.address, now);
                     return (
                       <tr key={instance.address} data-testid={`panel-instance-${instance.address}`}>
                         <td>
@@ -58,6 +70,12 @@ export function InstanceHealth({
                           <span className={`health-badge instance-${instance.health}`}>{instance.health}</span>
                           {instance.healthReason && <div className="muted small">{instance.healthReason}</div>}
                           {instance.healthCheck && <div className="muted small">{instance.healthCheck}</div>}
+                          {ejection && (
+                            <div className="small" data-testid={`panel-ejected-${instance.address}`}>
+                              ejected until {new Date(ejection.until).toLocaleTimeString()} ({ejection.reason}
+                              {ejection.ejections > 1 ? `, ejected ${ejection.ejections} times` : ''})
+                            </div>
+                          )}
                         </td>
                         <td className="small">
                           {instanceStats ? `${formatRps(instanceStats.rps)} · ${formatPercent(instanceStats.successRate)} · p99 ${formatMs(instanceStats.latencyMs.p99)}` : '—'}

@@ -26,7 +26,7 @@ export function ServicePanel({
   commands: MeshCommands;
   onClose: () => void;
 }) {
-  const { services, stats, routes, faults } = useMeshSnapshot();
+  const { services, stats, routes, faults, instanceEvents } = useMeshSnapshot();
   const name = service.name;
   const serviceStats = stats?.services.find((entry) => entry.service === name)?.stats ?? null;
   const route = routes?.find((entry) => entry.service === name) ?? null;
@@ -49,7 +49,7 @@ export function ServicePanel({
         {callers.length > 0 && <p className="muted small">Called by {callers.join(', ')}.</p>}
       </section>
       <RouteControls key={name} route={route} commands={commands} now={stats?.at ?? Date.now()} />
-      <InstanceHealth service={name} versions={service.versions} view={services?.find((entry) => entry.name === name) ?? null} stats={stats} history={history} />
+      <InstanceHealth service={name} versions={service.versions} view={services?.find((entry) => entry.name === name) ?? null} stats={stats} history={history} instanceEvents={instanceEvents} />
       <FaultControls key={`faults-${name}`} service={name} faults={faults} callers={callers} commands={commands} />
     </aside>
   );
