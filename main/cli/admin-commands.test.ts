@@ -14,6 +14,7 @@ const exec = promisify(execFile);
 const cleanups: (() => unknown)[] = [];
 let mesh: RunningMeshdesk;
 let env: NodeJS.ProcessEnv;
+let configFile: string;
 
 const upstream = (body: string) => listenUpstream(answering(body), cleanups);
 
@@ -21,7 +22,8 @@ beforeEach(async () => {
   const v1 = await upstream('world v1');
   const v2 = await upstream('world v2');
   const dir = mkdtempSync(path.join(os.tmpdir(), 'meshdesk-cli-'));
-  writeFileSync(path.join(dir, 'meshdesk.yaml'), `services:\n  world:\n    versions:\n      v1: { instances: [127.0.0.1:${v1}] }\n      v2: { instances: [127.0.0.1:${v2}] }\n`);
+  configFile = path.join(dir, 'meshdesk.yaml');
+  writeFileSync(configFile, `services:\n  world:\n    versions:\n      v1: { instances: [127.0.0.1:${v1}] }\n      v2: { instances: [127.0.0.1:${v2}] }\n`);
   const stateDir = tempStateDir();
   mesh = await startMeshdesk(['serve', '--proxy-port', '0', '--admin-port', '0', '--config', path.join(dir, 'meshdesk.yaml')], { MESHDESK_STATE_DIR: stateDir });
   cleanups.push(async () => {
@@ -47,6 +49,21 @@ async function trafficUntil<T>(command: Promise<T>, url: string): Promise<T> {
 }
 
 describe('admin CLI commands', () => {
+  it('status shows where the mesh listens and, after a broken save, the error with its line, exit 1', async () => {
+    const fine = await runMeshdesk(['status'], env);
+    expect(fine.code).toBe(0);
+    expect(fine.stdout).toContain(`proxy      ${mesh.proxyUrl}`);
+    expect(fine.stdout).toContain('services   world');
+    writeFileSync(configFile, 'services:\n  world:\n    instances: [127.0.0.1:99999]\n');
+    await expect
+      .poll(async () => (await runMeshdesk(['status'], env)).stdout, { timeout: 5_000 })
+      .toMatch(/error meshdesk\.yaml:3:\d+ .*port must be between 1 and 65535/);
+    const broken = await runMeshdesk(['status'], env);
+    expect(broken.code).toBe(1);
+    expect(broken.stdout).toContain('the last good config stays in force');
+    expect(broken.stdout).toContain('services   world');
+  });
+
   it('stat shows per-service and per-version golden metrics, as a table and as JSON', async () => {
     await traffic(5);
     const text = await runMeshdesk(['stat'], env);

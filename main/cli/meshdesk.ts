@@ -9,6 +9,7 @@ import { openCommand } from './open-command.js';
 import { deregisterCommand, registerCommand } from './register-command.js';
 import { routeCommand } from './route-command.js';
 import { statCommand } from './stat-command.js';
+import { statusCommand } from './status-command.js';
 import { tapCommand } from './tap-command.js';
 import { topCommand } from './top-command.js';
 import { serveCommand } from './serve-command.js';
@@ -24,6 +25,7 @@ export function createProgram(): Command {
     .addCommand(demoCommand())
     .addCommand(envCommand())
     .addCommand(openCommand())
+    .addCommand(statusCommand())
     .addCommand(statCommand())
     .addCommand(tapCommand())
     .addCommand(topCommand())
