@@ -6,9 +6,10 @@
  */
 import { useCallback, useMemo } from 'react';
 import type { DeregistrationInput, RegistrationInput } from '../../../shared/model.js';
+import { runCommand, type CommandResult } from '../components/command-result.js';
 import { useMesh } from '../use-mesh-state.js';
 
-export type CommandResult = { ok: true } | { ok: false; message: string };
+export type { CommandResult };
 
 export interface Original {
   service: string;
@@ -18,30 +19,22 @@ export interface Original {
 
 export function useRegistrationCommands() {
   const { client, state } = useMesh();
-  const run = useCallback(async (command: () => Promise<void>): Promise<CommandResult> => {
-    try {
-      await command();
-      return { ok: true };
-    } catch (error) {
-      return { ok: false, message: error instanceof Error ? error.message : String(error) };
-    }
-  }, []);
   const register = useCallback(
     (input: RegistrationInput, original: Original | null) =>
-      run(async () => {
+      runCommand(async () => {
         state.update({ services: await client.call('registerInstance', input) });
         if (original && (original.service !== input.service || original.address.toLowerCase() !== input.address.toLowerCase())) {
           state.update({ services: await client.call('deregisterInstance', { service: original.service, version: original.version, address: original.address }) });
         }
       }),
-    [client, state, run],
+    [client, state],
   );
   const remove = useCallback(
     (input: DeregistrationInput) =>
-      run(async () => {
+      runCommand(async () => {
         state.update({ services: await client.call('deregisterInstance', input) });
       }),
-    [client, state, run],
+    [client, state],
   );
   return useMemo(() => ({ register, remove }), [register, remove]);
 }

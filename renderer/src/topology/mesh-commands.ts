@@ -6,6 +6,7 @@
  */
 import { useCallback, useMemo } from 'react';
 import type { Fault, RerouteInput, ServiceRoute } from '../../../shared/routes.js';
+import { runCommand, type CommandResult } from '../components/command-result.js';
 import { useMesh } from '../use-mesh-state.js';
 
 /** The routes with `route` in place of the one for its service (appended if it is new). */
@@ -14,7 +15,7 @@ export function withRoute(routes: readonly ServiceRoute[] | null, route: Service
   return list.some((entry) => entry.service === route.service) ? list.map((entry) => (entry.service === route.service ? route : entry)) : [...list, route];
 }
 
-export type CommandResult = { ok: true } | { ok: false; message: string };
+export type { CommandResult };
 
 export interface MeshCommands {
   reroute: (input: RerouteInput) => Promise<CommandResult>;
@@ -25,43 +26,35 @@ export interface MeshCommands {
 
 export function useMeshCommands(): MeshCommands {
   const { client, state } = useMesh();
-  const run = useCallback(async (command: () => Promise<void>): Promise<CommandResult> => {
-    try {
-      await command();
-      return { ok: true };
-    } catch (error) {
-      return { ok: false, message: error instanceof Error ? error.message : String(error) };
-    }
-  }, []);
   const reroute = useCallback(
     (input: RerouteInput) =>
-      run(async () => {
+      runCommand(async () => {
         const route = await client.call('reroute', input);
         state.update({ routes: withRoute(state.current.routes, route) });
       }),
-    [client, state, run],
+    [client, state],
   );
   const rollback = useCallback(
     (service: string) =>
-      run(async () => {
+      runCommand(async () => {
         const route = await client.call('rollback', { service });
         state.update({ routes: withRoute(state.current.routes, route) });
       }),
-    [client, state, run],
+    [client, state],
   );
   const setFault = useCallback(
     (fault: Fault) =>
-      run(async () => {
+      runCommand(async () => {
         state.update({ faults: await client.call('setFault', fault) });
       }),
-    [client, state, run],
+    [client, state],
   );
   const clearFault = useCallback(
     (service: string, caller?: string) =>
-      run(async () => {
+      runCommand(async () => {
         state.update({ faults: await client.call('clearFault', caller === undefined ? { service } : { service, caller }) });
       }),
-    [client, state, run],
+    [client, state],
   );
   return useMemo(() => ({ reroute, rollback, setFault, clearFault }), [reroute, rollback, setFault, clearFault]);
 }
