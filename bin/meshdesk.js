@@ -7,7 +7,15 @@ if (major < 22) {
   console.error(`meshdesk: needs Node.js 22 or newer (this is ${process.version}). Run it through npm (npx meshdesk, npm start) to use the Node 22 installed with it.`);
   process.exit(1);
 }
+/** Commands that host the mesh for a long time: they run with its V8 heap settings (heap-tuning.ts). */
+const MESH_COMMANDS = new Set(['serve', 'demo']);
 try {
+  if (MESH_COMMANDS.has(process.argv[2]) && typeof process.execve === 'function') {
+    const { missingStartupFlags } = await import('../dist/main/mesh/heap-tuning.js');
+    const missing = missingStartupFlags();
+    // Replaces this process (same pid, same stdio), so signals and exit codes are the command's own.
+    if (missing.length > 0) process.execve(process.execPath, [process.execPath, ...process.execArgv, ...missing, ...process.argv.slice(1)]);
+  }
   const { main } = await import('../dist/main/cli/meshdesk.js');
   await main(process.argv);
 } catch (error) {

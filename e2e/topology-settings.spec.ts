@@ -8,16 +8,29 @@ import { readFile } from 'node:fs/promises';
 import { expect, test } from './fixtures/mesh-fixtures.js';
 import { TopologyPage } from './pages/topology-page.js';
 
-test('an empty mesh shows the first-run steps with the export line and the demo command', async ({ serveWithConfig, dashboard }) => {
+test('an empty mesh shows the first-run steps; "Load the demo" fills the graph and Settings unloads it', async ({ serveWithConfig, dashboard }) => {
   const mesh = await serveWithConfig('services: {}\n');
-  const topology = new TopologyPage(dashboard.page);
+  const page = dashboard.page;
+  const topology = new TopologyPage(page);
   await dashboard.signIn(mesh.loginUrl);
   await dashboard.open('topology');
 
   await expect(topology.firstRun).toBeVisible();
   await expect(topology.firstRun.getByTestId('first-run-export-line')).toHaveText(`export http_proxy=${mesh.proxyUrl}`);
-  await expect(topology.firstRun.getByTestId('first-run-demo-command')).toHaveText('npx meshdesk demo');
   await expect(topology.graph).toHaveCount(0);
+
+  await topology.firstRun.getByRole('button', { name: 'Load the demo' }).click();
+  // The demo's traffic generator calls hello, which calls world: real edges through this mesh.
+  await expect(topology.edge('hello->world@v1')).toBeVisible({ timeout: 20_000 });
+  await expect(topology.firstRun).toHaveCount(0);
+
+  await dashboard.open('services');
+  await expect(page.getByTestId('service-row-world').getByTestId('instance-origin')).toHaveText(['demo', 'demo']);
+  await dashboard.open('settings');
+  await page.getByRole('button', { name: 'Unload the demo' }).click();
+  await expect(page.getByTestId('settings-demo')).toHaveCount(0);
+  await dashboard.open('services');
+  await expect(page.getByTestId('no-services')).toBeVisible();
 });
 
 test('the graph exports as an SVG and a PNG file', async ({ demo, dashboard }) => {

@@ -20,6 +20,8 @@ export const meshInfoSchema = z.object({
   configFile: z.string().nullable(),
   configErrors: z.array(configErrorSchema),
   startedAt: z.string(),
+  /** The demo services were loaded into this mesh from the dashboard (and run until unloaded). */
+  demoLoaded: z.boolean(),
 });
 export type MeshInfo = z.infer<typeof meshInfoSchema>;
 
@@ -76,6 +78,11 @@ export const adminOperations = {
   /** Resends a logged exchange through the mesh (optionally edited, or to another version) and returns the answer. */
   replay: operation({ method: 'POST', path: '/api/log/replay', input: replayInputSchema, output: replayResultSchema }),
   clearLog: operation({ method: 'POST', path: '/api/log/clear', input: noInput, output: z.object({ cleared: z.number().int() }) }),
+
+  /** Starts the demo services (hello, world v1 and v2, traffic) in this mesh; 409 when those names are taken. */
+  loadDemo: operation({ method: 'POST', path: '/api/demo', input: noInput, output: meshInfoSchema }),
+  /** Stops the demo services and removes them. */
+  unloadDemo: operation({ method: 'DELETE', path: '/api/demo', input: noInput, output: meshInfoSchema }),
 } as const;
 
 export type AdminOperations = typeof adminOperations;

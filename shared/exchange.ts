@@ -82,7 +82,10 @@ export const exchangeSchema = requestEventSchema.extend({
   responseHeaders: headerPairsSchema.nullable(),
   requestBody: wireBodySchema.nullable(),
   responseBody: wireBodySchema.nullable(),
-  /** Bodies were captured but dropped later to keep the log within its memory budget. */
+  /**
+   * Bodies were captured but dropped later to keep the log within its memory budget (or, for an
+   * exchange whose headers alone were too large to keep, its headers and decision trace were).
+   */
   bodiesDropped: z.boolean(),
 });
 

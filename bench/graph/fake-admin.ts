@@ -31,7 +31,7 @@ export async function startFakeAdmin(mesh: SyntheticMesh, rendererRoot: string):
   if (!existsSync(path.join(rendererRoot, 'index.html'))) throw new Error(`no built dashboard in ${rendererRoot}: run npm run build first`);
   const clients = new Set<ServerResponse>();
   let url = '';
-  const info = (): MeshInfo => ({ version: 'bench', proxyUrl: 'http://127.0.0.1:4140', adminUrl: url, configFile: null, configErrors: [], startedAt: new Date().toISOString() });
+  const info = (): MeshInfo => ({ version: 'bench', proxyUrl: 'http://127.0.0.1:4140', adminUrl: url, configFile: null, configErrors: [], startedAt: new Date().toISOString(), demoLoaded: false });
 
   const server = http.createServer((req, res) => {
     const pathname = new URL(req.url ?? '/', 'http://bench').pathname;

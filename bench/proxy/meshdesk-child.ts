@@ -1,24 +1,26 @@
 /**
- * Meshdesk as the product runs it: the real Mesh class, started from a meshdesk.yaml that registers
- * the bench upstream as the service `bench`. With `events=on` a listener does what telemetry minimally
- * does with each request event (count it, keep it in a bounded ring like the request log); with
- * `events=off` the proxy is told nobody listens, which is its fast path.
+ * Meshdesk as the product runs it: the real Mesh class (telemetry, request log and push stream
+ * included), started from a meshdesk.yaml that registers the bench upstream as the service `bench`.
+ * With `events=on` one more listener counts each request event (and keeps the last `ring-size` in a
+ * ring of its own when asked); with `events=off` the proxy is told nobody listens, which is its
+ * fast path.
  * Run as a child process: `node meshdesk-child.js <config-file> <on|off> [ring-size]`.
  */
 import { rendererRoot } from '../../main/package-root.js';
+import { tuneHeap } from '../../main/mesh/heap-tuning.js';
 import { Mesh } from '../../main/mesh/mesh.js';
 import type { RequestEvent } from '../../shared/events.js';
 import { serveParent } from './child-channel.js';
 import { RequestCounter } from './request-counter.js';
 
-const [configFile, eventsArg, ringArg = '10000'] = process.argv.slice(2);
+const [configFile, eventsArg, ringArg = '0'] = process.argv.slice(2);
 const ringSize = Number(ringArg);
 if (!configFile || (eventsArg !== 'on' && eventsArg !== 'off') || !Number.isInteger(ringSize) || ringSize < 0) {
   console.error('usage: meshdesk-child.js <config-file> <on|off> [ring-size]');
   process.exit(2);
 }
 
-/** Default: the request log's default capacity (issue: telemetry), so events live as long as there. */
+/** Off by default: the mesh's own request log runs in this process; a ring here would be extra. */
 const ring: (RequestEvent | undefined)[] = new Array<RequestEvent | undefined>(ringSize);
 const counter = new RequestCounter();
 
@@ -27,6 +29,8 @@ function onEvent(event: RequestEvent): void {
   counter.tick(event.status >= 500 || event.error !== null);
 }
 
+// As `meshdesk serve` does (its startup flags come from the parent, as bin/meshdesk.js passes them).
+tuneHeap();
 const mesh = new Mesh({
   proxyHost: '127.0.0.1',
   proxyPort: 0,

@@ -4,6 +4,7 @@
  * interleaving rows, so that noise from other processes spreads over all rows alike.
  */
 import { parseArgs } from 'node:util';
+import { STARTUP_V8_FLAGS } from '../../main/mesh/heap-tuning.js';
 
 export type UpstreamKind = 'node' | 'nginx';
 export type LongTarget = 'mesh' | 'undici' | 'http-proxy';
@@ -48,10 +49,11 @@ const USAGE = `usage: npm run bench:proxy -- [options]
   --long-target T   mesh (default, events on) | undici | http-proxy: the bare ones give a baseline
   --long-only       only the long run
   --profile         write a CPU profile of the Meshdesk child (events on) and print its hot spots
-  --event-ring N    request events the listener keeps in a ring, like the request log (default
-                    10000, the log's default capacity; 0 only counts them)
-  --mesh-node-flags=F  extra Node/V8 flags for the Meshdesk processes (note the "="), e.g.
-                    --mesh-node-flags=--max-semi-space-size=4
+  --event-ring N    request events the bench's own listener keeps in a ring, on top of the
+                    mesh's request log (default 0: it only counts them)
+  --mesh-node-flags=F  Node/V8 flags for the Meshdesk processes after the ones \`meshdesk serve\`
+                    runs with (note the "="), e.g. to measure V8's defaults instead:
+                    "--mesh-node-flags=--max-semi-space-size=16 --heap-growing-percent=0"
   --results DIR     where the JSON goes (default bench/results)`;
 
 const SPEC = {
@@ -65,7 +67,7 @@ const SPEC = {
   'long-target': { type: 'string', default: 'mesh' },
   'long-only': { type: 'boolean', default: false },
   profile: { type: 'boolean', default: false },
-  'event-ring': { type: 'string', default: '10000' },
+  'event-ring': { type: 'string', default: '0' },
   'mesh-node-flags': { type: 'string', default: '' },
   results: { type: 'string', default: 'bench/results' },
   help: { type: 'boolean', default: false },
@@ -98,7 +100,8 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     longOnly: values['long-only'],
     profile: values.profile,
     eventRing: Math.floor(nonNegative('event-ring', values['event-ring'])),
-    meshNodeFlags: values['mesh-node-flags'].split(/\s+/).filter((flag) => flag.length > 0),
+    // The product's own flags first (bin/meshdesk.js starts `serve` with them); later ones win.
+    meshNodeFlags: [...STARTUP_V8_FLAGS, ...values['mesh-node-flags'].split(/\s+/).filter((flag) => flag.length > 0)],
     resultsDir: values.results,
   };
   if (options.longOnly && options.requests === 0) options.requests = 1_000_000;

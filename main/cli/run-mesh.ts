@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { exportLine } from '../../shared/export-line.js';
 import { loadOrCreateToken } from '../mesh/admin/token-file.js';
+import { tuneHeap } from '../mesh/heap-tuning.js';
 import { PortInUseError } from '../mesh/listen.js';
 import { Mesh, type MeshAddresses } from '../mesh/mesh.js';
 import { ConfStore } from '../mesh/store/conf-store.js';
@@ -21,6 +22,7 @@ export interface RunOptions extends ListenOptions {
 }
 
 export async function runMesh(options: RunOptions): Promise<{ mesh: Mesh; addresses: MeshAddresses } | null> {
+  tuneHeap();
   const stateStore = new ConfStore({ directory: options.stateDir, defaults: emptyMeshState() });
   if (stateStore.movedAside) console.error(`meshdesk: the state file could not be read; it was moved to ${stateStore.movedAside}`);
   const mesh = new Mesh({ ...options, rendererRoot: rendererRoot(), adminToken: loadOrCreateToken(options.stateDir), stateStore });

@@ -2,12 +2,14 @@
 // clients (curl and Node's http). Run with `npm run build && npx vitest run main/cli/serve-command.test.ts`.
 import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import http from 'node:http';
 import { createServer, type Server } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
+import { STARTUP_V8_FLAGS } from '../mesh/heap-tuning.js';
 import { listenUpstream } from '../mesh/testing/http-upstream.js';
 import { runMeshdesk, signIn, startMeshdesk, type RunningMeshdesk } from './testing/spawn-meshdesk.js';
 
@@ -56,6 +58,16 @@ describe('meshdesk serve', () => {
     const page = await fetch(`${mesh.adminUrl}/`);
     expect(page.headers.get('content-type')).toContain('text/html');
     expect(await page.text()).toContain('<div id="root">');
+  });
+
+  it('runs under the mesh\'s V8 heap flags, in the same process it was started as', async () => {
+    const config = workspace('services: {}\n');
+    const mesh = await serve(config);
+    // bin/meshdesk.js replaced itself (execve), so the pid the caller holds is the mesh's.
+    const commandLine = (await readFile(`/proc/${mesh.child.pid}/cmdline`, 'utf8')).split('\0');
+    expect(commandLine).toEqual(expect.arrayContaining([...STARTUP_V8_FLAGS, 'serve']));
+    mesh.child.kill('SIGTERM');
+    expect((await mesh.exited).code).toBe(0);
   });
 
   it('takes its ports from the environment when no flag is given', async () => {

@@ -13,6 +13,7 @@
  */
 import { exportLine } from '../../shared/export-line.js';
 import { loadOrCreateToken } from '../mesh/admin/token-file.js';
+import { tuneHeap } from '../mesh/heap-tuning.js';
 import { Mesh, type MeshAddresses } from '../mesh/mesh.js';
 import type { MeshState } from '../mesh/store/mesh-state.js';
 import type { StateStore } from '../mesh/store/state-store.js';
@@ -67,6 +68,9 @@ export async function runDesktopApp(electron: ElectronApi, options: DesktopAppOp
     return null;
   }
   const args = parsed.args;
+  // Only the growth factor: the young generation's size is fixed before this code runs (Electron's
+  // main process would need --js-flags on its own command line for it; see heap-tuning.ts).
+  tuneHeap();
   if (args.userDataDir) app.setPath('userData', args.userDataDir);
   if (!app.requestSingleInstanceLock()) {
     app.quit();

@@ -4,6 +4,7 @@
  */
 import type { MeshInfo } from '../../shared/api.js';
 import type { AdminHandlers } from './admin/admin-server.js';
+import type { DemoLoader } from './demo/demo-loader.js';
 import { MeshError } from './mesh-error.js';
 import { replay } from './replay.js';
 import type { Registry } from './registry/registry.js';
@@ -15,6 +16,7 @@ import type { ServiceRoute } from '../../shared/routes.js';
 
 export interface MeshParts {
   info: () => MeshInfo;
+  demo: DemoLoader;
   proxyUrl: () => string;
   newLoginUrl: () => string;
   registry: Registry;
@@ -55,6 +57,14 @@ export function adminHandlers(parts: MeshParts): AdminHandlers {
       return exchange;
     },
     clearLog: () => ({ cleared: telemetry.clearLog() }),
+    loadDemo: async () => {
+      await parts.demo.load();
+      return parts.info();
+    },
+    unloadDemo: async () => {
+      await parts.demo.unload();
+      return parts.info();
+    },
     replay: (input) => {
       const original = telemetry.exchange(input.id);
       if (!original) throw new MeshError(404, `no exchange ${input.id} in the log`);

@@ -13,6 +13,7 @@ import { createAdminServer } from './admin/admin-server.js';
 import { PushStream } from './admin/push-stream.js';
 import { ConfigWatcher, type ConfigReload } from './config/config-watcher.js';
 import { DiscoSource } from './config/disco-source.js';
+import { DEMO_SOURCE, DemoLoader } from './demo/demo-loader.js';
 import { HealthChecker } from './health/health-checker.js';
 import { listen } from './listen.js';
 import { DEFAULT_PROXY_LIMITS } from './proxy/proxy-limits.js';
@@ -81,6 +82,7 @@ export class Mesh {
   private readonly admin: Server;
   readonly auth: AdminAuth;
   private readonly push = new PushStream();
+  private readonly demo: DemoLoader;
   private addresses: MeshAddresses | null = null;
   private readonly startedAt = new Date();
 
@@ -94,7 +96,14 @@ export class Mesh {
     this.registry.replaceSource('config', []);
     this.registry.replaceSource('disco', []);
     this.registry.replaceSource('runtime', []);
+    this.registry.replaceSource(DEMO_SOURCE, []);
     this.log = options.log ?? ((line) => console.log(line));
+    this.demo = new DemoLoader({
+      registry: this.registry,
+      proxyUrl: () => this.addresses?.proxyUrl ?? '',
+      log: this.log,
+      onChange: () => this.push.publish({ kind: 'info', info: this.info() }),
+    });
     const onProblems = (what: string) => (reload: Pick<ConfigReload, 'problems'> & { ok?: boolean }) => this.reported(what, reload);
     this.configWatcher = options.configFile
       ? new ConfigWatcher({ file: options.configFile, registry: this.registry, onReload: onProblems('config') })
@@ -131,6 +140,7 @@ export class Mesh {
     this.admin = createAdminServer({
       handlers: adminHandlers({
         info: () => this.info(),
+        demo: this.demo,
         proxyUrl: () => this.addresses?.proxyUrl ?? '',
         newLoginUrl: () => this.newLoginUrl(),
         registry: this.registry,
@@ -197,7 +207,7 @@ export class Mesh {
     this.health.stop();
     if (this.statsTimer) clearInterval(this.statsTimer);
     this.push.close();
-    await Promise.all([closeServer(this.proxy.server, graceMs), closeServer(this.admin, graceMs)]);
+    await Promise.all([closeServer(this.proxy.server, graceMs), closeServer(this.admin, graceMs), this.demo.unload()]);
     await this.proxy.close();
   }
 
@@ -281,6 +291,7 @@ export class Mesh {
       configFile: this.options.configFile,
       configErrors: this.configErrors,
       startedAt: this.startedAt.toISOString(),
+      demoLoaded: this.demo.running,
     };
   }
 }

@@ -1,29 +1,13 @@
 /**
- * Captured headers and bodies, made safe to keep and to show. This is where secrets are masked:
- * a captured exchange passes here before the log stores it, so an Authorization or a Cookie value
- * never reaches memory the UI can read, the push stream or a saved log. Bodies are cut to the
- * per-direction limit here too, copying the kept part so a large chunk is not held by a view.
+ * Captured headers and bodies, made safe to show. This is where secrets are masked: every way an
+ * exchange leaves the request log passes here, so an Authorization or a Cookie value never reaches
+ * the UI, the push stream or a saved log unless one exchange is revealed on purpose. Bodies are cut
+ * to the per-direction limit here too (a view: the log copies what it keeps into its byte ring).
  *
  * BodyCapture is for the proxy: it keeps the first bytes of a streamed body as the chunks pass,
  * without buffering the rest.
  */
-import { MASKED_VALUE, type CapturedBody, type ExchangeCapture, type RawHeaders, type WireBody } from '../../../shared/exchange.js';
-
-export interface CapturePolicy {
-  bodyLimit: number;
-  /** Lower-case header names. */
-  masked: ReadonlySet<string>;
-}
-
-/** The capture as the log keeps it: each body within the limit (headers are masked on the way out). */
-export function boundedCapture(capture: ExchangeCapture, policy: Pick<CapturePolicy, 'bodyLimit'>): ExchangeCapture {
-  return {
-    requestHeaders: capture.requestHeaders,
-    responseHeaders: capture.responseHeaders,
-    requestBody: capture.requestBody && limitBody(capture.requestBody, policy.bodyLimit),
-    responseBody: capture.responseBody && limitBody(capture.responseBody, policy.bodyLimit),
-  };
-}
+import { MASKED_VALUE, type CapturedBody, type RawHeaders, type WireBody } from '../../../shared/exchange.js';
 
 /** The same array when nothing needs masking (the common case), else a copy with values masked. */
 export function maskHeaders(headers: RawHeaders, masked: ReadonlySet<string>): RawHeaders {
@@ -38,11 +22,7 @@ export function maskHeaders(headers: RawHeaders, masked: ReadonlySet<string>): R
 
 export function limitBody(body: CapturedBody, limit: number): CapturedBody {
   if (body.bytes.length <= limit) return body;
-  return { bytes: body.bytes.slice(0, limit), size: body.size, truncated: true };
-}
-
-export function capturedBytes(capture: ExchangeCapture | null | undefined): number {
-  return (capture?.requestBody?.bytes.length ?? 0) + (capture?.responseBody?.bytes.length ?? 0);
+  return { bytes: body.bytes.subarray(0, limit), size: body.size, truncated: true };
 }
 
 export function headerPairs(headers: RawHeaders | null): [string, string][] | null {

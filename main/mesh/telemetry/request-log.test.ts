@@ -213,4 +213,43 @@ describe('RequestLog capture', () => {
     ]);
     expect(exchanges[4]?.requestHeaders).toEqual([['A', 'b']]);
   });
+
+  it('keeps every held exchange whole (event, attempts, decision, headers, bodies) as it wraps', () => {
+    const log = new RequestLog({ capacity: 1_000 });
+    const add = (i: number) =>
+      log.add(
+        event({ path: `/item/${i}`, status: 200 + (i % 3), attempts: [{ instance: '127.0.0.1:7002', status: 200, error: null, ms: i / 10 }], retries: 0, flags: i % 2 ? ['retried'] : [], decision: [{ step: 'version', choice: 'v1', reason: `rule ${i}` }] }),
+        i % 5 === 0,
+        { requestHeaders: ['X-Item', String(i)], responseHeaders: ['Content-Type', 'text/plain'], requestBody: null, responseBody: { bytes: Buffer.from(`body ${i}`), size: 6 + String(i).length, truncated: false } },
+      );
+    for (let i = 0; i < 3_500; i++) add(i);
+    const page = log.query({ limit: 1_000 });
+    expect(page.held).toBe(1_000);
+    expect(page.exchanges).toHaveLength(1_000);
+    page.exchanges.forEach((exchange, index) => {
+      const i = 3_499 - index;
+      expect(exchange).toMatchObject({
+        path: `/item/${i}`,
+        status: 200 + (i % 3),
+        failed: i % 5 === 0,
+        attempts: [{ instance: '127.0.0.1:7002', status: 200, error: null, ms: i / 10 }],
+        flags: i % 2 ? ['retried'] : [],
+        decision: [{ step: 'version', choice: 'v1', reason: `rule ${i}` }],
+        requestHeaders: [['X-Item', String(i)]],
+        responseBody: { encoding: 'utf8', data: `body ${i}`, truncated: false },
+        bodiesDropped: false,
+      });
+    });
+    expect(log.query({ headerName: 'x-item', headerValue: '3456' }).exchanges.map((exchange) => exchange.path)).toEqual(['/item/3456']);
+  });
+
+  it('says the details were dropped when one exchange\'s headers are too large to keep', () => {
+    const log = new RequestLog();
+    log.add(event({ path: '/huge' }), false, { requestHeaders: ['X-Huge', 'h'.repeat(300 * 1024)], responseHeaders: null, requestBody: null, responseBody: null });
+    log.add(event({ path: '/small' }), false, { requestHeaders: ['X-Small', 's'], responseHeaders: null, requestBody: null, responseBody: null });
+    const [small, huge] = log.query().exchanges;
+    expect(small).toMatchObject({ path: '/small', requestHeaders: [['X-Small', 's']], bodiesDropped: false });
+    expect(huge).toMatchObject({ path: '/huge', requestHeaders: null, bodiesDropped: true });
+  });
 });
+

@@ -1,12 +1,13 @@
 /**
  * Settings: where the mesh listens (ports are chosen when it starts: `--proxy-port`,
- * `--admin-port`), the export line with copy, and this dashboard's own preferences — theme and
+ * `--admin-port`), the export line with copy, the loaded demo (to unload it), and this dashboard's own preferences — theme and
  * health thresholds — which persist in the browser (use-settings.ts), not in the mesh.
  */
 import { useState, type FormEvent } from 'react';
 import { ExportLine } from '../export-line.js';
 import { useTheme } from '../theme.js';
 import { useMeshSnapshot } from '../use-mesh-state.js';
+import { DemoSettings } from './demo-settings.js';
 import { DEFAULT_THRESHOLDS, thresholdsFromPercent, type ThemeChoice } from './settings-model.js';
 import { useSettings } from './use-settings.js';
 import '../components/components.css';
@@ -46,6 +47,7 @@ export function SettingsPage() {
           </p>
         </section>
       )}
+      {info?.demoLoaded && <DemoSettings />}
       <fieldset className="settings-group">
         <legend>Theme</legend>
         {THEMES.map((theme) => (

@@ -1,16 +1,16 @@
 /**
  * What a first start shows instead of an empty graph: the three steps from nothing to a live
- * topology — send a shell's traffic through the proxy, register services, or try the demo.
+ * topology — send a shell's traffic through the proxy, register services, or load the demo.
  *
- * "Load the demo" is a command to copy, not a button: the admin contract has no operation that
- * starts the demo services (they are child processes of `meshdesk demo`), and a button that only
- * pretends would be worse than none.
+ * "Load the demo" starts the demo services inside this mesh (the admin API's loadDemo); the graph
+ * appears as soon as the mesh pushes the new services, so this view only has to report a failure.
  */
+import { useState } from 'react';
 import { exportLine } from '../../../shared/export-line.js';
+import { runCommand } from '../components/command-result.js';
 import { CopyButton } from '../components/copy-button.js';
 import { hrefFor } from '../navigation.js';
-
-const DEMO_COMMAND = 'npx meshdesk demo';
+import { useMesh } from '../use-mesh-state.js';
 const YAML_EXAMPLE = `services:
   hello:
     instances: [127.0.0.1:7001]
@@ -21,6 +21,19 @@ const YAML_EXAMPLE = `services:
 
 export function FirstRun({ proxyUrl }: { proxyUrl: string | null }) {
   const line = proxyUrl ? exportLine(proxyUrl) : null;
+  const { client, state } = useMesh();
+  const [loading, setLoading] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const loadDemo = async () => {
+    setLoading(true);
+    setProblem(null);
+    const result = await runCommand(async () => {
+      const info = await client.call('loadDemo');
+      state.update({ info, services: await client.call('listServices') });
+    });
+    setLoading(false);
+    if (!result.ok) setProblem(result.message);
+  };
   return (
     <section className="first-run" aria-labelledby="first-run-title" data-testid="first-run">
       <h2 id="first-run-title">Nothing in the mesh yet</h2>
@@ -48,13 +61,17 @@ export function FirstRun({ proxyUrl }: { proxyUrl: string | null }) {
         <li>
           <h3>Or load the demo</h3>
           <p>
-            Runs hello, world v1 and v2 with steady traffic, so there is something to see and reroute at once. It starts its own mesh on the
-            default ports, so stop this one first:
+            Starts hello, world v1 and v2 and steady traffic in this mesh, so there is something to see and reroute at once. Unload it
+            in Settings.
           </p>
-          <div className="copy-row">
-            <code data-testid="first-run-demo-command">{DEMO_COMMAND}</code>
-            <CopyButton text={DEMO_COMMAND} label="Copy the demo command" />
-          </div>
+          <button type="button" className="primary" onClick={() => void loadDemo()} disabled={loading} data-testid="first-run-load-demo">
+            {loading ? 'Starting the demo…' : 'Load the demo'}
+          </button>
+          {problem && (
+            <p className="error" role="alert" data-testid="first-run-demo-error">
+              The demo could not be loaded: {problem}
+            </p>
+          )}
         </li>
       </ol>
     </section>

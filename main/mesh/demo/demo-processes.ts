@@ -1,12 +1,13 @@
 /**
  * Starts the demo services as real child processes, each with http_proxy pointing at the mesh, as
- * a developer's services started in an exported shell would be. Their output is shown prefixed.
+ * a developer's services started in an exported shell would be. Their output is shown prefixed,
+ * through `log` (the terminal for `meshdesk demo`, the mesh's log when the dashboard loads it).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { packageRoot } from '../package-root.js';
+import { packageRoot } from '../../package-root.js';
 
 export interface DemoService {
   label: string;
@@ -19,7 +20,10 @@ export interface DemoService {
 export class DemoProcesses {
   private readonly children: ChildProcess[] = [];
 
-  constructor(private readonly proxyUrl: string) {}
+  constructor(
+    private readonly proxyUrl: string,
+    private readonly log: { out: (line: string) => void; err: (line: string) => void } = { out: console.log, err: console.error },
+  ) {}
 
   /** Resolves when the service has printed its "listening" line (or at once for the traffic). */
   start(service: DemoService): Promise<void> {
@@ -33,10 +37,10 @@ export class DemoProcesses {
     return new Promise((resolve, reject) => {
       const prefix = `[${service.label}]`;
       createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
-        console.log(`${prefix} ${line}`);
+        this.log.out(`${prefix} ${line}`);
         if (line.includes('listening on') || service.script === 'traffic') resolve();
       });
-      createInterface({ input: child.stderr as NodeJS.ReadableStream }).on('line', (line) => console.error(`${prefix} ${line}`));
+      createInterface({ input: child.stderr as NodeJS.ReadableStream }).on('line', (line) => this.log.err(`${prefix} ${line}`));
       child.once('exit', (code) => reject(new Error(`${service.label} exited with code ${code}`)));
       child.once('error', reject);
     });
