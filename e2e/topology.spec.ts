@@ -155,6 +155,27 @@ test('a fault turned on in the panel fails real requests, and turning it off hea
   for (const status of await statusesThroughProxy(demo.proxyUrl, 'http://world/', 5)) expect(status).toBe(200);
 });
 
+test('the panel shows the retry budget, and a version and an instance open their own golden metrics', async ({ demo, dashboard }, testInfo) => {
+  const topology = new TopologyPage(dashboard.page);
+  await dashboard.signIn(demo.loginUrl);
+  await dashboard.open('topology');
+  await expect(topology.serviceNode('world')).toBeVisible({ timeout: 20_000 });
+  await topology.openPanel('world');
+
+  // The demo's traffic reaches world through hello: the budget counts those requests.
+  const budget = topology.panel.getByTestId('panel-retry-budget');
+  await expect(budget).toHaveText(/Retry budget: \d+ retr(y|ies) left · \d+ used for [1-9]\d* requests in the last 10 s/, { timeout: 15_000 });
+
+  await topology.panel.getByRole('button', { name: 'Show the metrics of world@v1' }).click();
+  await expect(topology.panel.getByTestId('version-metrics-v1-rps')).toHaveText(/rps$/);
+  const v1 = demo.instanceAddress('world v1');
+  await topology.panel.getByRole('button', { name: `Show the metrics of ${v1}` }).click();
+  // One open at a time: the instance's replaces the version's.
+  await expect(topology.panel.getByTestId('version-metrics-v1')).toHaveCount(0);
+  await expect(topology.panel.getByTestId(`instance-metrics-${v1}-success`)).toHaveText(/%$/);
+  await testInfo.attach('service panel with an instance open', { body: await topology.panel.screenshot(), contentType: 'image/png' });
+});
+
 async function statusesThroughProxy(proxyUrl: string, url: string, count: number): Promise<number[]> {
   const agent = new ProxyAgent(proxyUrl);
   try {

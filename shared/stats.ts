@@ -59,6 +59,22 @@ export const edgeStatsSchema = z.object({
   stats: seriesStatsSchema,
 });
 
+/** A service's retry budget as it stands (see the README's routing section): what retries may still add. */
+export const retryBudgetSchema = z.object({
+  service: z.string(),
+  /** Retries allowed right now. */
+  available: z.number().int().nonnegative(),
+  /** First attempts and retries in the budget's window. */
+  requests: z.number().int().nonnegative(),
+  retries: z.number().int().nonnegative(),
+  /** The rule: retries may add this share of requests plus this many per second, over the window. */
+  budgetPercent: z.number(),
+  budgetMinPerSecond: z.number(),
+  windowSeconds: z.number(),
+  /** Retries allowed per request (0: retries off for the service). */
+  maxRetries: z.number().int().nonnegative(),
+});
+
 export const statsSnapshotSchema = z.object({
   /** Epoch ms the snapshot was taken. */
   at: z.number(),
@@ -70,6 +86,8 @@ export const statsSnapshotSchema = z.object({
   versions: z.array(versionStatsSchema),
   instances: z.array(instanceStatsSchema),
   edges: z.array(edgeStatsSchema),
+  /** Services that have had traffic; from the mesh's resilience (absent from telemetry alone). */
+  retryBudgets: z.array(retryBudgetSchema).optional(),
 });
 
 export type Latency = z.infer<typeof latencySchema>;
@@ -79,3 +97,4 @@ export type VersionStats = z.infer<typeof versionStatsSchema>;
 export type InstanceStats = z.infer<typeof instanceStatsSchema>;
 export type EdgeStats = z.infer<typeof edgeStatsSchema>;
 export type StatsSnapshot = z.infer<typeof statsSnapshotSchema>;
+export type RetryBudgetView = z.infer<typeof retryBudgetSchema>;

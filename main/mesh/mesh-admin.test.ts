@@ -93,6 +93,16 @@ describe('the admin contract on a real mesh', () => {
     await expect(client.call('getExchange', { id: 999_999 })).rejects.toThrow('no exchange 999999 in the log');
   });
 
+  it('reports each service\'s retry budget with the stats', async () => {
+    const { client, proxyUrl } = await startMesh();
+    for (let i = 0; i < 5; i++) expect(await viaHost(proxyUrl, 'world')).toBe('world v1');
+    const stats = await client.call('getStats');
+    // Linkerd's default rule: 20% of 5 requests + 10/s over 10 s, none used.
+    expect(stats.retryBudgets).toEqual([
+      { service: 'world', available: 101, requests: 5, retries: 0, budgetPercent: 20, budgetMinPerSecond: 10, windowSeconds: 10, maxRetries: expect.any(Number) },
+    ]);
+  });
+
   it('registers an instance that real requests then reach, and reports routes per service', async () => {
     const { client, proxyUrl } = await startMesh();
     const port = await upstream('extra service');

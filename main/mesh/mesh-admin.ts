@@ -13,9 +13,12 @@ import type { FaultTable } from './routing/fault-table.js';
 import type { RouteTable } from './routing/route-table.js';
 import type { Telemetry } from './telemetry/telemetry.js';
 import type { ServiceRoute } from '../../shared/routes.js';
+import type { StatsSnapshot } from '../../shared/stats.js';
 
 export interface MeshParts {
   info: () => MeshInfo;
+  /** The stats snapshot with what the proxy adds (retry budgets). */
+  stats: () => StatsSnapshot;
   demo: DemoLoader;
   proxyUrl: () => string;
   newLoginUrl: () => string;
@@ -49,7 +52,7 @@ export function adminHandlers(parts: MeshParts): AdminHandlers {
       return faults.set(fault);
     },
     clearFault: ({ service, caller }) => faults.clear(service, caller),
-    getStats: () => telemetry.snapshot(),
+    getStats: () => parts.stats(),
     queryLog: (query) => telemetry.query(query),
     getExchange: ({ id, reveal }) => {
       const exchange = telemetry.exchange(id, reveal ?? false);

@@ -7,6 +7,7 @@ import type { Server } from 'node:http';
 import path from 'node:path';
 import type { MeshInfo } from '../../shared/api.js';
 import type { MeshConfig } from '../../shared/config-schema.js';
+import type { StatsSnapshot } from '../../shared/stats.js';
 import type { ConfigError, DeregistrationInput, RegistrationInput } from '../../shared/model.js';
 import { AdminAuth } from './admin/admin-auth.js';
 import { createAdminServer } from './admin/admin-server.js';
@@ -140,6 +141,7 @@ export class Mesh {
     this.admin = createAdminServer({
       handlers: adminHandlers({
         info: () => this.info(),
+        stats: () => this.statsSnapshot(),
         demo: this.demo,
         proxyUrl: () => this.addresses?.proxyUrl ?? '',
         newLoginUrl: () => this.newLoginUrl(),
@@ -156,7 +158,7 @@ export class Mesh {
         { kind: 'services', services: this.registry.list() },
         { kind: 'routes', routes: routeViews(this.registry, this.routes) },
         { kind: 'faults', faults: this.faults.list() },
-        { kind: 'stats', stats: this.telemetry.snapshot() },
+        { kind: 'stats', stats: this.statsSnapshot() },
       ],
       metricsText: () => this.telemetry.metricsText(),
       rendererRoot: options.rendererRoot,
@@ -178,7 +180,7 @@ export class Mesh {
     this.registry.onChange((change) => this.logChange(change));
     // Stats are pushed about once a second, and only while someone is listening.
     this.statsTimer = setInterval(() => {
-      if (this.push.listening) this.push.publish({ kind: 'stats', stats: this.telemetry.snapshot() });
+      if (this.push.listening) this.push.publish({ kind: 'stats', stats: this.statsSnapshot() });
     }, 1_000);
     this.statsTimer.unref();
     const proxyPort = await listen(this.proxy.server, 'proxy', this.options.proxyHost, this.options.proxyPort);
@@ -272,6 +274,11 @@ export class Mesh {
       const parts = [['+', change.added], ['-', change.removed], ['~', change.changed]] as const;
       this.log(`meshdesk: services ${parts.filter(([, keys]) => keys.length > 0).map(([sign, keys]) => `${sign}${keys.length}`).join(' ')}`);
     }
+  }
+
+  /** The telemetry's stats, with the retry budgets the proxy keeps. */
+  private statsSnapshot(): StatsSnapshot {
+    return { ...this.telemetry.snapshot(), retryBudgets: this.proxy.retryBudgets() };
   }
 
   private newLoginUrl(): string {

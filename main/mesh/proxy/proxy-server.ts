@@ -41,6 +41,7 @@ import type { Registry } from '../registry/registry.js';
 import type { InstanceEventListener } from '../resilience/ejection.js';
 import { Resilience, type ResilienceOptions } from '../resilience/resilience.js';
 import { defaultPolicy, type ServicePolicy } from '../resilience/service-policy.js';
+import type { RetryBudgetView } from '../../../shared/stats.js';
 import { clientErrorFailure, inFlightResponse } from './client-errors.js';
 import { captureOf, decisionOf, flagsOf } from './exchange-report.js';
 import { ForwardExchange, type ExchangeContext } from './forward.js';
@@ -84,6 +85,7 @@ export class ProxyServer {
   readonly limits: ProxyLimits;
   /** Passive health, balancing, budgets and holds: one per proxy. */
   readonly resilience: Resilience;
+  private readonly policyOf: (service: string) => ServicePolicy;
   private readonly pools: UpstreamPools;
   private readonly router: Router;
   private readonly events: RequestEvents;
@@ -103,13 +105,14 @@ export class ProxyServer {
     this.resilience = new Resilience(options.resilience);
     this.resilience.follow(options.registry);
     const fallback = defaultPolicy({ requestTimeoutMs: limits.upstreamTimeoutMs, connectTimeoutMs: limits.connectTimeoutMs });
+    this.policyOf = options.policy ?? (() => fallback);
     this.router = new Router({
       registry: options.registry,
       mode: options.mode,
       maxHops: options.maxHops ?? 4,
       ownPort: () => this.ownPort,
       resilience: this.resilience,
-      policy: options.policy ?? (() => fallback),
+      policy: this.policyOf,
       routes: options.routes,
     });
     this.context = { pools: this.pools, resilience: this.resilience, captureBodyBytes: options.captureBodyBytes ?? DEFAULT_BODY_CAPTURE_BYTES };
@@ -142,6 +145,24 @@ export class ProxyServer {
   /** Ejections, returns and panics, with their reasons (for the log and the push stream). */
   onInstanceEvent(listener: InstanceEventListener): () => void {
     return this.resilience.onInstanceEvent(listener);
+  }
+
+  /** Each service's retry budget as it stands, for the stats (services that had traffic). */
+  retryBudgets(): RetryBudgetView[] {
+    const now = performance.now();
+    const views: RetryBudgetView[] = [];
+    for (const [service, budget] of this.resilience.budgets.entries()) {
+      const { retry } = this.policyOf(service);
+      views.push({
+        service,
+        ...budget.usage(now, retry),
+        budgetPercent: retry.budgetPercent,
+        budgetMinPerSecond: retry.budgetMinPerSecond,
+        windowSeconds: retry.budgetWindowMs / 1_000,
+        maxRetries: retry.attempts,
+      });
+    }
+    return views.sort((a, b) => a.service.localeCompare(b.service));
   }
 
   /** Releases upstream connections and held requests; call after the listener stopped. */

@@ -38,6 +38,11 @@ export class RetryBudget {
 
   /** Retries the budget allows right now. */
   available(now: number, rule: BudgetRule): number {
+    return this.usage(now, rule).available;
+  }
+
+  /** Requests and retries in the window, and the retries still allowed. */
+  usage(now: number, rule: BudgetRule): { requests: number; retries: number; available: number } {
     this.advance(now, rule);
     let requests = 0;
     let retries = 0;
@@ -46,7 +51,7 @@ export class RetryBudget {
       retries += this.retries[i] as number;
     }
     const allowance = (requests * rule.budgetPercent) / 100 + (rule.budgetMinPerSecond * rule.budgetWindowMs) / 1_000;
-    return Math.max(0, Math.floor(allowance - retries));
+    return { requests, retries, available: Math.max(0, Math.floor(allowance - retries)) };
   }
 
   /** Moves the ring to `now`, emptying buckets that fell out of the window; returns the slot. */
@@ -83,6 +88,11 @@ export class RetryBudgets {
       this.budgets.set(service, budget);
     }
     return budget;
+  }
+
+  /** The services that have a budget (those that had a request), with it. */
+  entries(): IterableIterator<[string, RetryBudget]> {
+    return this.budgets.entries();
   }
 
   /** Forgets services that are no longer registered. */

@@ -1,10 +1,16 @@
-/** A service's versions and their instances: share, traffic, health and why, where each was declared. */
+/**
+ * A service's versions and their instances: share, traffic, health and why, where each was
+ * declared. A version or an instance opens its own golden metrics (rate, success, latency with
+ * sparklines), one at a time, under its row.
+ */
+import { Fragment, useState } from 'react';
 import type { InstanceEvent } from '../../../shared/events.js';
 import type { ServiceView } from '../../../shared/model.js';
 import type { StatsSnapshot } from '../../../shared/stats.js';
 import { formatMs, formatPercent, formatRps, formatShare } from '../components/format.js';
 import { Sparkline } from '../components/sparkline.js';
 import { ejectionOf, inPanic } from './ejection-state.js';
+import { GoldenMetrics } from './golden-metrics.js';
 import type { VersionTarget } from './graph-model.js';
 import { historyKey, type StatsHistory } from './stats-history.js';
 
@@ -25,6 +31,13 @@ export function InstanceHealth({
   instanceEvents: readonly InstanceEvent[];
 }) {
   const now = Date.now();
+  /** The version (`v <name>`) or instance (`i <address>`) whose metrics are open. */
+  const [open, setOpen] = useState<string | null>(null);
+  const toggle = (key: string, label: string) => (
+    <button type="button" className="series-toggle" aria-expanded={open === key} onClick={() => setOpen(open === key ? null : key)} aria-label={`${open === key ? 'Hide' : 'Show'} the metrics of ${label}`} data-testid={`toggle-${key.replace(' ', '-')}`}>
+      {open === key ? 'Hide metrics' : 'Metrics'}
+    </button>
+  );
   return (
     <section className="panel-section" aria-label="Versions and instances">
       <h3>Versions and instances</h3>
@@ -40,7 +53,17 @@ export function InstanceHealth({
                 {formatRps(version.rps)} · {formatPercent(version.successRate)}
               </span>
               <Sparkline lines={[{ values: history.values(historyKey.version(service, version.name), 'rps') }]} label={`${version.name} requests per second`} width={72} height={16} />
+              {toggle(`v ${version.name}`, `${service}@${version.name}`)}
             </h4>
+            {open === `v ${version.name}` && (
+              <div className="series-details">
+                <GoldenMetrics
+                  stats={stats?.versions.find((entry) => entry.service === service && entry.version === version.name)?.stats ?? null}
+                  samples={history.samples(historyKey.version(service, version.name))}
+                  testId={`version-metrics-${version.name}`}
+                />
+              </div>
+            )}
             {!version.registered && <p className="muted">No longer registered; seen in recent traffic.</p>}
             {inPanic(instanceEvents, service, version.name, now) && (
               <p className="small" role="status" data-testid={`panel-panic-${version.name}`}>
@@ -62,9 +85,11 @@ export function InstanceHealth({
                     const instanceStats = stats?.instances.find((entry) => entry.service === service && entry.instance === instance.address)?.stats ?? null;
                     const ejection = ejectionOf(instanceEvents, service, version.name, instance.address, now);
                     return (
-                      <tr key={instance.address} data-testid={`panel-instance-${instance.address}`}>
+                      <Fragment key={instance.address}>
+                      <tr data-testid={`panel-instance-${instance.address}`}>
                         <td>
                           <code>{instance.address}</code>
+                          {toggle(`i ${instance.address}`, instance.address)}
                         </td>
                         <td>
                           <span className={`health-badge instance-${instance.health}`}>{instance.health}</span>
@@ -82,6 +107,14 @@ export function InstanceHealth({
                         </td>
                         <td className="small">{instance.origin}</td>
                       </tr>
+                      {open === `i ${instance.address}` && (
+                        <tr>
+                          <td colSpan={4} className="series-details">
+                            <GoldenMetrics stats={instanceStats} samples={history.samples(historyKey.instance(service, instance.address))} testId={`instance-metrics-${instance.address}`} />
+                          </td>
+                        </tr>
+                      )}
+                      </Fragment>
                     );
                   })}
                 </tbody>

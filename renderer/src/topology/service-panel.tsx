@@ -1,6 +1,7 @@
 /**
- * The side panel for a selected service: golden metrics with sparklines, routing (route all, split,
- * rollback, history), versions and instances with health, and faults. Everything shown is the
+ * The side panel for a selected service: golden metrics with sparklines and the retry budget,
+ * routing (route all, split, rollback, history), versions and instances with health (each opens
+ * its own golden metrics), and faults. Everything shown is the
  * mesh's pushed state; every button is one admin call through useMeshCommands.
  */
 import { hrefFor } from '../navigation.js';
@@ -9,6 +10,7 @@ import { FaultControls } from './fault-controls.js';
 import { GoldenMetrics } from './golden-metrics.js';
 import type { GraphModel, ServiceNodeData } from './graph-model.js';
 import { InstanceHealth } from './instance-health.js';
+import { RetryBudgetLine } from './retry-budget-line.js';
 import type { MeshCommands } from './mesh-commands.js';
 import { RouteControls } from './route-controls.js';
 import { historyKey, type StatsHistory } from './stats-history.js';
@@ -46,6 +48,7 @@ export function ServicePanel({
       <section className="panel-section" aria-label="Golden metrics">
         <h3>Golden metrics</h3>
         <GoldenMetrics stats={serviceStats} samples={history.samples(historyKey.service(name))} testId="panel-metrics" />
+        <RetryBudgetLine budget={stats?.retryBudgets?.find((entry) => entry.service === name) ?? null} />
         {callers.length > 0 && <p className="muted small">Called by {callers.join(', ')}.</p>}
       </section>
       <RouteControls key={name} route={route} commands={commands} now={stats?.at ?? Date.now()} />
