@@ -46,7 +46,8 @@ export function decisionOf(exchange: ForwardExchange, resilience: Resilience): D
     steps.push({ step: 'hold', choice: exchange.heldFor, reason });
   }
   const { policy } = route;
-  if (policy !== null) {
+  // The budget only had a say when a retry was made or refused; counting what is left costs a scan.
+  if (policy !== null && (exchange.attemptCount > 1 || (exchange.flags & FLAG.budget) !== 0)) {
     const retries = exchange.attemptCount - 1;
     const left = resilience.budgets.for(route.service).available(performance.now(), policy.retry);
     const rule = `${policy.retry.budgetPercent}% of requests + ${policy.retry.budgetMinPerSecond}/s over ${policy.retry.budgetWindowMs / 1000} s`;

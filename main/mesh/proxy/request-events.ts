@@ -55,11 +55,13 @@ export interface ExchangeFacts {
   decision?: DecisionStep[];
 }
 
+/** Each request's connection lookup, for when its socket is gone by the time its event is built. */
+const ATTRIBUTION = Symbol('meshdesk.attribution');
+type AttributedRequest = IncomingMessage & { [ATTRIBUTION]?: ConnectionAttribution };
+
 export class RequestEvents {
   private readonly listeners = new Set<Listener>();
   private readonly startListeners = new Set<StartListener>();
-  /** Each request's connection lookup, for when its socket is gone by the time its event is built. */
-  private readonly attributions = new WeakMap<IncomingMessage, ConnectionAttribution>();
   private nextId = 1;
 
   constructor(private readonly options: RequestEventsOptions = {}) {}
@@ -181,9 +183,10 @@ export class RequestEvents {
     if (caller !== null) return { caller, attribution: null };
     const { attribute } = this.options;
     if (attribute === undefined) return { caller: null, attribution: null };
-    if (!req.socket) return { caller: null, attribution: this.attributions.get(req) ?? null };
+    if (!req.socket) return { caller: null, attribution: (req as AttributedRequest)[ATTRIBUTION] ?? null };
     const attribution = attribute(req);
-    if (attribution !== null) this.attributions.set(req, attribution);
+    // Kept on the request itself: a WeakMap entry per request costs the GC more (ephemerons).
+    if (attribution !== null) (req as AttributedRequest)[ATTRIBUTION] = attribution;
     return { caller: null, attribution };
   }
 }

@@ -58,6 +58,7 @@ describe('retries', () => {
       [echo.address, 200, null],
     ]);
     expect(event).toMatchObject({ retries: 1, flags: ['retried'], bytesIn: 100_000 });
+    expect(event.decision?.find((step) => step.step === 'budget')?.reason).toMatch(/^1 of at most 2 retries used; service budget \d+ left \(20% of requests \+ 10\/s over 10 s\)$/);
   });
 
   it('never replays a POST that reached the upstream, but retries a GET that did', async () => {

@@ -5,14 +5,15 @@
  * Per-request cost is kept low: prom-client hashes the label values on every inc or observe, even
  * through a child. So each label set (service, version, caller) gets one cached record, found by
  * nested Map lookups on the event's own strings; counts are plain numbers in it, handed to the
- * prom-client counters only when scraped (their `collect`). The latency histogram needs
- * prom-client's own buckets, so it is observed per request through the set's cached child.
+ * prom-client counters only when scraped (their `collect`), and the latency histogram's buckets are
+ * a typed array in it (bucket-histogram.ts).
  *
  * Label sets are bounded: past `maxLabelSets` (external hosts can be endless), new ones are counted
  * under service="_other", caller="_other".
  */
-import { Counter, Histogram, Registry } from 'prom-client';
+import { Counter, Registry } from 'prom-client';
 import type { RequestEvent } from '../../../shared/events.js';
+import { BucketHistogram, type HistogramSeries } from './bucket-histogram.js';
 import { retriesOf } from './classify.js';
 
 export const METRIC_NAMES = {
@@ -35,7 +36,7 @@ const STATUS_CLASSES = ['none', '1xx', '2xx', '3xx', '4xx', '5xx'];
 
 interface LabelSet {
   labels: Labels;
-  duration: Histogram.Internal<Label>;
+  duration: HistogramSeries;
   /** Requests by status class × failed: index `class * 2 + (failed ? 1 : 0)`. */
   requests: Float64Array;
   bytesIn: number;
@@ -52,19 +53,18 @@ export class MeshMetrics {
   private readonly sets = new Map<string, Map<string, Map<string, LabelSet>>>();
   private readonly all: LabelSet[] = [];
   private readonly maxLabelSets: number;
-  private readonly duration: Histogram<Label>;
+  private readonly duration: BucketHistogram<Labels>;
   private overflowSet: LabelSet | null = null;
 
   constructor(options: MetricsOptions = {}) {
     this.maxLabelSets = options.maxLabelSets ?? 5_000;
     const registers = [this.registry];
-    this.duration = new Histogram({
-      name: METRIC_NAMES.duration,
-      help: 'Time from the request reaching the proxy to the end of the response, in seconds.',
-      labelNames: LABELS,
-      buckets: LATENCY_BUCKETS_SECONDS,
-      registers,
-    });
+    this.duration = new BucketHistogram<Labels>(
+      METRIC_NAMES.duration,
+      'Time from the request reaching the proxy to the end of the response, in seconds.',
+      LATENCY_BUCKETS_SECONDS,
+      this.registry,
+    );
     const sets = this.all;
     new Counter({
       name: METRIC_NAMES.requests,
@@ -110,7 +110,7 @@ export class MeshMetrics {
     set.bytesIn += event.bytesIn;
     set.bytesOut += event.bytesOut;
     set.retries += retriesOf(event);
-    set.duration.observe(event.timings.end / 1000);
+    this.duration.observe(set.duration, event.timings.end / 1000);
   }
 
   text(): Promise<string> {
@@ -143,7 +143,7 @@ export class MeshMetrics {
   }
 
   private newSet(labels: Labels): LabelSet {
-    const set = { labels, duration: this.duration.labels(labels), requests: new Float64Array(STATUS_CLASSES.length * 2), bytesIn: 0, bytesOut: 0, retries: 0 };
+    const set = { labels, duration: this.duration.addSeries(labels), requests: new Float64Array(STATUS_CLASSES.length * 2), bytesIn: 0, bytesOut: 0, retries: 0 };
     this.all.push(set);
     return set;
   }
