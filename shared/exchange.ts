@@ -32,6 +32,12 @@ export interface CapturedBody {
 export interface ExchangeCapture {
   requestHeaders: RawHeaders | null;
   responseHeaders: RawHeaders | null;
+  /**
+   * The response headers as the upstream sent them, [name, value, …] in bytes (undici's raw
+   * headers), in place of `responseHeaders`: the log copies them as they are instead of making a
+   * string of each on the proxy's hot path.
+   */
+  responseHeaderBytes?: readonly Uint8Array[] | null;
   requestBody: CapturedBody | null;
   responseBody: CapturedBody | null;
 }

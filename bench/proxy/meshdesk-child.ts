@@ -24,9 +24,14 @@ if (!configFile || (eventsArg !== 'on' && eventsArg !== 'off') || !Number.isInte
 const ring: (RequestEvent | undefined)[] = new Array<RequestEvent | undefined>(ringSize);
 const counter = new RequestCounter();
 
+/** The first failures are printed whole, so a rare one can be told apart from load. */
+let failuresShown = 0;
+
 function onEvent(event: RequestEvent): void {
   if (ringSize > 0) ring[counter.count % ringSize] = event;
-  counter.tick(event.status >= 500 || event.error !== null);
+  const failed = event.status >= 500 || event.error !== null;
+  counter.tick(failed);
+  if (failed && failuresShown++ < 5) console.error(`bench: failed request: ${JSON.stringify(event)}`);
 }
 
 // As `meshdesk serve` does (its startup flags come from the parent, as bin/meshdesk.js passes them).

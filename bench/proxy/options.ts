@@ -4,7 +4,7 @@
  * interleaving rows, so that noise from other processes spreads over all rows alike.
  */
 import { parseArgs } from 'node:util';
-import { STARTUP_V8_FLAGS } from '../../main/mesh/heap-tuning.js';
+import { STARTUP_NODE_FLAGS } from '../../main/mesh/heap-tuning.js';
 
 export type UpstreamKind = 'node' | 'nginx';
 export type LongTarget = 'mesh' | 'undici' | 'http-proxy';
@@ -101,7 +101,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     profile: values.profile,
     eventRing: Math.floor(nonNegative('event-ring', values['event-ring'])),
     // The product's own flags first (bin/meshdesk.js starts `serve` with them); later ones win.
-    meshNodeFlags: [...STARTUP_V8_FLAGS, ...values['mesh-node-flags'].split(/\s+/).filter((flag) => flag.length > 0)],
+    meshNodeFlags: [...STARTUP_NODE_FLAGS, ...values['mesh-node-flags'].split(/\s+/).filter((flag) => flag.length > 0)],
     resultsDir: values.results,
   };
   if (options.longOnly && options.requests === 0) options.requests = 1_000_000;

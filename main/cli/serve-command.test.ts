@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { STARTUP_V8_FLAGS } from '../mesh/heap-tuning.js';
+import { STARTUP_NODE_FLAGS } from '../mesh/heap-tuning.js';
 import { listenUpstream } from '../mesh/testing/http-upstream.js';
 import { runMeshdesk, signIn, startMeshdesk, type RunningMeshdesk } from './testing/spawn-meshdesk.js';
 
@@ -65,7 +65,7 @@ describe('meshdesk serve', () => {
     const mesh = await serve(config);
     // bin/meshdesk.js replaced itself (execve), so the pid the caller holds is the mesh's.
     const commandLine = (await readFile(`/proc/${mesh.child.pid}/cmdline`, 'utf8')).split('\0');
-    expect(commandLine).toEqual(expect.arrayContaining([...STARTUP_V8_FLAGS, 'serve']));
+    expect(commandLine).toEqual(expect.arrayContaining([...STARTUP_NODE_FLAGS, 'serve']));
     mesh.child.kill('SIGTERM');
     expect((await mesh.exited).code).toBe(0);
   });

@@ -65,11 +65,14 @@ function describeFault(fault: Fault): string {
   return `fault injected: ${parts.join(', then ')} (${fault.percent}% of requests${whom} to ${fault.service})`;
 }
 
-/** Headers as captured: Node's raw request headers as they are, undici's raw response headers as text. */
+/** Headers as captured: Node's raw request headers as they are, undici's raw response headers as bytes. */
 export function captureOf(exchange: ForwardExchange): ExchangeCapture {
+  const raw = exchange.responseRawHeaders;
+  const bytes = raw !== null && raw.every((part) => typeof part !== 'string') ? (raw as readonly Buffer[]) : null;
   return {
     requestHeaders: exchange.req.rawHeaders,
-    responseHeaders: exchange.responseRawHeaders === null ? null : exchange.responseRawHeaders.map((part) => (typeof part === 'string' ? part : part.toString('latin1'))),
+    responseHeaders: raw === null || bytes !== null ? null : raw.map((part) => (typeof part === 'string' ? part : part.toString('latin1'))),
+    responseHeaderBytes: bytes,
     requestBody: exchange.requestBody?.result() ?? null,
     responseBody: exchange.responseBody?.result() ?? null,
   };

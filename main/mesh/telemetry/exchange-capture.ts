@@ -62,6 +62,8 @@ export class BodyCapture {
   }
 
   result(): CapturedBody {
-    return { bytes: Buffer.concat(this.kept, this.keptBytes), size: this.size, truncated: this.size > this.keptBytes };
+    // One chunk (most bodies) is already its own copy.
+    const bytes = this.kept.length === 1 ? (this.kept[0] as Buffer) : Buffer.concat(this.kept, this.keptBytes);
+    return { bytes, size: this.size, truncated: this.size > this.keptBytes };
   }
 }

@@ -251,5 +251,28 @@ describe('RequestLog capture', () => {
     expect(small).toMatchObject({ path: '/small', requestHeaders: [['X-Small', 's']], bodiesDropped: false });
     expect(huge).toMatchObject({ path: '/huge', requestHeaders: null, bodiesDropped: true });
   });
+
+  it('keeps response headers that came as bytes (as undici gives them), masked on the way out like the rest', () => {
+    const log = new RequestLog();
+    const bytes = (...parts: string[]) => parts.map((part) => Buffer.from(part, 'latin1'));
+    log.add(event({ path: '/bytes', attempts: [{ instance: '127.0.0.1:7002', status: 200, error: null, ms: 1 }] }), false, {
+      requestHeaders: ['Host', 'world'],
+      responseHeaders: null,
+      responseHeaderBytes: bytes('Content-Type', 'text/plain', 'Set-Cookie', 'session=s3cr3t', 'X-Name', 'caf\u00e9'),
+      requestBody: null,
+      responseBody: null,
+    });
+    log.add(event({ path: '/none' }), false, { requestHeaders: null, responseHeaders: null, responseHeaderBytes: [], requestBody: null, responseBody: null });
+    const [none, withBytes] = log.query().exchanges;
+    expect(withBytes).toMatchObject({
+      path: '/bytes',
+      attempts: [{ instance: '127.0.0.1:7002', status: 200, error: null, ms: 1 }],
+      requestHeaders: [['Host', 'world']],
+      responseHeaders: [['Content-Type', 'text/plain'], ['Set-Cookie', MASKED_VALUE], ['X-Name', 'caf\u00e9']],
+    });
+    expect(log.findById(withBytes?.id ?? 0, true)?.responseHeaders).toContainEqual(['Set-Cookie', 'session=s3cr3t']);
+    expect(log.query({ headerName: 'x-name', headerValue: 'café' }).exchanges.map((exchange) => exchange.path)).toEqual(['/bytes']);
+    expect(none).toMatchObject({ path: '/none', responseHeaders: [], bodiesDropped: false });
+  });
 });
 

@@ -235,26 +235,43 @@ export class RequestLog {
     return Number.isInteger(seq) && seq >= this.oldestSeq && seq < this.nextSeq;
   }
 
+  /**
+   * The detail record: JSON, then, when the response headers came as bytes, a NUL and those bytes
+   * as `name NUL value NUL …` (JSON text never holds a raw NUL, nor do header names or values).
+   */
   private storeDetail(slot: number, event: RequestEvent, capture: ExchangeCapture | null | undefined, wantedFrom: number): void {
+    const rawHeaders = capture?.responseHeaderBytes ?? null;
     const record: DetailRecord = { a: event.attempts, r: event.retries, f: event.flags, d: event.decision, q: capture?.requestHeaders, s: capture?.responseHeaders };
     const json = JSON.stringify(record);
-    if (json === '{}') {
+    let rawBytes = 0;
+    if (rawHeaders !== null) for (const part of rawHeaders) rawBytes += part.length + 1;
+    if (json === '{}' && rawHeaders === null) {
       this.detailLength[slot] = 0;
       return;
     }
     // A UTF-8 byte per UTF-16 unit is the common case and three the most; counted exactly only
     // when the worst case would not fit.
-    const most = json.length * 3 <= LARGEST_DETAIL_BYTES ? json.length * 3 : Buffer.byteLength(json);
+    const jsonMost = json.length * 3 <= LARGEST_DETAIL_BYTES ? json.length * 3 : Buffer.byteLength(json);
+    const most = jsonMost + (rawHeaders === null ? 0 : 1 + rawBytes);
     const room = most <= LARGEST_DETAIL_BYTES ? this.details.reserve(most, wantedFrom) : null;
     // Too large to keep: stored as a record that is already gone.
     if (room === null) {
       this.detailStart[slot] = NaN;
-      this.detailLength[slot] = json.length;
+      this.detailLength[slot] = most;
       return;
     }
-    const written = room.buffer.write(json, room.offset, most, 'utf8');
-    this.detailStart[slot] = this.details.commit(written);
-    this.detailLength[slot] = written;
+    const { buffer } = room;
+    let at = room.offset + buffer.write(json, room.offset, jsonMost, 'utf8');
+    if (rawHeaders !== null) {
+      buffer[at++] = 0;
+      for (const part of rawHeaders) {
+        buffer.set(part, at);
+        at += part.length;
+        buffer[at++] = 0;
+      }
+    }
+    this.detailStart[slot] = this.details.commit(at - room.offset);
+    this.detailLength[slot] = at - room.offset;
   }
 
   private storeBodies(slot: number, capture: ExchangeCapture | null | undefined, wantedFrom: number): void {
@@ -281,7 +298,12 @@ export class RequestLog {
     const length = this.detailLength[slot] as number;
     if (length === 0) return null;
     const bytes = this.details.view(this.detailStart[slot] as number, length);
-    return bytes === null ? null : (JSON.parse(bytes.toString('utf8')) as DetailRecord);
+    if (bytes === null) return null;
+    const end = bytes.indexOf(0);
+    const record = JSON.parse(bytes.toString('utf8', 0, end === -1 ? bytes.length : end)) as DetailRecord;
+    // The response headers' bytes, `name NUL value NUL …`; the last NUL ends the last value.
+    if (end !== -1) record.s = end + 1 < bytes.length ? bytes.toString('latin1', end + 1, bytes.length - 1).split('\0') : [];
+    return record;
   }
 
   private event(slot: number): RequestEvent {
