@@ -1,22 +1,8 @@
 /** Shown while the demo loaded from the first-run screen runs: what it is, and how to stop it. */
-import { useState } from 'react';
-import { runCommand } from '../components/command-result.js';
-import { useMesh } from '../use-mesh-state.js';
+import { useDemoCommand } from '../components/use-demo-command.js';
 
 export function DemoSettings() {
-  const { client, state } = useMesh();
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<string | null>(null);
-  const unload = async () => {
-    setBusy(true);
-    setProblem(null);
-    const result = await runCommand(async () => {
-      const info = await client.call('unloadDemo');
-      state.update({ info, services: await client.call('listServices') });
-    });
-    setBusy(false);
-    if (!result.ok) setProblem(result.message);
-  };
+  const { busy, problem, run: unload } = useDemoCommand('unloadDemo');
   return (
     <section aria-labelledby="settings-demo" className="settings-group" data-testid="settings-demo">
       <h3 id="settings-demo">Demo</h3>

@@ -5,12 +5,10 @@
  * "Load the demo" starts the demo services inside this mesh (the admin API's loadDemo); the graph
  * appears as soon as the mesh pushes the new services, so this view only has to report a failure.
  */
-import { useState } from 'react';
 import { exportLine } from '../../../shared/export-line.js';
-import { runCommand } from '../components/command-result.js';
 import { CopyButton } from '../components/copy-button.js';
+import { useDemoCommand } from '../components/use-demo-command.js';
 import { hrefFor } from '../navigation.js';
-import { useMesh } from '../use-mesh-state.js';
 const YAML_EXAMPLE = `services:
   hello:
     instances: [127.0.0.1:7001]
@@ -21,19 +19,7 @@ const YAML_EXAMPLE = `services:
 
 export function FirstRun({ proxyUrl }: { proxyUrl: string | null }) {
   const line = proxyUrl ? exportLine(proxyUrl) : null;
-  const { client, state } = useMesh();
-  const [loading, setLoading] = useState(false);
-  const [problem, setProblem] = useState<string | null>(null);
-  const loadDemo = async () => {
-    setLoading(true);
-    setProblem(null);
-    const result = await runCommand(async () => {
-      const info = await client.call('loadDemo');
-      state.update({ info, services: await client.call('listServices') });
-    });
-    setLoading(false);
-    if (!result.ok) setProblem(result.message);
-  };
+  const { busy: loading, problem, run: loadDemo } = useDemoCommand('loadDemo');
   return (
     <section className="first-run" aria-labelledby="first-run-title" data-testid="first-run">
       <h2 id="first-run-title">Nothing in the mesh yet</h2>
