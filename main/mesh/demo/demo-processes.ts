@@ -61,12 +61,34 @@ export class DemoProcesses {
   }
 }
 
-/** A port that was free a moment ago; good enough for demo services on a developer machine. */
-export function freePort(): Promise<number> {
+/**
+ * Ports below the kernels' ephemeral ranges (Linux 32768–60999, macOS and Windows 49152–65535), so
+ * that the port chosen here is not taken by some client socket's local end before the demo service
+ * binds it: with a busy loopback, a port the kernel had just handed out for `listen(0)` often was.
+ */
+const DEMO_PORT_RANGE = { from: 20_000, to: 32_000 };
+
+/** A port that was free a moment ago, outside the ephemeral range; port 0's pick if none is found. */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const port = DEMO_PORT_RANGE.from + Math.floor(Math.random() * (DEMO_PORT_RANGE.to - DEMO_PORT_RANGE.from));
+    if (await canListen(port)) return port;
+  }
+  return listenedPort(0);
+}
+
+function canListen(port: number): Promise<boolean> {
+  return listenedPort(port).then(
+    () => true,
+    () => false,
+  );
+}
+
+function listenedPort(port: number): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(port, '127.0.0.1', () => {
       const address = server.address();
       server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
     });
