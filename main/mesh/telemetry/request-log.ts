@@ -219,9 +219,11 @@ export class RequestLog {
     let seq = from;
     for (; seq >= oldest && exchanges.length < limit; seq--) {
       const slot = seq % this.capacity;
-      const headers = withHeaders ? this.detail(slot) : null;
-      const capture = headers && { requestHeaders: headers.q ?? null, responseHeaders: headers.s ?? null, requestBody: null, responseBody: null };
-      if (matches(this.event(slot), this.failed[slot] === 1, capture)) exchanges.push(this.exchange(seq));
+      // What the filter decoded is what the page shows: each row's event and detail are read once.
+      const event = this.event(slot);
+      const detail = withHeaders ? this.detail(slot) : undefined;
+      const capture = detail && { requestHeaders: detail.q ?? null, responseHeaders: detail.s ?? null, requestBody: null, responseBody: null };
+      if (matches(event, this.failed[slot] === 1, capture)) exchanges.push(this.exchange(seq, false, event, detail));
     }
     const more = exchanges.length === limit && seq >= oldest;
     return { exchanges, nextBefore: more ? seq + 1 : null, held: this.held, capacity: this.capacity };
@@ -326,13 +328,13 @@ export class RequestLog {
     };
   }
 
-  private exchange(seq: number, reveal = false): Exchange {
+  /** `event` and `detail` when the caller has read them already (undefined: not read yet). */
+  private exchange(seq: number, reveal = false, event = this.event(seq % this.capacity), read?: DetailRecord | null): Exchange {
     const slot = seq % this.capacity;
-    const detail = this.detail(slot);
+    const detail = read === undefined ? this.detail(slot) : read;
     const detailDropped = detail === null && this.detailLength[slot] !== 0;
     const bodies = this.capturedBodies(slot);
     const shown = (headers: RawHeaders | null | undefined) => headerPairs(headers ? (reveal ? headers : maskHeaders(headers, this.masked)) : null);
-    const event = this.event(slot);
     if (detail?.a !== undefined) event.attempts = detail.a;
     if (detail?.r !== undefined) event.retries = detail.r;
     if (detail?.f !== undefined) event.flags = detail.f;
