@@ -53,7 +53,7 @@ const USAGE = `usage: npm run bench:proxy -- [options]
                     mesh's request log (default 0: it only counts them)
   --mesh-node-flags=F  Node/V8 flags for the Meshdesk processes after the ones \`meshdesk serve\`
                     runs with (note the "="), e.g. to measure V8's defaults instead:
-                    "--mesh-node-flags=--max-semi-space-size=16 --heap-growing-percent=0"
+                    "--mesh-node-flags=--max-semi-space-size=16 --heap-growing-percent=0 --allocation-site-pretenuring"
   --results DIR     where the JSON goes (default bench/results)`;
 
 const SPEC = {

@@ -68,8 +68,8 @@ export async function runDesktopApp(electron: ElectronApi, options: DesktopAppOp
     return null;
   }
   const args = parsed.args;
-  // Only the growth factor: the young generation's size is fixed before this code runs (Electron's
-  // main process would need --js-flags on its own command line for it; see heap-tuning.ts).
+  // The growth factor and pretenuring only: the young generation's size is fixed before this code
+  // runs (Electron's main process would need --js-flags on its own command line; see heap-tuning.ts).
   tuneHeap();
   if (args.userDataDir) app.setPath('userData', args.userDataDir);
   if (!app.requestSingleInstanceLock()) {

@@ -14,4 +14,10 @@ describe('heap tuning', () => {
     expect(missing.some((flag) => flag.startsWith('--max-semi-space-size'))).toBe(false);
     expect(missing).toHaveLength(STARTUP_NODE_FLAGS.length - 1);
   });
+
+  it('takes a flag turned back on as the user choice, not as a missing "--no-" flag', () => {
+    const missing = missingStartupFlags(['--allocation-site-pretenuring']);
+    expect(missing).not.toContain('--no-allocation-site-pretenuring');
+    expect(missing).toHaveLength(STARTUP_NODE_FLAGS.length - 1);
+  });
 });
