@@ -10,14 +10,15 @@ if (major < 22) {
 /** Commands that host the mesh for a long time: they run with its V8 heap settings (heap-tuning.ts). */
 const MESH_COMMANDS = new Set(['serve', 'demo']);
 try {
-  if (MESH_COMMANDS.has(process.argv[2]) && typeof process.execve === 'function') {
-    const { missingStartupFlags } = await import('../dist/main/mesh/heap-tuning.js');
-    const missing = missingStartupFlags();
-    // Replaces this process (same pid, same stdio), so signals and exit codes are the command's own.
-    if (missing.length > 0) process.execve(process.execPath, [process.execPath, ...process.execArgv, ...missing, ...process.argv.slice(1)]);
+  const missing = MESH_COMMANDS.has(process.argv[2]) ? (await import('../dist/main/mesh/heap-tuning.js')).missingStartupFlags() : [];
+  if (missing.length > 0) {
+    // Replaces this process where Node can (same pid, same stdio); else runs the command as a child.
+    const { relaunchWithFlags } = await import('../dist/main/cli/relaunch.js');
+    await relaunchWithFlags(missing);
+  } else {
+    const { main } = await import('../dist/main/cli/meshdesk.js');
+    await main(process.argv);
   }
-  const { main } = await import('../dist/main/cli/meshdesk.js');
-  await main(process.argv);
 } catch (error) {
   if (error && error.code === 'ERR_MODULE_NOT_FOUND' && String(error.message).includes('dist/main')) {
     console.error('meshdesk: not built yet; run `npm run build` (npm install does it too)');

@@ -70,6 +70,60 @@ describe('meshdesk serve', () => {
     expect((await mesh.exited).code).toBe(0);
   });
 
+  describe('where Node cannot replace the process (Windows, Node before 22.15)', () => {
+    // What such a Node looks like to bin/meshdesk.js: no process.execve.
+    const withoutExecve = { nodeArgs: ['--import', 'data:text/javascript,delete process.execve'] };
+
+    async function serveAsChild(config: string, detached = false) {
+      const running = await startMeshdesk(['serve', '--proxy-port', '0', '--admin-port', '0', '--config', config], {}, { ...withoutExecve, detached });
+      const mesh = Number((await readFile(`/proc/${running.child.pid}/task/${running.child.pid}/children`, 'utf8')).trim());
+      cleanups.push(async () => {
+        if (running.child.exitCode === null && running.child.signalCode === null) running.child.kill('SIGKILL');
+        await running.exited;
+        try {
+          process.kill(mesh, 'SIGKILL');
+        } catch {
+          // Already gone, as it should be.
+        }
+      });
+      return { running, mesh };
+    }
+
+    it.runIf(process.platform === 'linux')('runs the mesh as a child under the flags, and passes SIGTERM on to it', async () => {
+      const port = await upstream((_req, res) => setTimeout(() => res.end('slow answer'), 400));
+      const { running, mesh } = await serveAsChild(workspace(`services:\n  slow:\n    instances: [127.0.0.1:${port}]\n`));
+      const meshCommand = (await readFile(`/proc/${mesh}/cmdline`, 'utf8')).split('\0');
+      expect(meshCommand).toEqual(expect.arrayContaining([...STARTUP_NODE_FLAGS, 'serve']));
+      const standIn = (await readFile(`/proc/${running.child.pid}/cmdline`, 'utf8')).split('\0');
+      expect(standIn).not.toContain('--max-semi-space-size=2');
+
+      const answer = exec('curl', ['-sS', '-x', running.proxyUrl, 'http://slow/']);
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      running.child.kill('SIGTERM');
+      expect((await answer).stdout).toBe('slow answer');
+      expect(await running.exited).toEqual({ code: 0, signal: null });
+      expect(running.output()).toContain('meshdesk: SIGTERM, finishing in-flight requests');
+    });
+
+    it.runIf(process.platform === 'linux')('takes Ctrl+C once, as the terminal delivers it to both, so the grace period holds', async () => {
+      const port = await upstream((_req, res) => setTimeout(() => res.end('slow answer'), 400));
+      const { running } = await serveAsChild(workspace(`services:\n  slow:\n    instances: [127.0.0.1:${port}]\n`), true);
+      const answer = exec('curl', ['-sS', '-x', running.proxyUrl, 'http://slow/']);
+      await new Promise((resolve) => setTimeout(resolve, 150));
+      // A terminal's Ctrl+C: SIGINT to every process of the foreground group.
+      process.kill(-(running.child.pid as number), 'SIGINT');
+      expect((await answer).stdout).toBe('slow answer');
+      expect(await running.exited).toEqual({ code: 0, signal: null });
+      expect(running.output().match(/SIGINT/g)).toHaveLength(1);
+    });
+
+    it.runIf(process.platform === 'linux')('ends the way the mesh ended', async () => {
+      const { running, mesh } = await serveAsChild(workspace('services: {}\n'));
+      process.kill(mesh, 'SIGKILL');
+      expect(await running.exited).toEqual({ code: null, signal: 'SIGKILL' });
+    });
+  });
+
   it('takes its ports from the environment when no flag is given', async () => {
     const config = workspace('services: {}\n');
     const running = await startMeshdesk(['serve', '--config', config], { MESHDESK_PROXY_PORT: '0', MESHDESK_ADMIN_PORT: '0' });

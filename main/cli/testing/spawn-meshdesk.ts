@@ -23,9 +23,17 @@ export function tempStateDir(): string {
   return mkdtempSync(path.join(os.tmpdir(), 'meshdesk-state-'));
 }
 
-export function startMeshdesk(args: string[], env: NodeJS.ProcessEnv = {}): Promise<RunningMeshdesk> {
-  const child = spawn(process.execPath, [path.join(packageRoot(), 'bin', 'meshdesk.js'), ...args], {
+export interface StartOptions {
+  /** Node options before the script, as a user's `node … bin/meshdesk.js` would give them. */
+  nodeArgs?: string[];
+  /** In a process group of its own, so a test can signal the group as a terminal does. */
+  detached?: boolean;
+}
+
+export function startMeshdesk(args: string[], env: NodeJS.ProcessEnv = {}, options: StartOptions = {}): Promise<RunningMeshdesk> {
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), path.join(packageRoot(), 'bin', 'meshdesk.js'), ...args], {
     env: { ...process.env, MESHDESK_STATE_DIR: tempStateDir(), ...env },
+    detached: options.detached ?? false,
   });
   let output = '';
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
