@@ -40,6 +40,11 @@ async function traffic(count: number, url = 'http://world/'): Promise<void> {
   for (let i = 0; i < count; i++) await exec('curl', ['-sS', '-o', '/dev/null', '-x', mesh.proxyUrl, url]);
 }
 
+/** One request through the proxy, naming its caller (`x-meshdesk-caller`) and method as a client would. */
+async function send(url: string, caller: string, method = 'GET'): Promise<void> {
+  await exec('curl', ['-sS', '-o', '/dev/null', '-x', mesh.proxyUrl, '-X', method, '-H', `x-meshdesk-caller: ${caller}`, url]);
+}
+
 /** Sends requests until `command` finishes: a streaming command may take a moment to connect. */
 async function trafficUntil<T>(command: Promise<T>, url: string): Promise<T> {
   let done = false;
@@ -62,6 +67,12 @@ describe('admin CLI commands', () => {
     expect(broken.code).toBe(1);
     expect(broken.stdout).toContain('the last good config stays in force');
     expect(broken.stdout).toContain('services   world');
+  });
+
+  it('status --json gives the same facts as one JSON document', async () => {
+    const result = await runMeshdesk(['status', '--json'], env);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({ proxyUrl: mesh.proxyUrl, configFile: configFile, configErrors: [], services: ['world'] });
   });
 
   it('stat shows per-service and per-version golden metrics, as a table and as JSON', async () => {
@@ -95,11 +106,44 @@ describe('admin CLI commands', () => {
     expect((await trafficUntil(textTap, 'http://world/')).stdout).toMatch(/^\d\d:\d\d:\d\d\.\d{3} shell → world@v1 GET \/ 200 \d/);
   });
 
+  it('tap --caller --method --status keep only the matching exchanges, and --json prints JSON lines', async () => {
+    // An upstream that answers the status its path names, so one caller and method can see several.
+    const port = await listenUpstream((req, res) => res.writeHead(Number(req.url?.slice(1)) || 200).end(), cleanups);
+    expect((await runMeshdesk(['register', 'codes', `127.0.0.1:${port}`], env)).code).toBe(0);
+    const tapping = runMeshdesk(['tap', '--service', 'codes', '--caller', 'tapper', '--method', 'POST', '--status', '4xx', '--max', '2', '--json'], env);
+    // Each round sends one near miss per flag, then the match. Needing two matches means a whole
+    // round of near misses crosses the mesh while tap is connected: any it let through would print.
+    let done = false;
+    void tapping.finally(() => (done = true));
+    while (!done) {
+      await send('http://codes/404', 'other', 'POST'); // another caller
+      await send('http://codes/404', 'tapper', 'GET'); // another method
+      await send('http://codes/200', 'tapper', 'POST'); // another status class
+      await send('http://codes/404', 'tapper', 'POST'); // the match
+    }
+    const result = await tapping;
+    expect(result.code).toBe(0);
+    const events = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as unknown);
+    expect(events).toHaveLength(2);
+    for (const event of events) expect(event).toMatchObject({ service: 'codes', caller: 'tapper', method: 'POST', path: '/404', status: 404 });
+  });
+
   it('top groups live requests by caller, target and path', async () => {
     const result = await trafficUntil(runMeshdesk(['top', '--duration', '3'], env), 'http://world/a');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^CALLER\s+TARGET\s+METHOD\s+PATH\s+COUNT\s+SUCCESS\s+BEST\s+WORST\s+LAST$/m);
     expect(result.stdout).toMatch(/shell\s+world@v1\s+GET\s+\/a\s+[1-9]\d*\s+100%/);
+  });
+
+  it('top --json prints the rows of the table once, as one JSON document', async () => {
+    const result = await trafficUntil(runMeshdesk(['top', '--duration', '3', '--json'], env), 'http://world/b');
+    expect(result.code).toBe(0);
+    const snapshot = JSON.parse(result.stdout) as { rows: { count: number; latencyMs: { best: number; worst: number; last: number } }[] };
+    expect(snapshot.rows).toHaveLength(1);
+    const [row] = snapshot.rows;
+    expect(row).toMatchObject({ caller: 'shell', target: 'world@v1', method: 'GET', path: '/b', failures: 0, successRate: 1 });
+    expect(row?.count).toBeGreaterThan(0);
+    expect(row?.latencyMs.best).toBeLessThanOrEqual(row?.latencyMs.worst ?? -1);
   });
 
   it('route shows, splits, sends all to a version and rolls back', async () => {
@@ -130,6 +174,19 @@ describe('admin CLI commands', () => {
     const invalid = await runMeshdesk(['register', 'Not_A_Label', '127.0.0.1:1'], env);
     expect(invalid.code).toBe(1);
     expect(invalid.stderr).toContain('must be a DNS label');
+  });
+
+  it('register and deregister --json print the services as they now stand', async () => {
+    const port = await upstream('search as JSON');
+    const registered = await runMeshdesk(['register', 'search', `127.0.0.1:${port}`, '--version', 'v3', '--json'], env);
+    expect(registered.code).toBe(0);
+    const after = JSON.parse(registered.stdout) as { name: string; versions: { name: string; instances: { address: string; origin: string }[] }[] }[];
+    expect(after.find((service) => service.name === 'search')?.versions).toEqual([
+      { name: 'v3', instances: [expect.objectContaining({ address: `127.0.0.1:${port}`, origin: 'CLI' })] },
+    ]);
+    const deregistered = await runMeshdesk(['deregister', 'search', `127.0.0.1:${port}`, '--json'], env);
+    expect(deregistered.code).toBe(0);
+    expect((JSON.parse(deregistered.stdout) as { name: string }[]).map((service) => service.name)).toEqual(['world']);
   });
 
   it('import-compose registers the services a compose file publishes, and they answer through the proxy', async () => {

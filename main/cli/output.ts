@@ -15,9 +15,22 @@ export function table(headers: readonly string[], rows: readonly (readonly strin
 type Colour = 'red' | 'green' | 'yellow' | 'dim';
 const CODES: Record<Colour, [number, number]> = { red: [31, 39], green: [32, 39], yellow: [33, 39], dim: [2, 22] };
 
-export function colour(text: string, which: Colour, stream: NodeJS.WriteStream = process.stdout): string {
-  if (process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== '') return text;
-  if (!stream.isTTY) return text;
+/** What the colour decision reads of a stream; a plain object in tests, process.stdout otherwise. */
+export interface ColourTarget {
+  isTTY?: boolean;
+}
+
+/**
+ * Colour only on a terminal (pipes and files get plain text for grep and scripts), and never when
+ * NO_COLOR holds any non-empty value: no-color.org says an empty NO_COLOR means "not set".
+ */
+export function colourEnabled(stream: ColourTarget = process.stdout, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  return stream.isTTY === true;
+}
+
+export function colour(text: string, which: Colour, stream: ColourTarget = process.stdout, env: NodeJS.ProcessEnv = process.env): string {
+  if (!colourEnabled(stream, env)) return text;
   const [open, close] = CODES[which];
   return `\u001b[${open}m${text}\u001b[${close}m`;
 }

@@ -37,13 +37,48 @@ export class TopTable {
     this.rows.set(key, row);
   }
 
+  /** The busiest `limit` rows, busiest first: what both the table and the JSON show. */
+  busiest(limit: number): Row[] {
+    return [...this.rows.values()].sort((a, b) => b.count - a.count).slice(0, limit);
+  }
+
   render(limit: number): string {
-    const rows = [...this.rows.values()].sort((a, b) => b.count - a.count).slice(0, limit);
     return table(
       ['CALLER', 'TARGET', 'METHOD', 'PATH', 'COUNT', 'SUCCESS', 'BEST', 'WORST', 'LAST'],
-      rows.map((row) => [row.caller, row.target, row.method, row.path, `${row.count}`, `${Math.round(((row.count - row.failures) / row.count) * 1000) / 10}%`, millis(row.best), millis(row.worst), millis(row.last)]),
+      this.busiest(limit).map((row) => [row.caller, row.target, row.method, row.path, `${row.count}`, `${Math.round(successRate(row) * 1000) / 10}%`, millis(row.best), millis(row.worst), millis(row.last)]),
     );
   }
+
+  /** The table's rows as data, named and shaped like `stat --json` (success as a fraction, latency in ms). */
+  toJson(limit: number): { rows: TopJsonRow[] } {
+    return {
+      rows: this.busiest(limit).map((row) => ({
+        caller: row.caller,
+        target: row.target,
+        method: row.method,
+        path: row.path,
+        count: row.count,
+        failures: row.failures,
+        successRate: successRate(row),
+        latencyMs: { best: row.best, worst: row.worst, last: row.last },
+      })),
+    };
+  }
+}
+
+export interface TopJsonRow {
+  caller: string;
+  target: string;
+  method: string;
+  path: string;
+  count: number;
+  failures: number;
+  successRate: number;
+  latencyMs: { best: number; worst: number; last: number };
+}
+
+function successRate(row: Row): number {
+  return (row.count - row.failures) / row.count;
 }
 
 export function topCommand(): Command {
@@ -51,7 +86,7 @@ export function topCommand(): Command {
     new Command('top')
       .description('the busiest routes through the mesh, live')
       .addOption(new Option('--rows <n>', 'rows shown').argParser(Number).default(20))
-      .addOption(new Option('--duration <s>', 'stop after this many seconds and print the table once').argParser(Number)),
+      .addOption(new Option('--duration <s>', 'stop after this many seconds and print the table (or, with --json, one JSON snapshot) once').argParser(Number)),
   ).action(async (options: AdminAccessOptions & { rows: number; duration?: number }) => {
     const top = new TopTable();
     const abort = new AbortController();
@@ -73,6 +108,8 @@ export function topCommand(): Command {
       if (redraw) clearInterval(redraw);
       if (stop) clearTimeout(stop);
     }
-    console.log(top.render(options.rows));
+    // --json prints one snapshot when top stops (after --duration, or when the mesh goes away),
+    // as `stat --json` prints one document: a script gets a single value to parse, not a stream.
+    console.log(options.json ? JSON.stringify(top.toJson(options.rows)) : top.render(options.rows));
   });
 }
