@@ -92,7 +92,10 @@ test('the detail pane shows the real headers and bodies, and copy as curl reprod
     });
 
     await test.step('the timing waterfall', async () => {
-      await expect(requests.detail.getByTestId('waterfall').locator('[data-phase="first byte"]')).toBeVisible();
+      const waterfall = requests.detail.getByTestId('waterfall');
+      // Every phase the proxy measures for a forwarded request, in order.
+      await expect(waterfall.locator('[data-phase]')).toHaveCount(4);
+      expect(await waterfall.locator('[data-phase]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-phase')))).toEqual(['queue', 'connect', 'first byte', 'transfer']);
     });
 
     await test.step('the copied curl command, run with curl, sends the same request through the mesh', async () => {

@@ -8,6 +8,7 @@
  * written today stays valid when the routing and resilience issues land.
  */
 import { z } from 'zod';
+import { DEFAULT_BODY_CAPTURE_BYTES, DEFAULT_LOG_CAPACITY, DEFAULT_MASKED_HEADERS } from './exchange.js';
 
 /** Service names are DNS labels: they are used as host names (`http://world/`). */
 export const dnsLabel = z
@@ -199,6 +200,41 @@ export const serviceConfigSchema = z
     });
   });
 
+/**
+ * A status that counts as a failure: a code or a class. Codes may be quoted ("404"), as YAML users
+ * often write them; the classifier reads both alike.
+ */
+const FAILURE_STATUS = 'must be a status code from 100 to 599, such as 429, or a class such as 5xx';
+const failureStatus = z.union([
+  z.number().int(FAILURE_STATUS).min(100, FAILURE_STATUS).max(599, FAILURE_STATUS),
+  z.string().regex(/^[1-5](xx|\d\d)$/, FAILURE_STATUS),
+], { error: FAILURE_STATUS });
+
+/**
+ * What the request log keeps and what the success rate counts. Read when the mesh starts: the log's
+ * columns are sized to its capacity once, so a later change waits for the next start (and says so).
+ */
+export const telemetryConfigSchema = z
+  .strictObject({
+    // The log preallocates its columns (a few hundred bytes an exchange), and past its fixed budgets
+    // for headers (16 MiB) and bodies (32 MiB) older entries keep only their summary: beyond
+    // 100,000 exchanges more capacity buys little but memory.
+    logCapacity: z.number({ error: 'must be a number of exchanges, such as 10000' }).int('must be a whole number of exchanges').min(1, 'must be at least 1 exchange').max(100_000, 'must be at most 100000 exchanges')
+      .default(DEFAULT_LOG_CAPACITY)
+      .meta({ description: `exchanges the request log keeps, the newest; older ones make room (default ${DEFAULT_LOG_CAPACITY})` }),
+    // Both bodies of one exchange must fit the log's 32 MiB body budget, or neither is kept.
+    bodyCaptureBytes: z.number({ error: 'must be a number of bytes, such as 65536' }).int('must be a whole number of bytes').min(0, 'must be 0 (no bodies) or more').max(16 * 1024 * 1024, 'must be at most 16777216 (16 MiB)')
+      .default(DEFAULT_BODY_CAPTURE_BYTES)
+      .meta({ description: `bytes of each body kept per direction, request and response; longer bodies are cut there; 0 keeps no bodies (default ${DEFAULT_BODY_CAPTURE_BYTES})` }),
+    maskedHeaders: z.array(headerName)
+      .default(() => [...DEFAULT_MASKED_HEADERS])
+      .meta({ description: 'headers whose values the log, exports and the UI show as [masked], matched in any letter case; [] masks nothing (default authorization, cookie, set-cookie, proxy-authorization)' }),
+    failureStatuses: z.array(failureStatus)
+      .default(() => ['5xx'])
+      .meta({ description: 'response statuses that count as failures in the success rate: codes (429) or classes (5xx, the default); connection errors always count' }),
+  })
+  .meta({ description: 'the request log and the success rate; read at start, so changes take effect at the next start' });
+
 export const proxyModeSchema = z
   .enum(['passthrough', 'reject'])
   .meta({ description: 'what to do with a host that is not a registered service: pass it through (default) or answer 502' });
@@ -210,6 +246,7 @@ export const meshConfigSchema = z
       .strictObject({ mode: proxyModeSchema.default('passthrough') })
       .default({ mode: 'passthrough' }),
     services: z.record(dnsLabel, serviceConfigSchema).default({}).meta({ description: 'services by the host name callers use' }),
+    telemetry: telemetryConfigSchema.default(() => telemetryConfigSchema.parse({})),
   })
   .meta({ title: 'meshdesk.yaml', description: 'Meshdesk workspace config: the services of this workspace, their versions and instances' });
 
@@ -219,6 +256,7 @@ export type InstanceConfig = z.infer<typeof instanceConfigSchema>;
 export type HealthCheck = z.infer<typeof healthCheckSchema>;
 export type HealthCheckInput = z.input<typeof healthCheckSchema>;
 export type ProxyMode = z.infer<typeof proxyModeSchema>;
+export type TelemetryConfig = z.infer<typeof telemetryConfigSchema>;
 
 /** The version a service gets when its config lists instances without versions. */
 export const DEFAULT_VERSION = 'default';

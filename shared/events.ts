@@ -25,8 +25,11 @@ export interface RequestEvent {
   status: number;
   /** Milliseconds since the epoch when the request arrived. */
   startedAt: number;
-  /** Milliseconds from arrival: upstream request dispatched, first response byte, end. */
-  timings: { dispatched: number | null; firstByte: number | null; end: number };
+  /**
+   * Milliseconds from arrival: handed to the upstream (`dispatched`), taken by an upstream
+   * connection (`connected`: forwarded HTTP requests only), first response byte, end.
+   */
+  timings: { dispatched: number | null; connected?: number | null; firstByte: number | null; end: number };
   /**
    * Body bytes from the client to the upstream, and from the upstream to the client. For CONNECT
    * tunnels and upgraded connections, every byte that crossed the client's connection.

@@ -53,7 +53,7 @@ const requestEventFields = {
   path: z.string(),
   status: z.number().int(),
   startedAt: z.number(),
-  timings: z.object({ dispatched: z.number().nullable(), firstByte: z.number().nullable(), end: z.number() }),
+  timings: z.object({ dispatched: z.number().nullable(), connected: z.number().nullable().optional(), firstByte: z.number().nullable(), end: z.number() }),
   bytesIn: z.number(),
   bytesOut: z.number(),
   error: z.string().nullable(),

@@ -134,7 +134,7 @@ export function exchangeUrl(exchange: Pick<Exchange, 'service' | 'path' | 'metho
  * (blocked), connecting when the event says when the connection was ready, waiting for the first
  * byte, receiving until the end. Phases never reached are 0, so they add up to `time`.
  */
-export function harTimings(timings: Exchange['timings'] & { connected?: number | null }): HarEntry['timings'] {
+export function harTimings(timings: Exchange['timings']): HarEntry['timings'] {
   const end = Math.max(0, timings.end);
   const dispatched = clamp(timings.dispatched ?? end, 0, end);
   const connected = typeof timings.connected === 'number' ? clamp(timings.connected, dispatched, end) : dispatched;

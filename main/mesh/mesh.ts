@@ -6,7 +6,7 @@
 import type { Server } from 'node:http';
 import path from 'node:path';
 import type { MeshInfo } from '../../shared/api.js';
-import type { MeshConfig } from '../../shared/config-schema.js';
+import { meshConfigSchema, type MeshConfig, type TelemetryConfig } from '../../shared/config-schema.js';
 import type { StatsSnapshot } from '../../shared/stats.js';
 import type { ConfigError, DeregistrationInput, RegistrationInput } from '../../shared/model.js';
 import { AdminAuth } from './admin/admin-auth.js';
@@ -30,6 +30,7 @@ import { FaultTable } from './routing/fault-table.js';
 import { RouteTable } from './routing/route-table.js';
 import { ConnectionCallers, servicePortsOf } from './telemetry/connection-callers.js';
 import { Telemetry } from './telemetry/telemetry.js';
+import { changedTelemetry, telemetrySettingsOf } from './telemetry/telemetry-settings.js';
 import { emptyMeshState, type MeshState, type StoredRegistration } from './store/mesh-state.js';
 import { MemoryStore } from './store/memory-store.js';
 import type { StateStore } from './store/state-store.js';
@@ -64,7 +65,8 @@ export interface MeshAddresses {
   loginUrl: string;
 }
 
-const NO_CONFIG: MeshConfig = { proxy: { mode: 'passthrough' }, services: {} };
+/** The config of an empty meshdesk.yaml: every default. */
+const NO_CONFIG: MeshConfig = meshConfigSchema.parse({});
 
 export class Mesh {
   readonly registry = new Registry();
@@ -86,6 +88,9 @@ export class Mesh {
   private readonly demo: DemoLoader;
   private addresses: MeshAddresses | null = null;
   private readonly startedAt = new Date();
+  /** The telemetry settings applied at start, and those of the latest good meshdesk.yaml. */
+  private telemetryInForce: TelemetryConfig | null = null;
+  private telemetryInYaml: TelemetryConfig | null = null;
 
   constructor(private readonly options: MeshOptions) {
     // Requests that do not name their caller are attributed by the OS: the process owning the
@@ -175,6 +180,7 @@ export class Mesh {
     this.storeProblems = this.runtime.load();
     await this.configWatcher?.start();
     this.routes.applyConfig(configRoutes(this.config));
+    this.applyTelemetry();
     await this.disco?.start();
     this.health.start();
     this.registry.onChange((change) => this.logChange(change));
@@ -264,6 +270,32 @@ export class Mesh {
     else if (errors.length === 0) this.log(`meshdesk: ${what} reloaded`);
     for (const problem of reload.problems) {
       this.log(`meshdesk: ${problem.severity ?? 'error'} ${problem.file}:${problem.line}:${problem.column} ${problem.message}`);
+    }
+    if (what === 'config' && reload.ok !== false) this.noteTelemetryChange();
+  }
+
+  /**
+   * Applies meshdesk.yaml's telemetry settings, once, before the proxy listens: the request log is
+   * sized to its capacity when it is made, so these are not reloaded (telemetry-settings.ts).
+   */
+  private applyTelemetry(): void {
+    const config = this.config.telemetry;
+    const settings = telemetrySettingsOf(config);
+    this.telemetry.configure(settings.telemetry);
+    this.proxy.setCaptureBodyBytes(settings.captureBodyBytes);
+    this.telemetryInForce = config;
+    this.telemetryInYaml = config;
+  }
+
+  /** A reload that changes telemetry settings says, once, that they wait for the next start. */
+  private noteTelemetryChange(): void {
+    const before = this.telemetryInYaml;
+    const after = this.config.telemetry;
+    this.telemetryInYaml = after;
+    if (this.telemetryInForce === null || before === null || changedTelemetry(before, after).length === 0) return;
+    const waiting = changedTelemetry(this.telemetryInForce, after).map((name) => `telemetry.${name}`);
+    if (waiting.length > 0) {
+      this.log(`meshdesk: ${waiting.join(', ')} changed; telemetry settings take effect at the next start, the ones read at start stay in force`);
     }
   }
 

@@ -10,7 +10,7 @@
  * layout reaches the registry, which stays silent unless the merged view changed.
  */
 import path from 'node:path';
-import type { MeshConfig } from '../../../shared/config-schema.js';
+import { meshConfigSchema, type MeshConfig } from '../../../shared/config-schema.js';
 import type { ConfigError } from '../../../shared/model.js';
 import type { Registry } from '../registry/registry.js';
 import { loadConfigFile, type LoadResult } from './config-file.js';
@@ -35,7 +35,7 @@ export interface ConfigWatcherOptions {
 export class ConfigWatcher {
   private readonly options: ConfigWatcherOptions;
   private readonly watcher: DirectoryWatcher;
-  private current: MeshConfig = { proxy: { mode: 'passthrough' }, services: {} };
+  private current: MeshConfig = meshConfigSchema.parse({});
   private currentProblems: readonly ConfigError[] = [];
   private lastSignature: string | null = null;
   private running: Promise<void> | null = null;

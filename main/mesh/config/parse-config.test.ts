@@ -107,6 +107,29 @@ describe('parseConfig', () => {
     ]);
   });
 
+  it('reads the telemetry section, and points at each bad setting by line and column', () => {
+    const good = parseConfig('telemetry:\n  logCapacity: 5\n  bodyCaptureBytes: 0\n  maskedHeaders: [X-Api-Key]\n  failureStatuses: ["404", 5xx]\n', 'meshdesk.yaml');
+    if (!good.ok) throw new Error(JSON.stringify(good.errors));
+    expect(good.config.telemetry).toEqual({ logCapacity: 5, bodyCaptureBytes: 0, maskedHeaders: ['X-Api-Key'], failureStatuses: ['404', '5xx'] });
+    const errors = errorsOf(
+      [
+        'telemetry:', //                                  1
+        '  logCapacity: 0', //                            2
+        '  bodyCaptureBytes: 64KiB', //                   3
+        '  maskedHeaders: [authorization, "x api key"]', // 4
+        '  failureStatuses: [5xx, 600]', //               5
+        '  maskHeaders: []', //                           6
+      ].join('\n'),
+    );
+    expect(errors.map((error) => `${error.file}:${error.line}:${error.column} ${error.message}`)).toEqual([
+      'meshdesk.yaml:2:16 telemetry.logCapacity: must be at least 1 exchange',
+      'meshdesk.yaml:3:21 telemetry.bodyCaptureBytes: must be a number of bytes, such as 65536',
+      'meshdesk.yaml:4:34 telemetry.maskedHeaders.1: must be an HTTP header name',
+      'meshdesk.yaml:5:26 telemetry.failureStatuses.1: must be a status code from 100 to 599, such as 429, or a class such as 5xx',
+      'meshdesk.yaml:6:3 telemetry: Unrecognized key: "maskHeaders" (maskHeaders)',
+    ]);
+  });
+
   it('needs either instances or versions', () => {
     expect(errorsOf('services:\n  world: {}\n')[0]?.message).toContain('give either "instances" or "versions"');
   });

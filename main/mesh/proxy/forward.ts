@@ -39,7 +39,14 @@ export class ForwardExchange extends AttemptLoop implements Dispatcher.DispatchH
   /** Status the client received; 0 when it received none. */
   status = 0;
   error: string | null = null;
+  /** First handed to the upstream pool (after routing, caller lookup and any injected delay). */
   dispatched: number | null = null;
+  /**
+   * Taken by the upstream connection of its last attempt: one opened for it, or a kept-alive one
+   * once free. From `dispatched` to here is the waterfall's "connect": earlier attempts and a hold
+   * for a restarting instance included, so that "first byte" is the answering instance's own wait.
+   */
+  connected: number | null = null;
   firstByte: number | null = null;
   /** Request body bytes passed upstream, response body bytes passed to the client. */
   bytesIn = 0;
@@ -93,7 +100,7 @@ export class ForwardExchange extends AttemptLoop implements Dispatcher.DispatchH
   onRequestStart(controller: Controller): void {
     this.controller = controller;
     this.attemptLeft = true;
-    if (this.dispatched === null) this.dispatched = performance.now();
+    this.connected = performance.now();
     if (this.clientGone) controller.abort(new Error('client aborted'));
   }
 
@@ -177,6 +184,7 @@ export class ForwardExchange extends AttemptLoop implements Dispatcher.DispatchH
 
   protected dispatch(): void {
     const now = performance.now();
+    if (this.dispatched === null) this.dispatched = now;
     this.attemptCount++;
     this.attemptStart = now;
     this.attemptLeft = false;

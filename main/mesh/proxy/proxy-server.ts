@@ -142,6 +142,14 @@ export class ProxyServer {
     });
   }
 
+  /**
+   * Sets `captureBodyBytes` after construction: the mesh reads it from meshdesk.yaml at start, after
+   * the proxy was made. Exchanges that begin afterwards capture that much.
+   */
+  setCaptureBodyBytes(bytes: number): void {
+    this.context.captureBodyBytes = bytes;
+  }
+
   /** Ejections, returns and panics, with their reasons (for the log and the push stream). */
   onInstanceEvent(listener: InstanceEventListener): () => void {
     return this.resilience.onInstanceEvent(listener);
@@ -260,6 +268,7 @@ export class ProxyServer {
         error,
         start: exchange.start,
         dispatched: exchange.dispatched,
+        connected: exchange.connected,
         firstByte: exchange.firstByte,
         bytesIn: exchange.bytesIn,
         bytesOut: exchange.bytesOut,

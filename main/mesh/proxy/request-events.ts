@@ -43,6 +43,8 @@ export interface ExchangeFacts {
   /** `performance.now()` values; null when that point was never reached. */
   start: number;
   dispatched: number | null;
+  /** Forwarded requests: when an upstream connection took the request. */
+  connected?: number | null;
   firstByte: number | null;
   bytesIn: number;
   bytesOut: number;
@@ -128,6 +130,7 @@ export class RequestEvents {
       startedAt: Math.round(performance.timeOrigin + start),
       timings: {
         dispatched: facts.dispatched === null ? null : facts.dispatched - start,
+        ...(facts.connected === undefined ? {} : { connected: facts.connected === null ? null : facts.connected - start }),
         firstByte: facts.firstByte === null ? null : facts.firstByte - start,
         end: performance.now() - start,
       },

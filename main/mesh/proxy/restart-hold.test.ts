@@ -79,6 +79,8 @@ describe('hold while restarting', () => {
     expect(held.length).toBeGreaterThan(0);
     const longest = held.reduce((a, b) => (a.timings.end > b.timings.end ? a : b));
     expect(longest.timings.end).toBeGreaterThan(1_500);
+    // The waterfall shows the hold as waiting for a connection, not as waiting for the answer.
+    expect((longest.timings.connected ?? 0) - (longest.timings.dispatched ?? Infinity)).toBeGreaterThan(1_000);
     expect(longest.decision?.find((step) => step.step === 'hold')?.reason).toMatch(new RegExp(`^held \\d+ ms until ${dev.address} accepted connections again$`));
   });
 

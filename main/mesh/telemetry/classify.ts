@@ -13,6 +13,27 @@ export const defaultIsFailure: FailureClassifier = (event) =>
   event.status === 0 || event.status >= 500 || (event.error !== null && event.status < 400);
 
 /**
+ * The classifier of meshdesk.yaml's `failureStatuses`: the statuses listed (codes such as 429 or
+ * "429", classes such as "5xx") fail, and so do connection errors whatever the list says — no
+ * answer, or one cut short after a 1xx–3xx status. A status past 599 is none a service should
+ * send, and fails too, so that `['5xx']` is exactly defaultIsFailure.
+ */
+export function statusFailureClassifier(statuses: readonly (number | string)[]): FailureClassifier {
+  // A table by status: the classifier runs once per exchange, on the proxy's thread.
+  const failing = new Uint8Array(600);
+  for (const status of statuses) {
+    const text = String(status);
+    if (text.endsWith('xx')) {
+      const first = Number(text[0]) * 100;
+      failing.fill(1, first, first + 100);
+    } else {
+      failing[Number(text)] = 1;
+    }
+  }
+  return (event) => event.status === 0 || event.status > 599 || failing[event.status] === 1 || (event.error !== null && event.status < 400);
+}
+
+/**
  * Retries of one exchange. The field is newer than the event: a `retries` count, or `attempts` (a
  * count, or a list with one entry per attempt) — whichever the proxy reports; 0 when it reports none.
  */

@@ -197,6 +197,11 @@ describe('RequestLog capture', () => {
     const bytes = new RequestLog();
     bytes.add(event(), false, { requestHeaders: null, responseHeaders: null, requestBody: { bytes: Uint8Array.from([0xff, 0x00, 0xfe]), size: 3, truncated: false }, responseBody: null });
     expect(bytes.query().exchanges[0]?.requestBody).toEqual({ encoding: 'base64', data: '/wD+', size: 3, truncated: false });
+    // 0 turns body capture off: no bodies, not empty ones; the headers are kept as before.
+    const off = new RequestLog({ bodyCaptureBytes: 0 });
+    off.add(event(), false, capture);
+    expect(off.query().exchanges[0]).toMatchObject({ requestBody: null, responseBody: null, bodiesDropped: false });
+    expect(off.query().exchanges[0]?.requestHeaders?.length).toBeGreaterThan(0);
   });
 
   it('drops the oldest bodies past its byte budget and keeps their exchanges', () => {

@@ -33,7 +33,7 @@ import { headerPairs, limitBody, maskHeaders, wireBody } from './exchange-captur
 
 export interface RequestLogOptions {
   capacity?: number;
-  /** Bytes kept of each body, per direction. */
+  /** Bytes kept of each body, per direction; 0 keeps no bodies. */
   bodyCaptureBytes?: number;
   /** Header names whose values are masked; [] masks nothing. */
   maskedHeaders?: readonly string[];
@@ -88,6 +88,8 @@ export class RequestLog {
   private readonly status: Int32Array;
   private readonly startedAt: Float64Array;
   private readonly dispatched: Float64Array;
+  /** NaN also when the event had no `connected` (not a forwarded request): read back as absent. */
+  private readonly connected: Float64Array;
   private readonly firstByte: Float64Array;
   private readonly end: Float64Array;
   private readonly bytesIn: Float64Array;
@@ -129,6 +131,7 @@ export class RequestLog {
     this.status = new Int32Array(capacity);
     this.startedAt = new Float64Array(capacity);
     this.dispatched = new Float64Array(capacity);
+    this.connected = new Float64Array(capacity);
     this.firstByte = new Float64Array(capacity);
     this.end = new Float64Array(capacity);
     this.bytesIn = new Float64Array(capacity);
@@ -170,6 +173,7 @@ export class RequestLog {
     this.status[slot] = event.status;
     this.startedAt[slot] = event.startedAt;
     this.dispatched[slot] = event.timings.dispatched ?? NaN;
+    this.connected[slot] = event.timings.connected ?? NaN;
     this.firstByte[slot] = event.timings.firstByte ?? NaN;
     this.end[slot] = event.timings.end;
     this.bytesIn[slot] = event.bytesIn;
@@ -277,8 +281,10 @@ export class RequestLog {
   }
 
   private storeBodies(slot: number, capture: ExchangeCapture | null | undefined, wantedFrom: number): void {
-    const request = capture?.requestBody ? limitBody(capture.requestBody, this.bodyLimit) : null;
-    const response = capture?.responseBody ? limitBody(capture.responseBody, this.bodyLimit) : null;
+    // A limit of 0 turns body capture off: no body at all, rather than an empty one cut short.
+    const keep = this.bodyLimit > 0;
+    const request = keep && capture?.requestBody ? limitBody(capture.requestBody, this.bodyLimit) : null;
+    const response = keep && capture?.responseBody ? limitBody(capture.responseBody, this.bodyLimit) : null;
     const requestKept = request?.bytes.length ?? 0;
     const responseKept = response?.bytes.length ?? 0;
     const room = requestKept + responseKept > 0 ? this.bodies.reserve(requestKept + responseKept, wantedFrom) : null;
@@ -321,7 +327,12 @@ export class RequestLog {
       path: this.path[slot] as string,
       status: this.status[slot] as number,
       startedAt: this.startedAt[slot] as number,
-      timings: { dispatched: orNull(this.dispatched[slot] as number), firstByte: orNull(this.firstByte[slot] as number), end: this.end[slot] as number },
+      timings: {
+        dispatched: orNull(this.dispatched[slot] as number),
+        ...(Number.isNaN(this.connected[slot]) ? {} : { connected: this.connected[slot] as number }),
+        firstByte: orNull(this.firstByte[slot] as number),
+        end: this.end[slot] as number,
+      },
       bytesIn: this.bytesIn[slot] as number,
       bytesOut: this.bytesOut[slot] as number,
       error: this.error[slot] as string | null,

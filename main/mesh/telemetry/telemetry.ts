@@ -42,20 +42,34 @@ export interface TelemetryOptions {
 const SWEEP_EVERY_MS = 5_000;
 
 export class Telemetry {
-  readonly log: RequestLog;
   readonly stats: Stats;
   readonly metrics: MeshMetrics;
-  private readonly isFailure: FailureClassifier;
+  private requestLog: RequestLog;
+  private isFailure: FailureClassifier;
   private readonly now: () => number;
   private nextSweep: number;
 
   constructor(options: TelemetryOptions = {}) {
     this.now = options.now ?? Date.now;
     this.isFailure = options.isFailure ?? defaultIsFailure;
-    this.log = new RequestLog(options.log);
+    this.requestLog = new RequestLog(options.log);
     this.stats = new Stats(options.stats, this.now());
     this.metrics = new MeshMetrics(options.metrics);
     this.nextSweep = this.now() + SWEEP_EVERY_MS;
+  }
+
+  get log(): RequestLog {
+    return this.requestLog;
+  }
+
+  /**
+   * Applies the request log's options and the failure classifier after construction: the mesh
+   * reads them from meshdesk.yaml at start, after its parts were wired. Meant for before traffic
+   * flows: the log is made anew, empty, since its columns are sized to its capacity.
+   */
+  configure(options: Pick<TelemetryOptions, 'log' | 'isFailure'>): void {
+    this.requestLog = new RequestLog(options.log);
+    this.isFailure = options.isFailure ?? defaultIsFailure;
   }
 
   /** Subscribes to the bus; returns the unsubscribe. */

@@ -1,7 +1,8 @@
 /**
  * The timing waterfall's phases, from the event's timings (milliseconds from the request's arrival
- * at the proxy): queued until dispatched, connecting when the event says when the connection was
- * ready, waiting for the first byte, transferring until the end. The same split as the HAR export
+ * at the proxy): queued until handed to the upstream, waiting for an upstream connection (opened or
+ * free) when the event says when one took it, waiting for the first byte, transferring until the
+ * end. The same split as the HAR export
  * (shared/har.ts), so the pane and an exported HAR agree.
  */
 import type { RequestEvent } from '../../../shared/events.js';
@@ -13,7 +14,7 @@ export interface Phase {
   durationMs: number;
 }
 
-export function timingPhases(timings: RequestEvent['timings'] & { connected?: number | null }): Phase[] {
+export function timingPhases(timings: RequestEvent['timings']): Phase[] {
   const har = harTimings(timings);
   const phases: Phase[] = [];
   let at = 0;

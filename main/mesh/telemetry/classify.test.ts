@@ -1,0 +1,37 @@
+// The failure classifier built from meshdesk.yaml's failureStatuses: listed codes and classes fail,
+// connection errors always do, and the default list is the default classifier.
+// Run: npx vitest run main/mesh/telemetry/classify.test.ts
+import { describe, expect, it } from 'vitest';
+import type { RequestEvent } from '../../../shared/events.js';
+import { defaultIsFailure, statusFailureClassifier } from './classify.js';
+
+function event(status: number, error: string | null = null): RequestEvent {
+  return {
+    id: 1, kind: 'service', caller: 'hello', service: 'world', version: 'v1', instance: '127.0.0.1:7002', method: 'GET', path: '/',
+    status, startedAt: 0, timings: { dispatched: 0, firstByte: 1, end: 2 }, bytesIn: 0, bytesOut: 0, error,
+  };
+}
+
+/** Every status a proxy can report, each answered cleanly and cut short by an error. */
+const EVERY = [0, 100, 101, 200, 204, 301, 304, 400, 404, 429, 499, 500, 502, 503, 599, 600, 999].flatMap((status) => [event(status), event(status, 'upstream reset')]);
+
+describe('statusFailureClassifier', () => {
+  it('with ["5xx"] classifies every exchange as the default classifier does', () => {
+    const fromConfig = statusFailureClassifier(['5xx']);
+    for (const exchange of EVERY) expect(fromConfig(exchange), `${exchange.status} ${exchange.error}`).toBe(defaultIsFailure(exchange));
+  });
+
+  it('fails the listed codes, quoted or not, and classes, and nothing else that was answered', () => {
+    const isFailure = statusFailureClassifier(['404', 429, '3xx']);
+    const failing = EVERY.filter((exchange) => exchange.error === null && isFailure(exchange)).map((exchange) => exchange.status);
+    expect(failing).toEqual([0, 301, 304, 404, 429, 600, 999]);
+  });
+
+  it('always fails connection errors, even with an empty list', () => {
+    const isFailure = statusFailureClassifier([]);
+    expect(isFailure(event(0, 'connection refused'))).toBe(true);
+    expect(isFailure(event(200, 'upstream reset'))).toBe(true);
+    expect(isFailure(event(500))).toBe(false);
+    expect(isFailure(event(500, 'upstream reset'))).toBe(false);
+  });
+});
