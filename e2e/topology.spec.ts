@@ -7,6 +7,8 @@
 import { ProxyAgent, request } from 'undici';
 import { getViaProxyAgent } from './fixtures/http-clients.js';
 import { expect, test } from './fixtures/mesh-fixtures.js';
+import { keepScreenshot } from './fixtures/screenshots.js';
+import { RequestsPage } from './pages/requests-page.js';
 import { TopologyPage } from './pages/topology-page.js';
 
 test.describe.configure({ timeout: 90_000 });
@@ -45,7 +47,39 @@ test('the graph shows hello → world@v1 with numbers that change while traffic 
   await requestsThroughProxy(demo.proxyUrl, 'http://hello/', 40);
   await expect.poll(() => label.textContent(), { timeout: 15_000 }).not.toBe(before);
 
-  await testInfo.attach('topology graph', { body: await topology.graph.screenshot(), contentType: 'image/png' });
+  await keepScreenshot(testInfo, 'topology graph', topology.graph);
+});
+
+test('a click on an edge opens its panel, and "show requests here" opens the log filtered to that edge', async ({ demo, dashboard }, testInfo) => {
+  const topology = new TopologyPage(dashboard.page);
+  await dashboard.signIn(demo.loginUrl);
+  await dashboard.open('topology');
+  await expect(topology.edge('hello->world@v1')).toBeVisible({ timeout: 20_000 });
+
+  await topology.clickEdge('hello->world@v1');
+  const panel = dashboard.page.getByTestId('edge-panel');
+  await expect(panel.getByRole('heading', { level: 2 })).toHaveText('hello → world@v1');
+  await expect(panel.getByTestId('edge-metrics-rps')).toHaveText(/\d/, { timeout: 10_000 });
+  await keepScreenshot(testInfo, 'edge panel', panel);
+
+  await panel.getByTestId('edge-requests-link').click();
+  const requests = new RequestsPage(dashboard.page);
+  await expect(requests.filterWords).toHaveValue('service=world caller=hello version=v1');
+  await expect(requests.rows.first()).toBeVisible({ timeout: 20_000 });
+  for (const text of await requests.rows.allInnerTexts()) {
+    expect(text).toContain('world@v1');
+    expect(text).toContain('hello');
+  }
+
+  // From a service's panel: the whole service, and one version of it.
+  await dashboard.open('topology');
+  await topology.openPanel('world');
+  await topology.panel.getByTestId('panel-version-requests-v1').click();
+  await expect(requests.filterWords).toHaveValue('service=world version=v1');
+  await dashboard.open('topology');
+  await topology.openPanel('world');
+  await topology.panel.getByTestId('panel-requests-link').click();
+  await expect(requests.filterWords).toHaveValue('service=world');
 });
 
 test('dragging the edge onto world@v2 sends real requests through hello to v2, and rollback brings v1 back', async ({ demo, dashboard }, testInfo) => {
@@ -55,18 +89,24 @@ test('dragging the edge onto world@v2 sends real requests through hello to v2, a
   await expect(topology.edge('hello->world@v1')).toBeVisible({ timeout: 20_000 });
   expect((await getViaProxyAgent(demo.proxyUrl, 'http://hello/')).body).toBe('hello from hello, and world v1\n');
 
+  const rerouteCalls: string[] = [];
+  dashboard.page.on('request', (sent) => {
+    if (new URL(sent.url()).pathname === '/api/routes/reroute') rerouteCalls.push(sent.postData() ?? '');
+  });
   await topology.dragEdgeHead('hello->world@v1', topology.versionHandle('world', 'v2'));
 
   // The graph shows the mesh's answer: all of world to v2, then the traffic itself moving there.
   await expect(topology.versionShare('world', 'v2')).toHaveText('100%');
   await expect(topology.versionShare('world', 'v1')).toHaveText('0%');
+  // One drop, one call.
+  expect(rerouteCalls.map((body) => JSON.parse(body) as unknown)).toEqual([{ service: 'world', version: 'v2', origin: 'gui' }]);
   for (const body of await requestsThroughProxy(demo.proxyUrl, 'http://hello/', 10)) expect(body).toBe('hello from hello, and world v2\n');
   await expect(topology.edge('hello->world@v2')).toBeVisible({ timeout: 15_000 });
 
   await topology.openPanel('world');
   await expect(topology.routeInForce).toHaveText('all to v2');
   await expect(topology.panel.getByTestId('route-history')).toContainText('gui');
-  await testInfo.attach('service panel after the drag', { body: await topology.panel.screenshot(), contentType: 'image/png' });
+  await keepScreenshot(testInfo, 'service panel after the drag', topology.panel);
 
   await topology.rollback.click();
   await expect(topology.versionShare('world', 'v1')).toHaveText('100%');
@@ -173,7 +213,7 @@ test('the panel shows the retry budget, and a version and an instance open their
   // One open at a time: the instance's replaces the version's.
   await expect(topology.panel.getByTestId('version-metrics-v1')).toHaveCount(0);
   await expect(topology.panel.getByTestId(`instance-metrics-${v1}-success`)).toHaveText(/%$/);
-  await testInfo.attach('service panel with an instance open', { body: await topology.panel.screenshot(), contentType: 'image/png' });
+  await keepScreenshot(testInfo, 'service panel with an instance open', topology.panel);
 });
 
 async function statusesThroughProxy(proxyUrl: string, url: string, count: number): Promise<number[]> {

@@ -78,6 +78,17 @@ export class TopologyPage {
     await this.page.mouse.up();
   }
 
+  /**
+   * Clicks an edge in its middle, as a user does (not at its head, which starts a drag). React
+   * Flow's curve between two side handles is symmetric, so its middle is the centre of its box.
+   */
+  async clickEdge(edgeId: string): Promise<void> {
+    const path = this.edge(edgeId).locator('path.react-flow__edge-interaction');
+    const box = await path.boundingBox();
+    if (!box) throw new Error(`edge ${edgeId} is not on screen`);
+    await this.page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  }
+
   /** Opens the panel of a service from the toolbar's picker (a keyboard-friendly path). */
   async openPanel(service: string): Promise<void> {
     await this.servicePicker.selectOption(service);

@@ -36,8 +36,11 @@ export function FlowCanvas({ paths, palette }: { paths: readonly FlowPath[]; pal
   const canvas = useRef<HTMLCanvasElement>(null);
   const view = useStore(selectView, sameView);
   const latest = useRef({ paths, palette, view });
+  /** Starts the drawing loop again if it stopped for want of anything to move. */
+  const wake = useRef(() => {});
   useLayoutEffect(() => {
     latest.current = { paths, palette, view };
+    if (paths.length > 0) wake.current();
   }, [paths, palette, view]);
 
   useEffect(() => {
@@ -51,10 +54,12 @@ export function FlowCanvas({ paths, palette }: { paths: readonly FlowPath[]; pal
     const sprites = new Map<string, HTMLCanvasElement>();
     let drewLast = false;
     const draw = (now: number) => {
-      frame = requestAnimationFrame(draw);
-      if (now - drawnAt < FRAME_MS) return;
-      drawnAt = now;
       const { paths: current, palette: colours, view: { transform, width, height } } = latest.current;
+      // Nothing to move: this frame clears what is left and the loop stops until woken.
+      const still = reduced.matches || current.length === 0;
+      frame = still ? 0 : requestAnimationFrame(draw);
+      if (!still && now - drawnAt < FRAME_MS) return;
+      drawnAt = now;
       const ratio = Math.min(window.devicePixelRatio || 1, 2);
       if (element.width !== Math.round(width * ratio) || element.height !== Math.round(height * ratio)) {
         element.width = Math.round(width * ratio);
@@ -63,7 +68,7 @@ export function FlowCanvas({ paths, palette }: { paths: readonly FlowPath[]; pal
       }
       if (drewLast) context.clearRect(0, 0, element.width, element.height);
       drewLast = false;
-      if (reduced.matches || current.length === 0) return;
+      if (still) return;
       const [x, y, zoom] = transform;
       const seconds = (now - started) / 1000;
       for (const path of current) {
@@ -92,11 +97,15 @@ export function FlowCanvas({ paths, palette }: { paths: readonly FlowPath[]; pal
       frame = 0;
     };
     const onVisibility = () => (document.visibilityState === 'visible' ? start() : stop());
+    wake.current = start;
     start();
     document.addEventListener('visibilitychange', onVisibility);
+    reduced.addEventListener('change', start);
     return () => {
       stop();
+      wake.current = () => {};
       document.removeEventListener('visibilitychange', onVisibility);
+      reduced.removeEventListener('change', start);
     };
   }, []);
 

@@ -12,6 +12,7 @@ import { Sparkline } from '../components/sparkline.js';
 import { ejectionOf, inPanic } from './ejection-state.js';
 import { GoldenMetrics } from './golden-metrics.js';
 import type { VersionTarget } from './graph-model.js';
+import { requestsHrefForService } from './requests-link.js';
 import { historyKey, type StatsHistory } from './stats-history.js';
 
 export function InstanceHealth({
@@ -54,6 +55,9 @@ export function InstanceHealth({
               </span>
               <Sparkline lines={[{ values: history.values(historyKey.version(service, version.name), 'rps') }]} label={`${version.name} requests per second`} width={72} height={16} />
               {toggle(`v ${version.name}`, `${service}@${version.name}`)}
+              <a href={requestsHrefForService(service, version.name)} className="small" aria-label={`Requests to ${service}@${version.name}`} data-testid={`panel-version-requests-${version.name}`}>
+                Requests
+              </a>
             </h4>
             {open === `v ${version.name}` && (
               <div className="series-details">

@@ -4,12 +4,12 @@
  * its own golden metrics), and faults. Everything shown is the
  * mesh's pushed state; every button is one admin call through useMeshCommands.
  */
-import { hrefFor } from '../navigation.js';
 import { useMeshSnapshot } from '../use-mesh-state.js';
 import { FaultControls } from './fault-controls.js';
 import { GoldenMetrics } from './golden-metrics.js';
 import type { GraphModel, ServiceNodeData } from './graph-model.js';
 import { InstanceHealth } from './instance-health.js';
+import { requestsHrefForService } from './requests-link.js';
 import { RetryBudgetLine } from './retry-budget-line.js';
 import type { MeshCommands } from './mesh-commands.js';
 import { RouteControls } from './route-controls.js';
@@ -37,7 +37,7 @@ export function ServicePanel({
     <aside className="service-panel" aria-label={`Service ${name}`} data-testid="service-panel">
       <header className="panel-header">
         <h2>{name}</h2>
-        <a href={hrefFor('requests', { service: name })} data-testid="panel-requests-link">
+        <a href={requestsHrefForService(name)} data-testid="panel-requests-link">
           Requests
         </a>
         <button type="button" onClick={onClose} aria-label="Close the panel" data-testid="panel-close">

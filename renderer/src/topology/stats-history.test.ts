@@ -28,6 +28,9 @@ describe('StatsHistory', () => {
     for (let second = 2; second <= 12; second++) history.add(statsSnapshot([{ caller: 'a', service: 'kept', version: 'v1', rps: 1 }], [], second * 1000));
     expect(history.samples(historyKey.service('gone'))).toEqual([]);
     expect(history.samples(historyKey.service('kept'))).toHaveLength(4);
-    expect(history.size).toBe(2); // kept, kept@v1
+    expect(history.samples(historyKey.edge('a', 'gone', 'v1'))).toEqual([]);
+    expect(history.samples(historyKey.edge('a', 'kept', 'v1'))).toHaveLength(4);
+    const keptKeys = [historyKey.service('kept'), historyKey.version('kept', 'v1'), historyKey.edge('a', 'kept', null), historyKey.edge('a', 'kept', 'v1')];
+    expect(keptKeys.filter((key) => history.samples(key).length > 0)).toHaveLength(history.size);
   });
 });

@@ -23,6 +23,8 @@ export const historyKey = {
   service: (service: string) => `s ${service}`,
   version: (service: string, version: string) => `v ${service} ${version}`,
   instance: (service: string, instance: string) => `i ${service} ${instance}`,
+  /** A caller's edge to a service, or to one version of it. */
+  edge: (caller: string, service: string, version: string | null) => `e ${caller} ${service} ${version ?? ''}`,
 };
 
 export class StatsHistory {
@@ -41,6 +43,7 @@ export class StatsHistory {
     for (const entry of snapshot.services) this.push(historyKey.service(entry.service), snapshot.at, entry.stats);
     for (const entry of snapshot.versions) this.push(historyKey.version(entry.service, entry.version), snapshot.at, entry.stats);
     for (const entry of snapshot.instances) this.push(historyKey.instance(entry.service, entry.instance), snapshot.at, entry.stats);
+    for (const entry of snapshot.edges) this.push(historyKey.edge(entry.caller, entry.service, entry.version), snapshot.at, entry.stats);
     // Sweeping once per `capacity` snapshots keeps the cost per snapshot flat.
     if (this.count % this.capacity === 0) {
       for (const [key, entry] of this.series) if (entry.lastSeen <= this.count - this.capacity) this.series.delete(key);

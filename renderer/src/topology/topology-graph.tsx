@@ -42,6 +42,8 @@ export interface TopologyGraphProps {
   onMove: (id: string, position: XY) => void;
   selected: string | null;
   onSelect: (nodeId: string | null) => void;
+  /** A click on an edge (not on its head, which drags). */
+  onSelectEdge: (edgeId: string) => void;
   onReroute: (service: string, version: string) => void;
   onRefused: (message: string) => void;
   theme: 'light' | 'dark';
@@ -57,7 +59,7 @@ export function TopologyGraph(props: TopologyGraphProps) {
   );
 }
 
-function Flow({ graph, positions, layout, onMove, selected, onSelect, onReroute, onRefused, theme }: TopologyGraphProps) {
+function Flow({ graph, positions, layout, onMove, selected, onSelect, onSelectEdge, onReroute, onRefused, theme }: TopologyGraphProps) {
   const palette = PALETTES[theme];
   // Nodes and edges whose position and displayed values did not change keep their objects, so a
   // stats update or a drag re-renders only what changed (React Flow compares by identity).
@@ -157,6 +159,7 @@ function Flow({ graph, positions, layout, onMove, selected, onSelect, onReroute,
         edgeTypes={EDGE_TYPES}
         onNodesChange={onNodesChange}
         onPaneClick={() => onSelect(null)}
+        onEdgeClick={(_event, edge) => onSelectEdge(edge.id)}
         onMoveStart={(event) => {
           // Programmatic moves (fitting, revealing the selection) come without an event.
           if (event) userMovedView.current = true;

@@ -1,8 +1,8 @@
 /**
- * The main view: the live topology with the panel of the selected service. The graph model is
- * rebuilt from each pushed snapshot (at most once per animation frame, see mesh-state.ts); node
- * positions are kept across rebuilds; the selection lives in the URL (`#/topology?service=world`)
- * so a reload or a link lands on the same panel. A short stats history is folded in here, while
+ * The main view: the live topology with the panel of the selected service or edge. The graph model
+ * is rebuilt from each pushed snapshot (at most once per animation frame, see mesh-state.ts); node
+ * positions are kept across rebuilds; the selection lives in the URL (`#/topology?service=world`,
+ * `#/topology?edge=hello->world@v1`) so a reload or a link lands on the same panel. A short stats history is folded in here, while
  * the page is open, because the panel's sparklines need the minutes before it was opened.
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
@@ -15,6 +15,7 @@ import { FirstRun } from './first-run.js';
 import { downloadPng, downloadSvg, exportFileName } from './graph-export.js';
 import { buildGraph, serviceNodeId, type ServiceNodeData } from './graph-model.js';
 import { graphSvg } from './graph-svg.js';
+import { EdgePanel } from './edge-panel.js';
 import { useMeshCommands } from './mesh-commands.js';
 import { ServicePanel } from './service-panel.js';
 import { useStablePositions } from './stable-positions.js';
@@ -59,7 +60,17 @@ export function TopologyPage() {
   const select = useCallback((nodeId: string | null) => {
     const name = nodeId?.startsWith('svc:') ? nodeId.slice(4) : null;
     setSelectedName(name);
+    setSelectedEdgeId(null);
     window.location.hash = name ? hrefFor('topology', { service: name }) : hrefFor('topology');
+  }, []);
+  const urlEdge = location.params.get('edge');
+  const [selectedEdgeId, setSelectedEdgeId] = useState(urlEdge);
+  useEffect(() => setSelectedEdgeId(urlEdge), [urlEdge]);
+  const selectedEdge = selected ? null : (graph.edges.find((edge) => edge.id === selectedEdgeId) ?? null);
+  const selectEdge = useCallback((id: string) => {
+    setSelectedName(null);
+    setSelectedEdgeId(id);
+    window.location.hash = hrefFor('topology', { edge: id });
   }, []);
 
   const reroute = useCallback(
@@ -132,7 +143,7 @@ export function TopologyPage() {
           {notice.text}
         </p>
       )}
-      <div className={`topology-body${selected ? ' with-panel' : ''}`}>
+      <div className={`topology-body${selected || selectedEdge ? ' with-panel' : ''}`}>
         <TopologyGraph
           graph={graph}
           positions={positions}
@@ -140,11 +151,13 @@ export function TopologyPage() {
           onMove={move}
           selected={selected ? serviceNodeId(selected.name) : null}
           onSelect={select}
+          onSelectEdge={selectEdge}
           onReroute={reroute}
           onRefused={refused}
           theme={theme}
         />
         {selected && <ServicePanel service={selected} graph={graph} history={history} commands={commands} onClose={() => select(null)} />}
+        {selectedEdge && <EdgePanel edge={selectedEdge} history={history} onClose={() => select(null)} />}
       </div>
     </section>
   );
