@@ -7,6 +7,7 @@
 import { writeFile } from 'node:fs/promises';
 import { getViaProxyAgent } from './fixtures/http-clients.js';
 import { expect, test } from './fixtures/mesh-fixtures.js';
+import { keepScreenshot } from './fixtures/screenshots.js';
 import { startTextServer } from './fixtures/text-server.js';
 import { ServicesPage } from './pages/services-page.js';
 
@@ -20,21 +21,29 @@ test('an instance registered, edited and removed in the form is routed to, moved
 
     await services.registerButton.click();
     await services.fillForm({ service: 'search', version: 'v1', address: search.address, labels: 'team=core' });
+    await services.form.getByTestId('instance-check').selectOption('http');
+    await services.fillForm({ checkPath: '/', checkInterval: '1500ms' });
     await services.submit();
     const row = services.instanceRow('search', search.address);
     await expect(row).toContainText('v1');
+    await expect(row).toContainText('http GET / ');
     await expect(row.getByTestId('instance-origin')).toHaveText('GUI');
     await expect(row).toContainText('team=core');
     expect(await getViaProxyAgent(mesh.proxyUrl, 'http://search/')).toEqual({ status: 200, body: 'search here\n' });
 
+    const checkDescribed = (await row.innerText()).match(/http GET .*/)?.[0] ?? '';
     await row.getByTestId('instance-edit').click();
     await expect(services.field('address')).toHaveValue(search.address);
+    // The edit starts from the instance's health check, so saving keeps it.
+    await expect(services.form.getByTestId('instance-check')).toHaveValue('http');
+    await expect(services.field('checkInterval')).toHaveValue('1500ms');
     await services.field('version').fill('v2');
     await services.submit();
     await expect(services.form).toBeHidden();
     await expect(row).toContainText('v2');
+    await expect(row).toContainText(checkDescribed);
     await expect(dashboard.serviceRows('search')).toHaveCount(1);
-    await testInfo.attach('services page', { body: await dashboard.page.screenshot({ fullPage: true }), contentType: 'image/png' });
+    await keepScreenshot(testInfo, 'services page', dashboard.page, true);
 
     await row.getByTestId('instance-remove').click();
     await row.getByTestId('instance-remove-confirm').click();

@@ -21,6 +21,8 @@ export const instanceViewSchema = z.object({
   healthReason: z.string().nullable(),
   /** A one-line description of its health check (`http GET /health every 10s`), null without one. */
   healthCheck: z.string().nullable(),
+  /** The same check as configured (durations in ms), so an edit starts from it instead of losing it. */
+  healthCheckConfig: healthCheckSchema.nullable().optional(),
   labels: z.record(z.string(), z.string()),
   /** Relative share of its version's traffic; 1 unless a disco line or the config says otherwise. */
   weight: z.number(),

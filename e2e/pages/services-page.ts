@@ -29,7 +29,7 @@ export class ServicesPage {
     return this.page.locator(`[data-testid="service-row-${service}"][data-instance="${address}"]`);
   }
 
-  async fillForm(values: { service?: string; version?: string; address?: string; labels?: string }): Promise<void> {
+  async fillForm(values: { service?: string; version?: string; address?: string; labels?: string; checkPath?: string; checkInterval?: string }): Promise<void> {
     for (const [name, value] of Object.entries(values) as [Parameters<ServicesPage['field']>[0], string][]) await this.field(name).fill(value);
   }
 

@@ -149,6 +149,7 @@ export class Registry {
           health: instance.health,
           healthReason: instance.healthReason,
           healthCheck: instance.healthCheck ? describeHealthCheck(instance.healthCheck) : null,
+          healthCheckConfig: instance.healthCheck,
           labels: { ...instance.labels },
           weight: instance.weight,
         })),

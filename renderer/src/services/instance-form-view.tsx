@@ -14,7 +14,7 @@ export function InstanceFormView({
   initial: InstanceFormValues;
   /** The instance being edited; null to register a new one. */
   original: Original | null;
-  /** The edited instance's health check, described, since the form cannot prefill it. */
+  /** The edited instance's health check, described: shown when a mesh too old to send it whole left the form without it. */
   currentCheck: string | null;
   onSubmit: (input: RegistrationInput, original: Original | null) => Promise<CommandResult>;
   onCancel: () => void;
@@ -79,7 +79,7 @@ export function InstanceFormView({
       </div>
       <fieldset className="form-grid">
         <legend>Health check</legend>
-        {currentCheck && <p className="muted small full">Now: {currentCheck}. Saving replaces it with the check set here.</p>}
+        {currentCheck && initial.check === 'none' && <p className="muted small full">Now: {currentCheck}. Saving replaces it with the check set here.</p>}
         <label className="field">
           <span>Type</span>
           <select value={values.check} onChange={(event) => set({ check: event.target.value as InstanceFormValues['check'] })} data-testid="instance-check">

@@ -51,4 +51,22 @@ describe('instance form', () => {
     expect(isRuntimeOrigin('CLI')).toBe(true);
     expect(isRuntimeOrigin('meshdesk.yaml:12')).toBe(false);
   });
+
+  it('an edit starts from the instance\'s health check and saves it back unchanged, timeout and thresholds included', () => {
+    const instance = serviceView('world', { v2: ['127.0.0.1:7003'] }).versions[0]?.instances[0];
+    if (!instance) throw new Error('fixture');
+    const check = registrationInputSchema.shape.healthCheck.parse({ type: 'http', path: '/ready', expectStatus: 204, interval: 1500, timeout: 700, healthyThreshold: 4, unhealthyThreshold: 5 });
+    const values = formFromInstance('world', 'v2', { ...instance, healthCheck: 'http GET /ready every 1.5s', healthCheckConfig: check });
+    expect(values).toMatchObject({ check: 'http', checkPath: '/ready', checkExpect: '204', checkInterval: '1500ms' });
+    const saved = registrationFromForm(values);
+    expect(saved.ok).toBe(true);
+    if (saved.ok) expect(registrationInputSchema.parse(saved.input).healthCheck).toEqual(check);
+
+    const tcp = registrationInputSchema.shape.healthCheck.parse({ type: 'tcp', interval: '30s' });
+    const tcpValues = formFromInstance('world', 'v2', { ...instance, healthCheckConfig: tcp });
+    expect(tcpValues).toMatchObject({ check: 'tcp', checkInterval: '30s' });
+    const tcpSaved = registrationFromForm(tcpValues);
+    if (tcpSaved.ok) expect(registrationInputSchema.parse(tcpSaved.input).healthCheck).toEqual(tcp);
+    else throw new Error(JSON.stringify(tcpSaved.errors));
+  });
 });

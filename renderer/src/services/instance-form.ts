@@ -3,6 +3,7 @@
  * validated with the contract's own schema (registrationInputSchema), so the form accepts exactly
  * what the mesh accepts and says why in the same words. Errors are mapped back to form fields.
  */
+import type { HealthCheck } from '../../../shared/config-schema.js';
 import type { InstanceView } from '../../../shared/model.js';
 import { registrationInputSchema, type RegistrationInput } from '../../../shared/model.js';
 
@@ -18,9 +19,12 @@ export interface InstanceFormValues {
   checkExpect: string;
   /** A duration as meshdesk.yaml takes it: `10s`, `500ms`. */
   checkInterval: string;
+  /** What the form does not show of an edited instance's check (timeout, thresholds), kept as it was. */
+  checkKept?: Pick<HealthCheck, 'timeout' | 'healthyThreshold' | 'unhealthyThreshold'>;
 }
 
-export type InstanceFormField = keyof InstanceFormValues;
+/** The fields a user types in. */
+export type InstanceFormField = Exclude<keyof InstanceFormValues, 'checkKept'>;
 export type InstanceFormErrors = Partial<Record<InstanceFormField | 'form', string>>;
 
 export const EMPTY_INSTANCE_FORM: InstanceFormValues = {
@@ -34,7 +38,7 @@ export const EMPTY_INSTANCE_FORM: InstanceFormValues = {
   checkInterval: '10s',
 };
 
-/** The form prefilled with an instance to edit. Its health check is described, not structured, so it starts empty. */
+/** The form prefilled with an instance to edit, its health check included. */
 export function formFromInstance(service: string, version: string, instance: InstanceView): InstanceFormValues {
   return {
     ...EMPTY_INSTANCE_FORM,
@@ -44,7 +48,21 @@ export function formFromInstance(service: string, version: string, instance: Ins
     labels: Object.entries(instance.labels)
       .map(([key, value]) => `${key}=${value}`)
       .join('\n'),
+    ...checkFields(instance.healthCheckConfig ?? null),
   };
+}
+
+function checkFields(check: HealthCheck | null): Partial<InstanceFormValues> {
+  if (check === null) return { check: 'none' };
+  const kept = { timeout: check.timeout, healthyThreshold: check.healthyThreshold, unhealthyThreshold: check.unhealthyThreshold };
+  const timing = { checkInterval: formatDuration(check.interval), checkKept: kept };
+  if (check.type === 'tcp') return { check: 'tcp', ...timing };
+  return { check: 'http', checkPath: check.path, checkExpect: String(check.expectStatus), ...timing };
+}
+
+/** Milliseconds as meshdesk.yaml writes them: whole seconds as `10s`, the rest as `750ms`. */
+function formatDuration(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
 }
 
 export function registrationFromForm(values: InstanceFormValues): { ok: true; input: RegistrationInput } | { ok: false; errors: InstanceFormErrors } {
@@ -69,7 +87,7 @@ export function registrationFromForm(values: InstanceFormValues): { ok: true; in
       const expect = values.checkExpect.trim();
       if (expect !== '') check.expectStatus = /^\d+$/.test(expect) ? Number(expect) : expect;
     }
-    candidate.healthCheck = check;
+    candidate.healthCheck = { ...check, ...values.checkKept };
   }
 
   const parsed = registrationInputSchema.safeParse(candidate);
