@@ -9,6 +9,16 @@ import { adminErrorSchema, adminOperations, type OperationInput, type OperationN
 /** The mesh answered 401: no token, or a browser that has not opened the login URL yet. */
 export class SignInRequiredError extends Error {}
 
+/** The mesh refused a call; `status` lets a caller tell "not there" (404) from a failure. */
+export class AdminCallError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}
+
 export class AdminClient {
   constructor(
     private readonly baseUrl: string,
@@ -34,7 +44,7 @@ export class AdminClient {
     if (response.status === 401) throw new SignInRequiredError(adminErrorSchema.safeParse(answer).data?.error ?? 'sign in required');
     if (!response.ok) {
       const parsed = adminErrorSchema.safeParse(answer);
-      throw new Error(parsed.success ? parsed.data.error : `${op.method} ${op.path} failed with ${response.status}`);
+      throw new AdminCallError(parsed.success ? parsed.data.error : `${op.method} ${op.path} failed with ${response.status}`, response.status);
     }
     return op.output.parse(answer) as OperationOutput<Name>;
   }

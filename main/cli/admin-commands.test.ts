@@ -106,6 +106,36 @@ describe('admin CLI commands', () => {
     expect((await trafficUntil(textTap, 'http://world/')).stdout).toMatch(/^\d\d:\d\d:\d\d\.\d{3} shell → world@v1 GET \/ 200 \d/);
   });
 
+  it('tap filters by header and by free text through the log, and --bodies shows the captured bodies', async () => {
+    const post = (trace: string, body: string) =>
+      exec('curl', ['-sS', '-o', '/dev/null', '-x', mesh.proxyUrl, '-H', `x-trace: ${trace}`, '--data-binary', body, 'http://world/traced']);
+    const byHeader = runMeshdesk(['tap', 'header:x-trace=wanted', '--bodies', '--max', '1'], env);
+    let done = false;
+    void byHeader.finally(() => (done = true));
+    while (!done) {
+      await post('other', 'not this one'); // a near miss: same path, another header value
+      await post('wanted', 'posted body');
+    }
+    const result = await byHeader;
+    expect(result.code).toBe(0);
+    const lines = result.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/shell → world@v\d POST \/traced 200 /);
+    expect(lines.slice(1)).toEqual(['  > 11 bytes', '  > posted body', '  < 8 bytes', expect.stringMatching(/^ {2}< world v\d$/)]);
+    expect(result.stdout).not.toContain('not this one');
+
+    // Free text reaches into headers too; with JSON and --bodies each line is the logged exchange.
+    const byText = runMeshdesk(['tap', 'wanted', '--bodies', '--max', '1', '--json'], env);
+    done = false;
+    void byText.finally(() => (done = true));
+    while (!done) {
+      await post('other', 'x');
+      await post('wanted', 'y');
+    }
+    const exchange = JSON.parse((await byText).stdout) as { requestHeaders: [string, string][]; requestBody: { data: string } };
+    expect(exchange.requestHeaders).toContainEqual(['x-trace', 'wanted']);
+    expect(exchange.requestBody.data).toBe('y');
+  });
+
   it('tap --caller --method --status keep only the matching exchanges, and --json prints JSON lines', async () => {
     // An upstream that answers the status its path names, so one caller and method can see several.
     const port = await listenUpstream((req, res) => res.writeHead(Number(req.url?.slice(1)) || 200).end(), cleanups);

@@ -5,12 +5,13 @@
  */
 import { Command, Option } from 'commander';
 import type { RequestEvent } from '../../shared/events.js';
-import { compileFilter, needsCapture, type LogFilter } from '../../shared/log-filter.js';
+import type { Exchange, WireBody } from '../../shared/exchange.js';
+import type { LogFilter } from '../../shared/log-filter.js';
 import { parseFilterWords } from '../../shared/log-filter-words.js';
-import { defaultIsFailure } from '../mesh/telemetry/classify.js';
-import { addAdminAccessOptions, EXIT_UNREACHABLE, type AdminAccessOptions } from './admin-access.js';
+import { addAdminAccessOptions, adminClient, EXIT_UNREACHABLE, type AdminAccessOptions } from './admin-access.js';
 import { colour, millis } from './output.js';
 import { pushBatches } from './push-client.js';
+import { exchangeFor, tapFilter } from './tap-capture.js';
 import { readPersistedToken } from '../mesh/admin/token-file.js';
 
 interface TapOptions extends AdminAccessOptions {
@@ -21,7 +22,11 @@ interface TapOptions extends AdminAccessOptions {
   status?: string;
   output: 'text' | 'json';
   max?: number;
+  bodies?: boolean;
 }
+
+/** Text mode shows this much of each body; JSON gives what the log captured. */
+const BODY_PREVIEW_CHARS = 1_024;
 
 export function tapCommand(): Command {
   return addAdminAccessOptions(
@@ -34,7 +39,8 @@ export function tapCommand(): Command {
       .option('--path <text>', 'only paths containing this text')
       .option('--status <status>', 'a code (404) or a class (5xx)')
       .addOption(new Option('-o, --output <format>', 'text or json (one object per line)').choices(['text', 'json']).default('text'))
-      .addOption(new Option('--max <n>', 'stop after n requests').argParser(Number)),
+      .addOption(new Option('--max <n>', 'stop after n requests').argParser(Number))
+      .option('--bodies', 'show the captured request and response bodies (and, with -o json, headers)'),
   ).action(async (words: string[], options: TapOptions) => {
     const parsed = parseFilterWords(words.join(' '));
     if (parsed.errors.length > 0) {
@@ -43,22 +49,21 @@ export function tapCommand(): Command {
       return;
     }
     const filter: LogFilter = { ...parsed.filter, ...flagFilter(options) };
-    if (needsCapture(filter)) {
-      console.error('meshdesk: tap sees requests as they happen, without their headers; filter by headers or free text in the dashboard or with the log API');
-      process.exitCode = 2;
-      return;
-    }
     const token = options.token ?? readPersistedToken(options.stateDir);
     const format = options.json ? 'json' : options.output;
-    const predicate = compileFilter(filter);
-    const matches = (event: RequestEvent) => predicate(event, defaultIsFailure(event), null);
+    const matching = tapFilter(filter);
+    const readLog = matching.needsExchange || options.bodies === true;
+    const client = readLog ? adminClient(options) : null;
     let shown = 0;
     const abort = new AbortController();
     try {
       for await (const batch of pushBatches(options.adminUrl, token, abort.signal)) {
         for (const item of batch.items) {
-          if (item.kind !== 'request' || !matches(item.event)) continue;
-          console.log(format === 'json' ? JSON.stringify(item.event) : tapLine(item.event));
+          if (item.kind !== 'request' || !matching.matchesSummary(item.event)) continue;
+          const exchange = client === null ? null : await exchangeFor(client, item.event);
+          // Gone from the log before we asked (cleared, or overtaken by 10,000 newer): its headers cannot be tested.
+          if (matching.needsExchange && (exchange === null || !matching.matchesExchange(item.event, exchange))) continue;
+          console.log(format === 'json' ? JSON.stringify(options.bodies && exchange ? exchange : item.event) : tapText(item.event, options.bodies ? exchange : null));
           if (options.max !== undefined && ++shown >= options.max) {
             abort.abort();
             return;
@@ -78,6 +83,20 @@ export function tapCommand(): Command {
 function flagFilter(options: Pick<TapOptions, 'service' | 'caller' | 'method' | 'path' | 'status'>): LogFilter {
   const { service, caller, method, path, status } = options;
   return Object.fromEntries(Object.entries({ service, caller, method, path, status }).filter(([, value]) => value !== undefined));
+}
+
+function tapText(event: RequestEvent, exchange: Exchange | null): string {
+  if (exchange === null) return tapLine(event);
+  return [tapLine(event), bodyLines('>', exchange.requestBody), bodyLines('<', exchange.responseBody)].filter((part) => part !== '').join('\n');
+}
+
+/** A body under its line, marked like curl -v: `>` sent, `<` received. */
+function bodyLines(mark: '>' | '<', body: WireBody | null): string {
+  if (body === null || body.size === 0) return '';
+  const cut = body.truncated ? `, captured ${body.encoding === 'utf8' ? Buffer.byteLength(body.data) : Buffer.from(body.data, 'base64').length}` : '';
+  const header = `  ${mark} ${body.size} bytes${cut}${body.encoding === 'base64' ? ', binary (base64)' : ''}`;
+  const text = body.data.length > BODY_PREVIEW_CHARS ? `${body.data.slice(0, BODY_PREVIEW_CHARS)}…` : body.data;
+  return `${header}\n${text.replace(/^/gm, `  ${mark} `)}`;
 }
 
 function tapLine(event: RequestEvent): string {
