@@ -57,6 +57,34 @@ test('the graph exports as an SVG and a PNG file', async ({ demo, dashboard }) =
   expect(width).toBe(2 * Number(/width="(\d+)"/.exec(svg)?.[1]));
 });
 
+test('the theme follows the operating system live until one is picked', async ({ demo, dashboard }) => {
+  const page = dashboard.page;
+  const topology = new TopologyPage(page);
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await dashboard.signIn(demo.loginUrl);
+  await dashboard.open('settings');
+  await expect(page.getByTestId('theme-system')).toBeChecked();
+  await expect(page.getByTestId('theme-in-force')).toHaveText('In force: dark');
+  const body = page.locator('body');
+  const dark = await body.evaluate((element) => element.ownerDocument.defaultView?.getComputedStyle(element).backgroundColor ?? '');
+  expect(dark).not.toBe('');
+
+  // The OS switches while the dashboard is open: it follows at once, graph included.
+  await page.emulateMedia({ colorScheme: 'light' });
+  await expect(page.getByTestId('theme-in-force')).toHaveText('In force: light');
+  await expect(body).not.toHaveCSS('background-color', dark);
+  await dashboard.open('topology');
+  await expect(topology.graph.locator('.react-flow')).toHaveClass(/\blight\b/);
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await expect(topology.graph.locator('.react-flow')).toHaveClass(/\bdark\b/);
+
+  // A picked theme wins over the OS.
+  await dashboard.open('settings');
+  await page.getByTestId('theme-light').check();
+  await expect(page.getByTestId('theme-in-force')).toHaveText('In force: light');
+  await expect(body).not.toHaveCSS('background-color', dark);
+});
+
 test('theme and thresholds persist across a reload, and the thresholds recolour the live edges', async ({ demo, dashboard }) => {
   const page = dashboard.page;
   const topology = new TopologyPage(page);

@@ -3,7 +3,9 @@
  * only folds batches in. Subscribers are told at most once per animation frame, however many
  * batches arrive, so a busy mesh cannot make React render more often than the screen paints.
  * Request events are not kept here: views that show them (the request log) subscribe to them and
- * keep their own bounded lists.
+ * keep their own bounded lists. The stats snapshots are also folded into a short history (about
+ * three minutes), here rather than in a page, so the sparklines show the minutes before a panel
+ * was opened, whichever page the user was on meanwhile.
  */
 import type { MeshInfo } from '../../shared/api.js';
 import type { InstanceEvent, RequestEvent } from '../../shared/events.js';
@@ -11,6 +13,7 @@ import type { ServiceView } from '../../shared/model.js';
 import type { PushBatch } from '../../shared/push.js';
 import type { Fault, ServiceRoute } from '../../shared/routes.js';
 import type { StatsSnapshot } from '../../shared/stats.js';
+import { StatsHistory } from './topology/stats-history.js';
 
 export interface MeshSnapshot {
   connected: boolean;
@@ -33,6 +36,7 @@ export class MeshState {
   private readonly listeners = new Set<Listener>();
   private readonly requestListeners = new Set<RequestListener>();
   private notifyScheduled = false;
+  readonly history = new StatsHistory();
 
   get current(): MeshSnapshot {
     return this.snapshot;
@@ -74,6 +78,7 @@ export class MeshState {
           break;
         case 'stats':
           next = { ...next, stats: item.stats };
+          this.history.add(item.stats);
           break;
         case 'routes':
           next = { ...next, routes: item.routes };

@@ -2,14 +2,14 @@
  * The main view: the live topology with the panel of the selected service or edge. The graph model
  * is rebuilt from each pushed snapshot (at most once per animation frame, see mesh-state.ts); node
  * positions are kept across rebuilds; the selection lives in the URL (`#/topology?service=world`,
- * `#/topology?edge=hello->world@v1`) so a reload or a link lands on the same panel. A short stats history is folded in here, while
- * the page is open, because the panel's sparklines need the minutes before it was opened.
+ * `#/topology?edge=hello->world@v1`) so a reload or a link lands on the same panel. The panels'
+ * sparklines read the stats history MeshState keeps for the whole dashboard.
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { hrefFor, useLocation } from '../navigation.js';
 import { useSettings } from '../settings/use-settings.js';
 import { useTheme } from '../theme.js';
-import { useMeshSnapshot } from '../use-mesh-state.js';
+import { useMesh, useMeshSnapshot } from '../use-mesh-state.js';
 import { PALETTES } from './edge-style.js';
 import { FirstRun } from './first-run.js';
 import { downloadPng, downloadSvg, exportFileName } from './graph-export.js';
@@ -19,7 +19,6 @@ import { EdgePanel } from './edge-panel.js';
 import { useMeshCommands } from './mesh-commands.js';
 import { ServicePanel } from './service-panel.js';
 import { useStablePositions } from './stable-positions.js';
-import { StatsHistory } from './stats-history.js';
 import { TopologyGraph } from './topology-graph.js';
 import '../components/components.css';
 import './topology.css';
@@ -37,9 +36,7 @@ export function TopologyPage() {
   const theme = useTheme();
   const commands = useMeshCommands();
   const location = useLocation();
-  const [history] = useState(() => new StatsHistory());
-  // Idempotent per snapshot (keyed by its time), so a repeated render adds nothing.
-  if (stats) history.add(stats);
+  const { history } = useMesh().state;
 
   const graph = useMemo(() => buildGraph({ services, stats, routes, faults, thresholds }), [services, stats, routes, faults, thresholds]);
   const { positions, generation, relayouts, move, relayout } = useStablePositions(graph);
