@@ -75,6 +75,10 @@ describe('exchangesToHar', () => {
       content: { size: 9, mimeType: 'text/plain; charset=utf-8', text: 'world v2\n' },
     });
     expect(entry?.serverIPAddress).toBe('127.0.0.1');
+    // An external host is a name, not an address: HAR 1.2 leaves the field out then.
+    const external = exchangesToHar([exchange({ kind: 'external', service: 'example.test', instance: 'example.test:80' })], { version: '0.1.0' });
+    expect(external.log.entries[0]).not.toHaveProperty('serverIPAddress');
+    expect(validateHar(JSON.parse(JSON.stringify(external)))).toEqual([]);
     expect(entry?._meshdesk).toMatchObject({ caller: 'hello', service: 'world', version: 'v2', seq: 6, failed: false });
   });
 
@@ -144,7 +148,7 @@ describe('validateHar', () => {
     const first = broken.log.entries[0] as Record<string, unknown>;
     first.time = 999;
     delete first.cache;
-    expect(validateHar(broken)).toEqual(['log.entries.0.cache: Invalid input: expected object, received undefined']);
+    expect(validateHar(broken)).toEqual(['log.entries.0.cache: required field is missing']);
     first.cache = {};
     first.extra = true;
     expect(validateHar(broken)).toEqual(['log.entries.0.extra: unknown field "extra" (custom fields start with _)']);

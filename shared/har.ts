@@ -117,7 +117,8 @@ export function harEntry(exchange: Exchange): HarEntry {
     if (posted.encoding === 'base64') entry.request.postData.comment = 'base64: the request body is binary';
   }
   const server = exchange.instance?.replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1');
-  if (server) entry.serverIPAddress = server;
+  // HAR 1.2 wants an IP address here; external traffic names a host, which has none to give.
+  if (server && isIpAddress(server)) entry.serverIPAddress = server;
   if (notes.length > 0) entry.comment = notes.join('; ');
   return entry;
 }
@@ -216,4 +217,10 @@ function clamp(value: number, low: number, high: number): number {
 
 function round(ms: number): number {
   return Math.round(ms * 1000) / 1000;
+}
+
+/** A literal IPv4 or IPv6 address (shared code runs in the browser too, so no node:net). */
+function isIpAddress(host: string): boolean {
+  if (/^(25[0-5]|2[0-4]\d|1?\d?\d)(\.(25[0-5]|2[0-4]\d|1?\d?\d)){3}$/.test(host)) return true;
+  return host.includes(':') && /^[0-9a-f:.]+$/i.test(host);
 }
