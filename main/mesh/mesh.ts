@@ -97,7 +97,7 @@ export class Mesh {
     // client socket, matched to the registered service it serves (once per connection).
     const callers = new ConnectionCallers();
     const servicePorts = servicePortsOf(this.registry);
-    this.events = new RequestEvents({ attribute: (req) => callers.attributeConnection(req.socket, servicePorts) });
+    this.events = new RequestEvents({ attribute: (socket) => callers.attributeConnection(socket, servicePorts) });
     // Sources are merged in this order: the first to name an instance is the origin shown.
     this.registry.replaceSource('config', []);
     this.registry.replaceSource('disco', []);

@@ -30,6 +30,9 @@ export { FLAG, type ExchangeContext } from './attempt-loop.js';
 /** Called once per exchange, when it is over; the exchange then holds what its request event needs. */
 export type ForwardDone = (exchange: ForwardExchange) => void;
 
+/** The longest a response's end waits for its connection's caller lookup (a cold /proc scan: 13–20 ms). */
+export const ATTRIBUTION_HOLD_MS = 50;
+
 /** A retried answer's body is read and dropped up to this size; beyond, its connection is cut. */
 const DISCARD_LIMIT = 64 * 1024;
 
@@ -65,6 +68,8 @@ export class ForwardExchange extends AttemptLoop implements Dispatcher.DispatchH
   private discarding = false;
   private discardedBytes = 0;
   private discardedStatus = 0;
+  /** The response already waited once for the connection's caller lookup. */
+  private heldForCaller = false;
   /** Made on the first backpressure only: most responses never fill the client's socket. */
   private onClientDrain: (() => void) | null = null;
 
@@ -105,6 +110,24 @@ export class ForwardExchange extends AttemptLoop implements Dispatcher.DispatchH
   }
 
   onResponseStart(controller: Controller, statusCode: number, headers: Record<string, string | string[] | undefined>, statusMessage?: string): void {
+    // A client that closes once answered takes its socket's owner with it: while the connection's
+    // OS lookup (started at accept) still runs, the answer waits for it — upstream reading paused —
+    // at most ATTRIBUTION_HOLD_MS, once per exchange. A warm lookup takes about a millisecond, and
+    // a kept-alive connection's later requests never wait.
+    const lookup = this.capturing && !this.heldForCaller ? (this.context.attributionPending?.(this.req) ?? null) : null;
+    if (lookup !== null) {
+      this.heldForCaller = true;
+      controller.pause();
+      let timer: NodeJS.Timeout | undefined;
+      const limit = new Promise<void>((resolve) => (timer = setTimeout(resolve, ATTRIBUTION_HOLD_MS)));
+      void Promise.race([lookup, limit]).then(() => {
+        clearTimeout(timer);
+        if (this.finished) return;
+        this.onResponseStart(controller, statusCode, headers, statusMessage);
+        controller.resume();
+      });
+      return;
+    }
     this.controller = controller;
     const now = performance.now();
     this.answered(statusCode, now);

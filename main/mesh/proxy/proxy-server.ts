@@ -34,6 +34,7 @@
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import type { Socket } from 'node:net';
 import type { ProxyMode } from '../../../shared/config-schema.js';
 import { DEFAULT_BODY_CAPTURE_BYTES } from '../../../shared/exchange.js';
 import type { Fault } from '../../../shared/routes.js';
@@ -115,7 +116,12 @@ export class ProxyServer {
       policy: this.policyOf,
       routes: options.routes,
     });
-    this.context = { pools: this.pools, resilience: this.resilience, captureBodyBytes: options.captureBodyBytes ?? DEFAULT_BODY_CAPTURE_BYTES };
+    this.context = {
+      pools: this.pools,
+      resilience: this.resilience,
+      captureBodyBytes: options.captureBodyBytes ?? DEFAULT_BODY_CAPTURE_BYTES,
+      attributionPending: (req) => this.events.pendingAttribution(req),
+    };
     this.sideChannels = { router: this.router, limits, events: options.events };
     this.server = http.createServer(
       {
@@ -136,6 +142,7 @@ export class ProxyServer {
     this.server.on('connect', this.guard(handleConnect));
     this.server.on('upgrade', this.guard(handleUpgrade));
     this.server.on('clientError', this.onClientError);
+    this.server.on('connection', (socket: Socket) => this.events.connectionOpened(socket));
     this.server.on('listening', () => {
       const address = this.server.address();
       if (address && typeof address === 'object') this.ownPort = address.port;

@@ -9,6 +9,7 @@
  * event waits, then leaves with the caller filled in.
  */
 import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
 import type { DecisionStep, RequestAttempt, RequestEvent, RequestFlag, TrafficKind } from '../../../shared/events.js';
 import type { ExchangeCapture } from '../../../shared/exchange.js';
 import { explicitCaller, SHELL_CALLER } from './caller.js';
@@ -27,8 +28,8 @@ export interface ConnectionAttribution {
 }
 
 export interface RequestEventsOptions {
-  /** Looks up (once per connection) which process sent a request that names no caller itself. */
-  attribute?: (req: IncomingMessage) => ConnectionAttribution | null;
+  /** Looks up (once per connection) which process is at the other end of a client connection. */
+  attribute?: (socket: Socket) => ConnectionAttribution | null;
 }
 
 /** What the proxy knows about one exchange when it is over; `record` adds the rest. */
@@ -70,6 +71,25 @@ export class RequestEvents {
 
   get wanted(): boolean {
     return this.listeners.size > 0;
+  }
+
+  /**
+   * A client connection was accepted: its OS lookup starts now rather than at its first request,
+   * since a client that closes right after its answer (one connection per request: urllib,
+   * requests without a session) takes the socket's owner with it.
+   */
+  connectionOpened(socket: Socket): void {
+    if (this.wanted) this.options.attribute?.(socket);
+  }
+
+  /**
+   * The connection's OS lookup, while it still runs and the request names no caller of its own:
+   * the proxy holds the response's end on it (briefly), for the same reason as above.
+   */
+  pendingAttribution(req: IncomingMessage): Promise<unknown> | null {
+    if (!this.wanted) return null;
+    const known = this.callerNow(req);
+    return known.caller === null && known.attribution?.pending ? known.attribution.settled : null;
   }
 
   newId(): number {
@@ -187,7 +207,7 @@ export class RequestEvents {
     const { attribute } = this.options;
     if (attribute === undefined) return { caller: null, attribution: null };
     if (!req.socket) return { caller: null, attribution: (req as AttributedRequest)[ATTRIBUTION] ?? null };
-    const attribution = attribute(req);
+    const attribution = attribute(req.socket);
     // Kept on the request itself: a WeakMap entry per request costs the GC more (ephemerons).
     if (attribution !== null) (req as AttributedRequest)[ATTRIBUTION] = attribution;
     return { caller: null, attribution };

@@ -6,11 +6,12 @@
  * which is what the developer at the terminal is.
  *
  * Once per connection, never per request: the proxy calls `attributeConnection` when a connection
- * arrives (or at its first request) and reads `caller` when it builds an event. The lookup is async
- * (socket-owner.ts batches them) so neither the accept path nor the response ever waits for it; a
- * request that ends while it is still `pending` can have its event (not its response) wait for
- * `settled`, so even a connection's first request is attributed. Only loopback peers are looked
- * up: a remote client's process is not on this machine.
+ * is accepted and reads `caller` when it builds an event. The lookup is async (socket-owner.ts
+ * batches them), so the accept path never waits for it. The socket's owner must still hold it when
+ * the lookup reads /proc, and a client that closes once answered would not: so while the lookup is
+ * `pending`, the proxy holds that connection's answer for it, briefly (forward.ts,
+ * ATTRIBUTION_HOLD_MS), and an event waits for `settled`. Only loopback peers are looked up: a
+ * remote client's process is not on this machine.
  */
 import type { Socket } from 'node:net';
 import { SocketOwners, type SocketOwner } from '../os/socket-owner.js';
