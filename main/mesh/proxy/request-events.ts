@@ -88,6 +88,9 @@ export class RequestEvents {
    */
   pendingAttribution(req: IncomingMessage): Promise<unknown> | null {
     if (!this.wanted) return null;
+    // Asked on every answer: the lookup `begin` kept on the request saves finding it again.
+    const kept = (req as AttributedRequest)[ATTRIBUTION];
+    if (kept !== undefined) return kept.pending ? kept.settled : null;
     const known = this.callerNow(req);
     return known.caller === null && known.attribution?.pending ? known.attribution.settled : null;
   }
