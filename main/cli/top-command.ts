@@ -66,16 +66,11 @@ export class TopTable {
   }
 }
 
-export interface TopJsonRow {
-  caller: string;
-  target: string;
-  method: string;
-  path: string;
-  count: number;
-  failures: number;
+/** A row as `top --json` prints it: the table's counts, success as a fraction, latency grouped. */
+export type TopJsonRow = Omit<Row, 'best' | 'worst' | 'last'> & {
   successRate: number;
-  latencyMs: { best: number; worst: number; last: number };
-}
+  latencyMs: Pick<Row, 'best' | 'worst' | 'last'>;
+};
 
 function successRate(row: Row): number {
   return (row.count - row.failures) / row.count;
