@@ -1,12 +1,14 @@
 // Each admin CLI command against a running `meshdesk serve` (real process, real upstreams, real
 // traffic): stat, tap (streaming), top, route, register/deregister and fault, in text and --json,
 // with readable errors and exit codes.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { packageRoot } from '../package-root.js';
 import { answering, listenUpstream } from '../mesh/testing/http-upstream.js';
 import { runMeshdesk, startMeshdesk, tempStateDir, type RunningMeshdesk } from './testing/spawn-meshdesk.js';
 
@@ -174,6 +176,20 @@ describe('admin CLI commands', () => {
     expect(row).toMatchObject({ caller: 'shell', target: 'world@v1', method: 'GET', path: '/b', failures: 0, successRate: 1 });
     expect(row?.count).toBeGreaterThan(0);
     expect(row?.latencyMs.best).toBeLessThanOrEqual(row?.latencyMs.worst ?? -1);
+  });
+
+  it('top --json on Ctrl+C prints its snapshot rather than losing it', async () => {
+    const top = spawn(process.execPath, [path.join(packageRoot(), 'bin', 'meshdesk.js'), 'top', '--json'], { env: { ...process.env, ...env } });
+    let stdout = '';
+    top.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    const exited = once(top, 'exit');
+    // Long enough for top to connect to the push stream, with traffic all along.
+    const until = Date.now() + 2_000;
+    while (Date.now() < until) await traffic(1, 'http://world/interrupted');
+    top.kill('SIGINT');
+    expect(await exited).toEqual([0, null]);
+    const snapshot = JSON.parse(stdout) as { rows: { path: string; count: number }[] };
+    expect(snapshot.rows.find((row) => row.path === '/interrupted')?.count).toBeGreaterThan(0);
   });
 
   it('route shows, splits, sends all to a version and rolls back', async () => {

@@ -88,6 +88,11 @@ export function topCommand(): Command {
     const interactive = process.stdout.isTTY && options.duration === undefined && !options.json;
     const redraw = interactive ? setInterval(() => process.stdout.write(`\u001b[2J\u001b[H${top.render(options.rows)}\n`), 1000) : null;
     const stop = options.duration !== undefined ? setTimeout(() => abort.abort(), options.duration * 1000) : null;
+    // Ctrl+C (or a supervisor's SIGTERM) ends top the way --duration does: the last table, or the
+    // JSON snapshot, is printed rather than lost.
+    const end = () => abort.abort();
+    process.once('SIGINT', end);
+    process.once('SIGTERM', end);
     try {
       for await (const batch of pushBatches(options.adminUrl, options.token ?? readPersistedToken(options.stateDir), abort.signal)) {
         for (const item of batch.items) if (item.kind === 'request') top.add(item.event);
@@ -102,8 +107,10 @@ export function topCommand(): Command {
     } finally {
       if (redraw) clearInterval(redraw);
       if (stop) clearTimeout(stop);
+      process.off('SIGINT', end);
+      process.off('SIGTERM', end);
     }
-    // --json prints one snapshot when top stops (after --duration, or when the mesh goes away),
+    // --json prints one snapshot when top stops (after --duration, on Ctrl+C, or when the mesh goes away),
     // as `stat --json` prints one document: a script gets a single value to parse, not a stream.
     console.log(options.json ? JSON.stringify(top.toJson(options.rows)) : top.render(options.rows));
   });
