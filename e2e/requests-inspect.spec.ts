@@ -2,7 +2,8 @@
  * The request log's detail pane and "copy as curl", against a real echo service registered with
  * `meshdesk serve`: the pane shows the headers and bodies that really crossed the proxy (JSON
  * pretty-printed, binary as hex, a notice where capture cut a body, secrets masked), and the copied
- * curl command, run with the real curl, sends the same request through the mesh again.
+ * curl command, run with the real curl, sends the same request through the mesh again; a retried
+ * exchange shows its flag, its attempts and its routing decision, and masked headers reveal on demand.
  * Run: `npm run build && npx playwright test e2e/requests-inspect.spec.ts`.
  */
 import { execFile } from 'node:child_process';
@@ -142,6 +143,51 @@ test('binary bodies show as hex, and a body the capture cut says so', async ({ s
     await requests.openAt(mesh.dashboardUrl, 'service=echo&method=PUT');
     await requests.openExchange(Number(await requests.rows.first().getAttribute('data-id')));
     await expect(requests.body('request').getByTestId('body-request-body-cut')).toContainText(`of ${200 * 1024} bytes captured`);
+  } finally {
+    await echo.close();
+  }
+});
+
+test('a retried exchange shows its flag, each attempt and why it went where it went; masked headers reveal on demand', async ({ serveWithConfig, dashboard }) => {
+  const echo = await startEchoServer();
+  // A port nothing listens on: the instance that refuses connections.
+  const gone = createServer();
+  await new Promise<void>((resolve) => gone.listen(0, '127.0.0.1', resolve));
+  const deadPort = (gone.address() as AddressInfo).port;
+  await new Promise<void>((resolve) => gone.close(() => resolve()));
+  try {
+    const mesh = await serveWithConfig(`services:\n  flaky:\n    instances: [127.0.0.1:${deadPort}, ${echo.address}]\n`);
+    const agent = new ProxyAgent(mesh.proxyUrl);
+    try {
+      // Round robin: among a few GETs, some go to the dead instance first and are retried on the live one.
+      for (let i = 0; i < 4; i++) {
+        const answer = await request(`http://flaky/try${i}`, { dispatcher: agent, headers: { authorization: 'Bearer secret-token' } });
+        expect(answer.statusCode).toBe(201);
+        await answer.body.text();
+      }
+    } finally {
+      await agent.close();
+    }
+    const requests = new RequestsPage(dashboard.page);
+    await dashboard.signIn(mesh.loginUrl);
+    await requests.openAt(mesh.dashboardUrl, 'service=flaky');
+    const retried = requests.rows.filter({ has: dashboard.page.locator('.flag-retried') }).first();
+    await expect(retried).toContainText('retry');
+    await requests.openExchange(Number(await retried.getAttribute('data-id')));
+
+    const attempts = requests.detail.getByTestId('attempts').locator('tbody tr');
+    await expect(attempts).toHaveCount(2);
+    await expect(attempts.nth(0)).toContainText(`127.0.0.1:${deadPort}`);
+    await expect(attempts.nth(0)).toContainText('connection refused');
+    await expect(attempts.nth(1)).toContainText(echo.address);
+    await expect(attempts.nth(1)).toContainText('201');
+    const trace = requests.detail.getByTestId('decision-trace');
+    await expect(trace).toContainText('version');
+    await expect(trace).toContainText('instance');
+
+    expect(await requests.headerValue('request', 'authorization')).toBe('[masked]');
+    await requests.detail.getByRole('button', { name: 'Reveal masked' }).click();
+    await expect.poll(() => requests.headerValue('request', 'authorization')).toBe('Bearer secret-token');
   } finally {
     await echo.close();
   }
