@@ -3,7 +3,8 @@
  * `meshdesk serve`: the pane shows the headers and bodies that really crossed the proxy (JSON
  * pretty-printed, binary as hex, a notice where capture cut a body, secrets masked), and the copied
  * curl command, run with the real curl, sends the same request through the mesh again; a retried
- * exchange shows its flag, its attempts and its routing decision, and masked headers reveal on demand.
+ * exchange shows its flag, its attempts and its routing decision, masked headers reveal on demand,
+ * and a replay edited in the form reaches the service as edited.
  * Run: `npm run build && npx playwright test e2e/requests-inspect.spec.ts`.
  */
 import { execFile } from 'node:child_process';
@@ -188,6 +189,43 @@ test('a retried exchange shows its flag, each attempt and why it went where it w
     expect(await requests.headerValue('request', 'authorization')).toBe('[masked]');
     await requests.detail.getByRole('button', { name: 'Reveal masked' }).click();
     await expect.poll(() => requests.headerValue('request', 'authorization')).toBe('Bearer secret-token');
+  } finally {
+    await echo.close();
+  }
+});
+
+test('replay sends the request as edited in the form, through the mesh', async ({ serveWithConfig, dashboard }) => {
+  const echo = await startEchoServer();
+  try {
+    const mesh = await serveWithConfig(`services:\n  echo:\n    instances: [${echo.address}]\n`);
+    const agent = new ProxyAgent(mesh.proxyUrl);
+    try {
+      const answer = await request('http://echo/original', { dispatcher: agent, method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"n":1}' });
+      await answer.body.text();
+    } finally {
+      await agent.close();
+    }
+    const requests = new RequestsPage(dashboard.page);
+    await dashboard.signIn(mesh.loginUrl);
+    await requests.openAt(mesh.dashboardUrl, 'service=echo');
+    await requests.openExchange(Number(await requests.rows.first().getAttribute('data-id')));
+
+    await requests.detail.getByRole('button', { name: 'Replay…' }).click();
+    const form = requests.detail.getByTestId('replay-panel');
+    await form.getByRole('textbox', { name: 'Replay method' }).fill('PUT');
+    await form.getByRole('textbox', { name: 'Replay path' }).fill('/edited?y=2');
+    const headers = form.getByRole('textbox', { name: 'Replay headers' });
+    await headers.fill(`${await headers.inputValue()}\nx-edited: yes`);
+    await form.getByRole('textbox', { name: 'Replay body' }).fill('{"n":2}');
+    await form.getByTestId('replay-send').click();
+    await expect(requests.detail.getByTestId('replay-comparison').getByTestId('replay-status')).toHaveText('201');
+
+    // What the service received the second time: the edits, and nothing of the original's.
+    const replayed = echo.received[1] as Received;
+    expect(replayed.method).toBe('PUT');
+    expect(replayed.url).toBe('/edited?y=2');
+    expect(replayed.headers['x-edited']).toBe('yes');
+    expect(replayed.body.toString()).toBe('{"n":2}');
   } finally {
     await echo.close();
   }
