@@ -76,6 +76,39 @@ test('rows appear for the demo traffic, live', async ({ demo, dashboard }) => {
   await expect(requests.followButton).toHaveAttribute('aria-pressed', 'true');
 });
 
+test('following keeps the newest row in view; scrolling up stops it, back to the bottom resumes it', async ({ demo, dashboard }) => {
+  const requests = new RequestsPage(dashboard.page);
+  await dashboard.signIn(demo.loginUrl);
+  await dashboard.open('requests');
+  const agent = new ProxyAgent(demo.proxyUrl);
+  const traffic = async (count: number) => {
+    for (let i = 0; i < count; i++) await (await request('http://hello/', { dispatcher: agent })).body.text();
+  };
+  try {
+    await traffic(80);
+    await expect.poll(() => requests.rowCount(), { timeout: 15_000 }).toBeGreaterThan(60);
+    const scroller = dashboard.page.getByTestId('log-scroll');
+    const fromBottom = () => scroller.evaluate((element) => element.scrollHeight - element.scrollTop - element.clientHeight);
+    await expect(requests.followButton).toHaveAttribute('aria-pressed', 'true');
+    await expect.poll(fromBottom).toBeLessThan(30);
+
+    // The user scrolls up with the wheel: following stops, and new rows do not move the view.
+    await scroller.hover();
+    await dashboard.page.mouse.wheel(0, -5_000);
+    await expect(requests.followButton).toHaveAttribute('aria-pressed', 'false');
+    const top = await scroller.evaluate((element) => element.scrollTop);
+    await traffic(20);
+    await dashboard.page.waitForTimeout(500);
+    expect(await scroller.evaluate((element) => element.scrollTop)).toBe(top);
+
+    // Back at the bottom: following again.
+    await dashboard.page.mouse.wheel(0, 100_000);
+    await expect(requests.followButton).toHaveAttribute('aria-pressed', 'true');
+  } finally {
+    await agent.close();
+  }
+});
+
 test('each filter narrows the log exactly as the admin API filters it', async ({ demo, dashboard, workDir }) => {
   const client = adminClient(demo.dashboardUrl, workDir);
   const requests = new RequestsPage(dashboard.page);
