@@ -2,9 +2,11 @@
  * The Services page against a real mesh: registering an instance from the form makes real requests
  * reach a real server through the proxy, editing moves it to another version, removing takes it
  * out; the form refuses bad input in the contract's words without calling the mesh; config errors
- * are shown with file, line and column. Run: `npm run build && npx playwright test e2e/services.spec.ts`.
+ * are shown with file, line and column; instances from disco/ show that origin.
+ * Run: `npm run build && npx playwright test e2e/services.spec.ts`.
  */
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import { getViaProxyAgent } from './fixtures/http-clients.js';
 import { expect, test } from './fixtures/mesh-fixtures.js';
 import { keepScreenshot } from './fixtures/screenshots.js';
@@ -87,4 +89,19 @@ test('instances from meshdesk.yaml show their origin and stay; a broken save sho
   await expect(services.configErrors).toContainText(/meshdesk\.yaml:3:\d+/);
   // The last good config stays in force.
   await expect(row).toBeVisible();
+});
+
+test('instances from a Linkerd-style disco/ folder show where they came from', async ({ serveWithConfig, dashboard, workDir }) => {
+  await mkdir(path.join(workDir, 'disco'));
+  await writeFile(path.join(workDir, 'disco', 'search'), '127.0.0.1 7011\n127.0.0.1 7012\n');
+  const mesh = await serveWithConfig('services: {}\n');
+  const services = new ServicesPage(dashboard.page);
+  await dashboard.signIn(mesh.loginUrl);
+  await dashboard.open('services');
+  for (const address of ['127.0.0.1:7011', '127.0.0.1:7012']) {
+    const row = services.instanceRow('search', address);
+    await expect(row.getByTestId('instance-origin')).toHaveText(/^disco\/search/);
+    // Declared in a file: changed there, not in the GUI.
+    await expect(row.getByTestId('instance-remove')).toHaveCount(0);
+  }
 });
