@@ -7,6 +7,12 @@
  *
  * Options: `--runs N` (default 3; the median run is reported), `--seconds S` of live updates
  * (default 15), `--only 50|200`.
+ *
+ * `--real`: the same measurement against the real product carrying real traffic (real-mesh.ts):
+ * `meshdesk serve` (the built dist/) routing to an upstream server per generated instance, with a
+ * load generator sending every edge's rate through the proxy. Extra options: `--warmup S` of
+ * traffic before the first page load (default 5), `--connections N` from the load generator to the
+ * proxy (default 32; at most 8 × N requests in flight).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -15,6 +21,8 @@ import { chromium } from '@playwright/test';
 import { packageRoot } from '../../main/package-root.js';
 import { startFakeAdmin } from './fake-admin.js';
 import { measureGraph, type GraphMeasurement } from './measure.js';
+import { measureRealMesh } from './real-mesh.js';
+import { graphTable, loadTable, medianByFirstRender, type SizeResult } from './report.js';
 import { generateMesh, type MeshSize } from './synthetic-mesh.js';
 
 const SIZES: (MeshSize & { target: boolean })[] = [
@@ -30,17 +38,25 @@ const option = (name: string, fallback: number) => {
 const runs = option('runs', 3);
 const seconds = option('seconds', 15);
 const only = option('only', 0);
+const real = args.includes('--real');
+const realOptions = { runs, seconds, warmup: option('warmup', 5), connections: option('connections', 32) };
+const progress = (line: string) => process.stderr.write(`bench:graph ${line}\n`);
 
 const root = packageRoot();
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
   args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update'],
 });
-const results: { size: MeshSize; runs: GraphMeasurement[]; median: GraphMeasurement }[] = [];
+const results: SizeResult[] = [];
 const loadBefore = os.loadavg();
 try {
   for (const size of SIZES.filter((candidate) => only === 0 || candidate.services === only)) {
     const mesh = generateMesh(size);
+    if (real) {
+      const measured = await measureRealMesh(browser, mesh, realOptions, progress);
+      results.push({ size, runs: measured.runs, median: medianByFirstRender(measured.runs), real: measured.real });
+      continue;
+    }
     const admin = await startFakeAdmin(mesh, path.join(root, 'dist', 'renderer'));
     const measured: GraphMeasurement[] = [];
     try {
@@ -48,7 +64,7 @@ try {
         // bypassCSP: the page's CSP forbids eval, which Playwright's string predicates need; it changes nothing else.
         const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, bypassCSP: true });
         const page = await context.newPage();
-        process.stderr.write(`bench:graph ${size.services} services / ${size.edges} edges, run ${run + 1}/${runs}…\n`);
+        progress(`${size.services} services / ${size.edges} edges, run ${run + 1}/${runs}…`);
         // Drawn edges: one per (caller, service@version).
         measured.push(await measureGraph(page, admin.url, { nodes: size.services + 1, edges: size.edges }, seconds));
         await context.close();
@@ -56,31 +72,24 @@ try {
     } finally {
       await admin.close();
     }
-    const sorted = [...measured].sort((a, b) => a.firstRenderMs - b.firstRenderMs);
-    results.push({ size, runs: measured, median: sorted[Math.floor(sorted.length / 2)] as GraphMeasurement });
+    results.push({ size, runs: measured, median: medianByFirstRender(measured) });
   }
 } finally {
   await browser.close();
 }
 
-const lines = [
-  `Chromium ${browser.version()} headless, software rendering, 1440×900; ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), load ${loadBefore.map((load) => load.toFixed(2)).join(' ')}; median of ${runs} runs by first render; ${seconds} s of live updates.`,
-  '',
-  '| mesh | nodes / edges drawn | first render | long tasks during updates (count, max) | node drag: frames p50 / p95 / max, >50 ms | edge drag: frames p50 / p95 / max, >50 ms |',
-  '|---|---|---|---|---|---|',
-];
-for (const { size, median: m } of results) {
-  lines.push(
-    `| ${size.services} services / ${size.edges} edges, ${size.totalRps} req/s | ${m.nodes} / ${m.edges} | ${Math.round(m.firstRenderMs)} ms | ${m.updates.longTasks.count}, ${m.updates.longTasks.maxMs} ms (numbers changed in ${m.updates.summaryChanges} of ${m.updates.seconds} s) | ${m.nodeDrag.p50Ms} / ${m.nodeDrag.p95Ms} / ${m.nodeDrag.maxMs} ms, ${m.nodeDrag.over50} | ${m.edgeDrag.p50Ms} / ${m.edgeDrag.p95Ms} / ${m.edgeDrag.maxMs} ms, ${m.edgeDrag.over50} |`,
-  );
-}
-const target = results.find((result) => result.size.services === 50)?.median;
-if (target) {
-  lines.push('', `Targets (50/150): first render < 1 s: ${target.firstRenderMs < 1000 ? 'met' : 'NOT met'}; no long task > 50 ms during updates: ${target.updates.longTasks.count === 0 ? 'met' : `NOT met (${target.updates.longTasks.count}, max ${target.updates.longTasks.maxMs} ms)`}.`);
-}
+const mode = real
+  ? 'Mode: real — `meshdesk serve` proxying generated traffic to real upstream servers, all on this machine. '
+  : '';
+const preamble = `${mode}Chromium ${browser.version()} headless, software rendering, 1440×900; ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), load ${loadBefore.map((load) => load.toFixed(2)).join(' ')}; median of ${runs} runs by first render; ${seconds} s of live updates.`;
+const lines = graphTable(results, preamble, real);
+if (real) lines.push(...loadTable(results));
 console.log(lines.join('\n'));
 const resultsDir = path.join(root, 'bench', 'results');
 mkdirSync(resultsDir, { recursive: true });
-const file = path.join(resultsDir, `graph-${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
-writeFileSync(file, `${JSON.stringify({ at: new Date().toISOString(), chromium: browser.version(), cpus: os.cpus().length, loadBefore, runs, seconds, results }, null, 2)}\n`);
-process.stderr.write(`bench:graph raw figures in ${path.relative(root, file)}\n`);
+const file = path.join(resultsDir, `graph-${real ? 'real-' : ''}${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
+// The synthetic file keeps its shape; a real run says so and carries its traffic settings.
+const extra = real ? { mode: 'real', loadAfter: os.loadavg(), warmup: realOptions.warmup, connections: realOptions.connections } : {};
+const raw = { at: new Date().toISOString(), chromium: browser.version(), cpus: os.cpus().length, loadBefore, runs, seconds, ...extra, results };
+writeFileSync(file, `${JSON.stringify(raw, null, 2)}\n`);
+progress(`raw figures in ${path.relative(root, file)}`);
