@@ -6,6 +6,7 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { stopChild } from '../request-log/mesh-process.js';
 
 export interface BenchChild {
   pid: number;
@@ -43,13 +44,7 @@ export function forkChild(script: string, args: string[] = []): BenchChild {
     send(message: unknown): void {
       child.send(message as object);
     },
-    async stop(): Promise<void> {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
-      await closed;
-      clearTimeout(timer);
-    },
+    stop: () => stopChild(child, closed, 5_000),
   };
 }
 

@@ -16,7 +16,7 @@ import { AdminClient } from '../../shared/admin-client.js';
 import { forkChild, type BenchChild } from './child.js';
 import type { LoadPlan, LoadResult } from './edge-load.js';
 import { expectedGraph, type GraphCounts } from './expected-graph.js';
-import { startServe, type ServeProcess } from './meshdesk-serve.js';
+import { startMesh, type BenchMesh } from '../request-log/mesh-process.js';
 import { measureGraph, type GraphMeasurement } from './measure.js';
 import { cpuSeconds, machineCpu } from './proc-cpu.js';
 import { instanceCount, meshConfig } from './real-config.js';
@@ -48,18 +48,20 @@ export async function measureRealMesh(browser: Browser, mesh: SyntheticMesh, opt
   const workDir = mkdtempSync(path.join(os.tmpdir(), 'meshdesk-bench-graph-'));
   let upstreams: BenchChild | null = null;
   let load: BenchChild | null = null;
-  let serve: ServeProcess | null = null;
+  let serve: BenchMesh | null = null;
   try {
     const instances = instanceCount(mesh);
     upstreams = forkChild(path.join(here, 'upstream-servers.js'), [String(instances)]);
     const { ports } = await upstreams.next<{ ports: number[] }>();
     const configFile = path.join(workDir, 'meshdesk.yaml');
     writeFileSync(configFile, meshConfig(mesh, ports));
-    serve = await startServe(configFile, workDir);
+    serve = await startMesh(configFile, workDir);
     const token = readPersistedToken(serve.stateDir);
     if (!token) throw new Error(`meshdesk serve left no admin token in ${serve.stateDir}`);
-    const admin = new AdminClient(`${serve.dashboardUrl}/`, token);
-    progress(`${instances} upstream instances, mesh proxy ${serve.proxyUrl}, dashboard ${serve.dashboardUrl}`);
+    const admin = new AdminClient(serve.dashboardUrl, token);
+    // measureGraph appends its own `/#/topology`.
+    const dashboardUrl = serve.dashboardUrl.replace(/\/$/, '');
+    progress(`${instances} upstream instances, mesh proxy ${serve.proxyUrl}, dashboard ${dashboardUrl}`);
 
     load = forkChild(path.join(here, 'edge-load.js'));
     const plan: LoadPlan = { proxyUrl: serve.proxyUrl, edges: mesh.edges, connections: options.connections, maxInFlight: options.connections * 8 };
@@ -83,7 +85,7 @@ export async function measureRealMesh(browser: Browser, mesh: SyntheticMesh, opt
         await signIn(context.request, loginUrl);
         const page = await context.newPage();
         progress(`${mesh.size.services} services / ${mesh.size.edges} edges (real), run ${run + 1}/${options.runs}…`);
-        runs.push(await measureGraph(page, serve.dashboardUrl, reported, options.seconds));
+        runs.push(await measureGraph(page, dashboardUrl, reported, options.seconds));
       } finally {
         await context.close();
       }

@@ -3,6 +3,7 @@
  * dist/), on free ports, with its state in the benchmark's temporary directory; where it listens
  * is read from its banner. Proxy variables are removed from its environment so nothing of the
  * benchmark's traffic can leave loopback. Stopped with SIGTERM, then SIGKILL if it lingers.
+ * The graph benchmark's real mode starts its mesh with this too.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
@@ -11,6 +12,8 @@ import { createInterface } from 'node:readline';
 import { packageRoot } from '../../main/package-root.js';
 
 export interface BenchMesh {
+  /** For reading its CPU time in /proc. */
+  pid: number;
   proxyUrl: string;
   dashboardUrl: string;
   loginUrl: string;
@@ -29,7 +32,8 @@ export async function startMesh(configFile: string, workDir: string): Promise<Be
   const printed = new Map<string, string>();
   const closed = once(child, 'close');
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error('meshdesk serve was not ready within 30 s')), 30_000);
+    // A config of hundreds of services (the graph benchmark's) takes longer to load than the demo's.
+    const timer = setTimeout(() => reject(new Error('meshdesk serve was not ready within 60 s')), 60_000);
     void closed.then(() => reject(new Error(`meshdesk serve exited with ${child.exitCode} before it was ready`)));
     createInterface({ input: child.stdout as NodeJS.ReadableStream }).on('line', (line) => {
       const match = /^meshdesk: (proxy|dashboard|login)\s+(http:\/\/\S+)/.exec(line);
@@ -45,13 +49,15 @@ export async function startMesh(configFile: string, workDir: string): Promise<Be
     if (!value) throw new Error(`meshdesk serve printed no ${name} URL`);
     return value;
   };
-  return { proxyUrl: need('proxy'), dashboardUrl: `${need('dashboard')}/`, loginUrl: need('login'), stateDir, stop: () => stop(child, closed) };
+  if (child.pid === undefined) throw new Error('meshdesk serve has no pid');
+  return { pid: child.pid, proxyUrl: need('proxy'), dashboardUrl: `${need('dashboard')}/`, loginUrl: need('login'), stateDir, stop: () => stopChild(child, closed, 10_000) };
 }
 
-async function stop(child: ChildProcess, closed: Promise<unknown>): Promise<void> {
+/** SIGTERM, then SIGKILL after `graceMs` if the process lingers; resolves once it has closed. */
+export async function stopChild(child: ChildProcess, closed: Promise<unknown>, graceMs: number): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
   await closed;
   clearTimeout(timer);
 }

@@ -27,8 +27,8 @@ export interface ExchangeContext {
   resilience: Resilience;
   /** Bytes of each body kept for the request log (only when someone listens). */
   captureBodyBytes: number;
-  /** The OS lookup of the request's connection while it still runs (see forward.ts onResponseEnd). */
-  attributionPending?: (req: IncomingMessage) => Promise<unknown> | null;
+  /** The OS lookup of the request's connection while it still runs (see forward.ts onResponseStart). */
+  attributionPending: (req: IncomingMessage) => Promise<unknown> | null;
 }
 
 /** Flags, as bits until the event is built. */

@@ -110,24 +110,8 @@ export class ForwardExchange extends AttemptLoop implements Dispatcher.DispatchH
   }
 
   onResponseStart(controller: Controller, statusCode: number, headers: Record<string, string | string[] | undefined>, statusMessage?: string): void {
-    // A client that closes once answered takes its socket's owner with it: while the connection's
-    // OS lookup (started at accept) still runs, the answer waits for it — upstream reading paused —
-    // at most ATTRIBUTION_HOLD_MS, once per exchange. A warm lookup takes about a millisecond, and
-    // a kept-alive connection's later requests never wait.
-    const lookup = this.capturing && !this.heldForCaller ? (this.context.attributionPending?.(this.req) ?? null) : null;
-    if (lookup !== null) {
-      this.heldForCaller = true;
-      controller.pause();
-      let timer: NodeJS.Timeout | undefined;
-      const limit = new Promise<void>((resolve) => (timer = setTimeout(resolve, ATTRIBUTION_HOLD_MS)));
-      void Promise.race([lookup, limit]).then(() => {
-        clearTimeout(timer);
-        if (this.finished) return;
-        this.onResponseStart(controller, statusCode, headers, statusMessage);
-        controller.resume();
-      });
-      return;
-    }
+    const lookup = this.capturing && !this.heldForCaller ? this.context.attributionPending(this.req) : null;
+    if (lookup !== null) return this.holdForCaller(lookup, () => this.onResponseStart(controller, statusCode, headers, statusMessage), controller);
     this.controller = controller;
     const now = performance.now();
     this.answered(statusCode, now);
@@ -141,6 +125,25 @@ export class ForwardExchange extends AttemptLoop implements Dispatcher.DispatchH
     this.res.writeHead(statusCode, statusMessage || undefined, downstreamResponseHeaders(headers));
     this.status = statusCode;
     if (this.capturing) this.responseRawHeaders = (controller.rawHeaders as Buffer[] | string[] | null | undefined) ?? null;
+  }
+
+  /**
+   * A client that closes once answered takes its socket's owner with it: while the connection's OS
+   * lookup (started at accept) still runs, the answer waits for it — upstream reading paused — at
+   * most ATTRIBUTION_HOLD_MS, once per exchange. A warm lookup takes about a millisecond, and a
+   * kept-alive connection's later requests never wait.
+   */
+  private holdForCaller(lookup: Promise<unknown>, answer: () => void, controller: Controller): void {
+    this.heldForCaller = true;
+    controller.pause();
+    let timer: NodeJS.Timeout | undefined;
+    const limit = new Promise<void>((resolve) => (timer = setTimeout(resolve, ATTRIBUTION_HOLD_MS)));
+    void Promise.race([lookup, limit]).then(() => {
+      clearTimeout(timer);
+      if (this.finished) return;
+      answer();
+      controller.resume();
+    });
   }
 
   onBodySent(chunk: Buffer): void {
