@@ -61,12 +61,16 @@ export interface RequestAttempt {
  * `ejected-instance`: instances of its version were ejected when it was routed. `held`: it waited for
  * a restarting service. `panic`: ejections were ignored because they left no instance.
  * `budget-exhausted`: a retry was wanted but the service's retry budget was spent.
+ * `tunnelled`: it came inside a client's CONNECT tunnel to the service (Node's fetch, undici, gRPC
+ * clients tunnel even `http://`), and was served like a forward-proxied request.
+ * `opaque`: a tunnel to a service the mesh could not read (TLS inside): one exchange for the
+ * whole tunnel, logged with its bytes and duration but not counted as a request in the stats.
  */
-export type RequestFlag = 'fault-injected' | 'retried' | 'ejected-instance' | 'held' | 'panic' | 'budget-exhausted';
+export type RequestFlag = 'fault-injected' | 'retried' | 'ejected-instance' | 'held' | 'panic' | 'budget-exhausted' | 'tunnelled' | 'opaque';
 
 /** One step of "why did this request go there", in the order the proxy took them. */
 export interface DecisionStep {
-  step: 'alias' | 'version' | 'instance' | 'ejection' | 'fault' | 'retry' | 'hold' | 'budget';
+  step: 'tunnel' | 'alias' | 'version' | 'instance' | 'ejection' | 'fault' | 'retry' | 'hold' | 'budget';
   /** What the step chose (a version, an instance), or null when it only reports state. */
   choice: string | null;
   reason: string;

@@ -81,6 +81,7 @@ export function harEntry(exchange: Exchange): HarEntry {
     cut.length > 0 ? `the ${cut.join(' and ')} body was cut at the capture limit` : '',
     exchange.bodiesDropped ? 'bodies were dropped to keep the log within its memory budget' : '',
     exchange.error ? `proxy error: ${exchange.error}` : '',
+    ...tunnelNotes(exchange),
   ].filter(Boolean);
   const location = header(responseHeaders, 'location');
   const entry: HarEntry = {
@@ -149,6 +150,15 @@ export function harTimings(timings: Exchange['timings']): HarEntry['timings'] {
     receive: round(end - firstByte),
     ssl: -1,
   };
+}
+
+/** How the request reached the mesh, when it came inside a client's CONNECT tunnel. */
+function tunnelNotes(exchange: Exchange): string[] {
+  const flags: unknown = exchange['flags'];
+  if (!Array.isArray(flags)) return [];
+  if (flags.includes('opaque')) return ['an opaque TLS tunnel to the service: the mesh could not see the requests inside it'];
+  if (flags.includes('tunnelled')) return ["sent inside the client's CONNECT tunnel to the service, served by the mesh request by request"];
+  return [];
 }
 
 function meshFields(exchange: Exchange): Record<string, unknown> {

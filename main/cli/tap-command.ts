@@ -104,5 +104,6 @@ function tapLine(event: RequestEvent): string {
   const status = event.status >= 500 || event.status === 0 ? colour(`${event.status}`, 'red') : event.status >= 400 ? colour(`${event.status}`, 'yellow') : colour(`${event.status}`, 'green');
   const target = event.version ? `${event.service}@${event.version}` : event.service;
   const error = event.error ? colour(` (${event.error})`, 'red') : '';
-  return `${when} ${event.caller} → ${target} ${event.method} ${event.path} ${status} ${millis(event.timings.end)}${error}`;
+  const flags = event.flags !== undefined && event.flags.length > 0 ? ` [${event.flags.join(' ')}]` : '';
+  return `${when} ${event.caller} → ${target} ${event.method} ${event.path} ${status} ${millis(event.timings.end)}${flags}${error}`;
 }

@@ -32,7 +32,7 @@ export interface ExchangeContext {
 }
 
 /** Flags, as bits until the event is built. */
-export const FLAG = { fault: 1, retried: 2, ejected: 4, held: 8, panic: 16, budget: 32 } as const;
+export const FLAG = { fault: 1, retried: 2, ejected: 4, held: 8, panic: 16, budget: 32, tunnelled: 64 } as const;
 
 export abstract class AttemptLoop {
   /** The instance of the latest attempt. */

@@ -17,6 +17,7 @@ const FLAG_NAMES: readonly [number, RequestFlag][] = [
   [FLAG.held, 'held'],
   [FLAG.panic, 'panic'],
   [FLAG.budget, 'budget-exhausted'],
+  [FLAG.tunnelled, 'tunnelled'],
 ];
 
 export function flagsOf(bits: number): RequestFlag[] {
@@ -28,6 +29,7 @@ export function flagsOf(bits: number): RequestFlag[] {
 export function decisionOf(exchange: ForwardExchange, resilience: Resilience): DecisionStep[] {
   const { route } = exchange;
   const steps: DecisionStep[] = [];
+  if (exchange.tunnel !== null) steps.push(tunnelStep(exchange.tunnel.authority));
   if (route.aliasOf !== null) steps.push({ step: 'alias', choice: route.service, reason: `route of ${route.aliasOf} aliases it to ${route.service}` });
   steps.push({ step: 'version', choice: route.version, reason: route.versionReason ?? 'not a registered service' });
   const firstInstance = exchange.attempts?.[0]?.instance ?? route.instance;
@@ -55,6 +57,11 @@ export function decisionOf(exchange: ForwardExchange, resilience: Resilience): D
     steps.push({ step: 'budget', choice: null, reason: `${retries} of at most ${policy.retry.attempts} retries used; service budget ${left} left (${rule})${spent}` });
   }
   return steps;
+}
+
+/** The first step of a request that came inside a client's tunnel, also for its refusals. */
+export function tunnelStep(authority: string): DecisionStep {
+  return { step: 'tunnel', choice: null, reason: `came inside the client's CONNECT ${authority} tunnel (how Node's fetch, undici and gRPC clients use a proxy); routed on its own like a forward-proxied request` };
 }
 
 function describeFault(fault: Fault): string {

@@ -22,6 +22,7 @@ import { BodyCapture } from '../telemetry/exchange-capture.js';
 import { AttemptLoop, type ExchangeContext } from './attempt-loop.js';
 import { downstreamResponseHeaders, forwardableTrailers, type HeaderMap } from './forwarded-headers.js';
 import { sendProxyError, type ProxyFailure } from './proxy-error.js';
+import type { TunnelTarget } from './request-target.js';
 import type { Route } from './router.js';
 import { classifyUpstreamError } from './upstream-errors.js';
 
@@ -56,6 +57,8 @@ export class ForwardExchange extends AttemptLoop implements Dispatcher.DispatchH
   bytesOut = 0;
   /** The event id `begin` gave this exchange (0: nobody listens). */
   id = 0;
+  /** The client's CONNECT tunnel the request came in, if it did (FLAG.tunnelled is set then). */
+  tunnel: TunnelTarget | null = null;
   requestBody: BodyCapture | null = null;
   responseBody: BodyCapture | null = null;
   responseRawHeaders: readonly (Buffer | string)[] | null = null;

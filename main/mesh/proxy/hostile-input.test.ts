@@ -1,6 +1,7 @@
 /**
  * Hostile and broken input over raw sockets: garbage request lines, oversized headers, request
- * smuggling (conflicting Content-Length/Transfer-Encoding), invalid chunk sizes. Each gets the
+ * smuggling (conflicting Content-Length/Transfer-Encoding, Transfer-Encoding in HTTP/1.0), repeated
+ * Host headers, Upgrade in HTTP/1.0, a CONNECT without a port, invalid chunk sizes. Each gets the
  * right status with a body saying why, nothing of a refused message reaches the upstream, and a
  * normal request succeeds right after.
  * Run: npx vitest run main/mesh/proxy/hostile-input.test.ts
@@ -81,6 +82,55 @@ describe('hostile input', () => {
     expect(world.requests.every((req) => !req.complete)).toBe(true);
     const event = await harness.nextEvent((e) => e.path === '/chunks');
     expect(event).toMatchObject({ status: 400, service: 'world', error: expect.stringMatching(/chunk/) });
+    await expectStillServing(harness);
+  });
+
+  it('refuses an HTTP/1.0 keep-alive request with Transfer-Encoding (RFC 9112 §6.1) and reads nothing after it', async () => {
+    const { harness, world } = await setUp();
+    const answer = await rawRequest(
+      harness.port,
+      'POST http://world/first HTTP/1.0\r\nHost: world\r\nConnection: keep-alive\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n' +
+        'GET http://world/smuggled HTTP/1.1\r\nHost: world\r\n\r\n',
+    );
+    expect(statusOf(answer.text)).toBe(400);
+    expect(answer.text).toMatch(/Transfer-Encoding in an HTTP\/1.0 request/);
+    expect(answer.text).not.toMatch(/smuggled|world GET/);
+    expect(answer.closed).toBe(true);
+    await expectStillServing(harness);
+    expect(world.requests.map((req) => req.url)).toEqual(['/still-fine']);
+    expect(await harness.nextEvent((e) => e.status === 400)).toMatchObject({ kind: 'proxy', error: expect.stringMatching(/RFC 9112/) });
+  });
+
+  it('refuses two Host headers with 400 (RFC 9112 §3.2)', async () => {
+    const { harness, world } = await setUp();
+    const answer = await rawRequest(harness.port, 'GET /two-hosts HTTP/1.1\r\nHost: world\r\nhost: elsewhere\r\n\r\n');
+    expect(statusOf(answer.text)).toBe(400);
+    expect(answer.text).toMatch(/more than one Host header/);
+    expect(answer.closed).toBe(true);
+    expect(world.requests).toHaveLength(0);
+    await expectStillServing(harness);
+  });
+
+  it('ignores Upgrade in an HTTP/1.0 request (RFC 9110 §7.8): forwarded as the plain request it is', async () => {
+    const { harness, world } = await setUp();
+    const answer = await rawRequest(
+      harness.port,
+      'GET http://world/socket HTTP/1.0\r\nHost: world\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n',
+    );
+    expect(statusOf(answer.text)).toBe(200);
+    expect(answer.text).toMatch(/world GET \/socket $/);
+    expect(answer.closed).toBe(true);
+    expect(world.requests).toHaveLength(1);
+    expect(world.requests[0]?.headers.upgrade).toBeUndefined();
+    expect(await harness.nextEvent((e) => e.path === '/socket')).toMatchObject({ kind: 'service', status: 200, method: 'GET' });
+  });
+
+  it('refuses a CONNECT without a port with 400', async () => {
+    const { harness, world } = await setUp();
+    const answer = await rawRequest(harness.port, 'CONNECT world HTTP/1.1\r\nHost: world\r\n\r\n');
+    expect(statusOf(answer.text)).toBe(400);
+    expect(answer.text).toMatch(/expected host:port/);
+    expect(world.requests).toHaveLength(0);
     await expectStillServing(harness);
   });
 });

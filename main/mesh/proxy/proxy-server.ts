@@ -10,7 +10,9 @@
  *   own port. Proxy-Authorization is stripped; its only use here is naming the caller.
  * - Parsing is Node's strict llhttp. Malformed request lines and conflicting Content-Length /
  *   Transfer-Encoding (request smuggling) are refused with 400 before a request exists, so nothing
- *   of them reaches an upstream; headers over `maxHeaderBytes` get 431; a chunked body found
+ *   of them reaches an upstream; what llhttp lets through but cannot be trusted (HTTP/1.0 with
+ *   Transfer-Encoding, repeated Host: request-framing.ts) gets 400 and the connection is closed,
+ *   so no request after it on the same connection is read; headers over `maxHeaderBytes` get 431; a chunked body found
  *   malformed mid-stream gets 400 and its upstream request is aborted, never completed. Each refusal
  *   answers and closes only that connection ('clientError' below).
  * - Hosts are checked against a strict character set before use; hop-by-hop headers are removed in
@@ -25,6 +27,11 @@
  *   instance and cause; after the response began, the client's connection is cut so it cannot take
  *   a truncated body for a whole one. Nothing a client or upstream sends may throw out of a handler:
  *   each entry point catches, answers 500 if it still can, and carries on.
+ *
+ * CONNECT tunnels to services are served by a second HTTP server with the same settings and
+ * handlers, fed the tunnel's socket (service-tunnel.ts): its requests take the same path as
+ * forward-proxied ones, routed to the tunnel's authority, while the main listener's hot path
+ * stays free of any tunnel check.
  *
  * Routing and resilience live beside this file: router.ts chooses the service, version (routes) and
  * instance (resilience/balancer.ts); forward.ts runs the attempts (retries, timeouts, the restart
@@ -44,12 +51,13 @@ import { Resilience, type ResilienceOptions } from '../resilience/resilience.js'
 import { defaultPolicy, type ServicePolicy } from '../resilience/service-policy.js';
 import type { RetryBudgetView } from '../../../shared/stats.js';
 import { clientErrorFailure, inFlightResponse } from './client-errors.js';
-import { captureOf, decisionOf, flagsOf } from './exchange-report.js';
-import { ForwardExchange, type ExchangeContext } from './forward.js';
+import { captureOf, decisionOf, flagsOf, tunnelStep } from './exchange-report.js';
+import { FLAG, ForwardExchange, type ExchangeContext } from './forward.js';
 import { upstreamRequestHeaders } from './forwarded-headers.js';
 import { sendProxyError, writeRawError, type ProxyFailure } from './proxy-error.js';
 import { resolveLimits, type ProxyLimits } from './proxy-limits.js';
-import { parseRequestTarget } from './request-target.js';
+import { framingError } from './request-framing.js';
+import { parseRequestTarget, tunnelRequestTarget, type TunnelTarget } from './request-target.js';
 import type { RequestEvents } from './request-events.js';
 import { isRefusal, Router, type Refusal, type Route, type RouteSource } from './router.js';
 import { handleConnect, type SideChannelContext } from './tunnel.js';
@@ -81,8 +89,14 @@ export interface ProxyOptions {
   captureBodyBytes?: number;
 }
 
+type SideChannelHandler = (context: SideChannelContext, req: IncomingMessage, socket: Duplex, head: Buffer, tunnel: TunnelTarget | null) => void;
+
 export class ProxyServer {
   readonly server: http.Server;
+  /** Serves the HTTP/1.x inside clients' CONNECT tunnels to services; never listens itself. */
+  private readonly tunnelServer: http.Server;
+  /** Where each served tunnel leads, by its client socket. */
+  private readonly tunnels = new WeakMap<Duplex, TunnelTarget>();
   readonly limits: ProxyLimits;
   /** Passive health, balancing, budgets and holds: one per proxy. */
   readonly resilience: Resilience;
@@ -122,26 +136,13 @@ export class ProxyServer {
       captureBodyBytes: options.captureBodyBytes ?? DEFAULT_BODY_CAPTURE_BYTES,
       attributionPending: (req) => this.events.pendingAttribution(req),
     };
-    this.sideChannels = { router: this.router, limits, events: options.events };
-    this.server = http.createServer(
-      {
-        maxHeaderSize: limits.maxHeaderBytes,
-        headersTimeout: limits.headersTimeoutMs,
-        // Whole-request deadlines would cut long uploads and streams; stalls are caught by idleTimeoutMs.
-        requestTimeout: 0,
-        keepAliveTimeout: limits.keepAliveTimeoutMs,
-        connectionsCheckingInterval: limits.timeoutCheckIntervalMs,
-        // A missing Host gets our own 400 that says why (and HTTP/1.0 clients may omit it).
-        requireHostHeader: false,
-        noDelay: true,
-      },
-      this.onRequest,
-    );
+    this.sideChannels = { router: this.router, limits, events: options.events, serveHttp: this.serveHttp };
+    this.tunnelServer = this.httpServer(new http.Server(this.serverOptions(), this.onTunnelRequest), true);
+    // Node arms a server's header timeouts and connection list when it starts listening; this one
+    // is fed sockets instead, so it is told it listens.
+    this.tunnelServer.emit('listening');
+    this.server = this.httpServer(new ProxyListener(this.serverOptions(), this.onRequest, this.tunnelServer), false);
     this.server.maxConnections = limits.maxConnections;
-    this.server.timeout = limits.idleTimeoutMs;
-    this.server.on('connect', this.guard(handleConnect));
-    this.server.on('upgrade', this.guard(handleUpgrade));
-    this.server.on('clientError', this.onClientError);
     this.server.on('connection', (socket: Socket) => this.events.connectionOpened(socket));
     this.server.on('listening', () => {
       const address = this.server.address();
@@ -182,14 +183,69 @@ export class ProxyServer {
 
   /** Releases upstream connections and held requests; call after the listener stopped. */
   async close(): Promise<void> {
+    this.tunnelServer.closeAllConnections();
+    this.tunnelServer.close(() => undefined); // clears its timers; it never listened, so the callback gets an error
     this.resilience.close();
     await this.pools.close();
   }
 
+  private serverOptions(): http.ServerOptions {
+    const { limits } = this;
+    return {
+      maxHeaderSize: limits.maxHeaderBytes,
+      headersTimeout: limits.headersTimeoutMs,
+      // Whole-request deadlines would cut long uploads and streams; stalls are caught by idleTimeoutMs.
+      requestTimeout: 0,
+      keepAliveTimeout: limits.keepAliveTimeoutMs,
+      connectionsCheckingInterval: limits.timeoutCheckIntervalMs,
+      // A missing Host gets our own 400 that says why (and HTTP/1.0 clients may omit it).
+      requireHostHeader: false,
+      noDelay: true,
+    };
+  }
+
+  /** The same limits and side-channel handlers on both servers: a tunnel's requests get no less. */
+  private httpServer<S extends http.Server>(server: S, inTunnels: boolean): S {
+    server.timeout = this.limits.idleTimeoutMs;
+    server.on('connect', this.guard(handleConnect, inTunnels));
+    server.on('upgrade', this.guard(handleUpgrade, inTunnels));
+    server.on('clientError', this.onClientError);
+    return server;
+  }
+
+  /**
+   * Serves HTTP/1.x from a socket whose connection the server let go of (a CONNECT or an upgrade):
+   * the bytes already read are put back and the socket is handed to the server as a new connection,
+   * inside `tunnel` when it is set. Node's server parses it from the socket's stream from then on.
+   */
+  private readonly serveHttp = (socket: Socket, tunnel: TunnelTarget | null, bytes: Buffer): void => {
+    if (bytes.length > 0) socket.unshift(bytes);
+    if (tunnel === null) {
+      this.server.emit('connection', socket);
+    } else {
+      this.tunnels.set(socket, tunnel);
+      this.tunnelServer.emit('connection', socket);
+    }
+    socket.resume();
+  };
+
   private readonly onRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    this.serve(req, res, null);
+  };
+
+  private readonly onTunnelRequest = (req: IncomingMessage, res: ServerResponse): void => {
+    this.serve(req, res, this.tunnels.get(req.socket) ?? null);
+  };
+
+  private serve(req: IncomingMessage, res: ServerResponse, tunnel: TunnelTarget | null): void {
     const start = performance.now();
+    // A request parsed after one whose framing was refused: the connection is closing, unread.
+    if (req.socket.writableEnded) {
+      res.destroy();
+      return;
+    }
     try {
-      this.forward(req, res, start);
+      this.forward(req, res, start, tunnel);
     } catch (error) {
       const cause = `proxy internal error: ${(error as Error).message}`;
       try {
@@ -200,21 +256,32 @@ export class ProxyServer {
     }
   };
 
-  private forward(req: IncomingMessage, res: ServerResponse, start: number): void {
+  private forward(req: IncomingMessage, res: ServerResponse, start: number, tunnel: TunnelTarget | null): void {
     const url = req.url ?? '';
-    // llhttp accepts an HTTP/0.9 request line (no version); nothing we forward to speaks it.
-    const target = req.httpVersionMajor === 1 ? parseRequestTarget(url, req.headers.host) : { error: 'malformed request line (HTTP/0.9 is not supported)' };
+    const framing = framingError(req);
+    if (framing !== null) {
+      res.shouldKeepAlive = false;
+      this.refuse(req, res, start, url, { kind: 'proxy', status: 400, service: null, instance: null, version: null, cause: framing }, tunnel);
+      // Ended now, not once the answer is flushed: requests already parsed behind it are dropped (serve).
+      req.socket.end();
+      return;
+    }
+    const target = tunnel === null ? parseRequestTarget(url, req.headers.host) : tunnelRequestTarget(url, req.headers.host, tunnel);
     if ('error' in target) {
-      this.refuse(req, res, start, url, { kind: 'proxy', status: 400, service: null, instance: null, version: null, cause: target.error });
+      this.refuse(req, res, start, url, { kind: 'proxy', status: 400, service: null, instance: null, version: null, cause: target.error }, tunnel);
       return;
     }
     const wanted = this.events.wanted;
     const route = this.router.route(target.host, target.port, req.headers.via, req.headers, wanted);
     if (isRefusal(route)) {
-      this.refuse(req, res, start, target.path, route);
+      this.refuse(req, res, start, target.path, route, tunnel);
       return;
     }
     const exchange = new ForwardExchange(req, res, route, start, target.path, this.context, wanted, this.onExchangeDone);
+    if (tunnel !== null) {
+      exchange.tunnel = tunnel;
+      exchange.flags |= FLAG.tunnelled;
+    }
     if (wanted) exchange.id = this.events.begin(req, { kind: route.kind, service: route.service, version: route.version, instance: route.instance });
     const headers = upstreamRequestHeaders(req, target.authority, false);
     const faults = this.faults;
@@ -238,9 +305,10 @@ export class ProxyServer {
     });
   }
 
-  private refuse(req: IncomingMessage, res: ServerResponse, start: number, path: string, refusal: Refusal): void {
+  private refuse(req: IncomingMessage, res: ServerResponse, start: number, path: string, refusal: Refusal, tunnel: TunnelTarget | null): void {
     sendProxyError(req.headers.accept, req.method, res, refusal);
     this.events.record(req, {
+      ...(tunnel === null ? {} : { flags: ['tunnelled' as const], decision: [tunnelStep(tunnel.authority)] }),
       ...refusal,
       service: refusal.service ?? '',
       path,
@@ -318,10 +386,10 @@ export class ProxyServer {
   };
 
   /** Wraps a raw-socket handler so that nothing thrown inside it escapes into the server. */
-  private guard(handler: (context: SideChannelContext, req: IncomingMessage, socket: Duplex, head: Buffer) => void) {
+  private guard(handler: SideChannelHandler, inTunnels: boolean) {
     return (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
       try {
-        handler(this.sideChannels, req, socket, head);
+        handler(this.sideChannels, req, socket, head, inTunnels ? (this.tunnels.get(socket) ?? null) : null);
       } catch (error) {
         try {
           writeRawError(socket, req.headers, { status: 500, service: null, instance: null, cause: `proxy internal error: ${(error as Error).message}` });
@@ -330,6 +398,31 @@ export class ProxyServer {
         }
       }
     };
+  }
+}
+
+/**
+ * The proxy's listener. The tunnel connections it hands to the tunnel server are still its own
+ * (it accepted them, and `close` waits for them), so closing its idle or all connections — what a
+ * graceful stop does — closes theirs too.
+ */
+class ProxyListener extends http.Server {
+  constructor(
+    options: http.ServerOptions,
+    onRequest: (req: IncomingMessage, res: ServerResponse) => void,
+    private readonly tunnels: http.Server,
+  ) {
+    super(options, onRequest);
+  }
+
+  override closeIdleConnections(): void {
+    super.closeIdleConnections();
+    this.tunnels.closeIdleConnections();
+  }
+
+  override closeAllConnections(): void {
+    super.closeAllConnections();
+    this.tunnels.closeAllConnections();
   }
 }
 

@@ -86,3 +86,28 @@ export function parseAuthority(authority: string, defaultPort: number): { host: 
   if (port < 1 || port > 65535) return null;
   return { host: host.toLowerCase(), port };
 }
+
+/** Where a client's CONNECT tunnel to a service leads: the authority it asked for (service-tunnel.ts). */
+export interface TunnelTarget {
+  host: string;
+  port: number;
+  /** `host:port` as the CONNECT request wrote it. */
+  authority: string;
+}
+
+/**
+ * A request inside a tunnel: the CONNECT already named the destination, so the request goes there
+ * whatever its Host header says (one tunnel never reaches another host); the path is the request
+ * line's, origin-form as clients send inside a tunnel, or absolute-form if one sends that.
+ */
+export function tunnelRequestTarget(url: string, hostHeader: string | undefined, tunnel: TunnelTarget): RequestTarget | TargetError {
+  let path = url;
+  if (url.charCodeAt(0) !== 47 /* / */) {
+    const parsed = parseRequestTarget(url, hostHeader);
+    if ('error' in parsed) return parsed;
+    path = parsed.path;
+  }
+  // The Host the client wrote is what the service expects to see, when it is a well-formed one.
+  const authority = hostHeader !== undefined && parseAuthority(hostHeader, tunnel.port) !== null ? hostHeader : tunnel.authority;
+  return { host: tunnel.host, port: tunnel.port, authority, path, absolute: false };
+}

@@ -103,6 +103,11 @@ export class Router {
     return { kind: 'external', service: host, version: null, instance, host, port, ref: null, policy: null, state: null, aliasOf: null, versionReason: null, instanceReason: null, ejected: 0, panic: false };
   }
 
+  /** The registered service `host` names (with the documented suffixes), or null. */
+  serviceNamed(host: string): string | null {
+    return this.options.registry.lookup(serviceNameOf(host))?.name ?? null;
+  }
+
   private routeService(asked: ServiceRecord, headers: IncomingHttpHeaders, explain: boolean): Route | Refusal {
     const { routes, registry, resilience } = this.options;
     let record = asked;

@@ -1,14 +1,15 @@
 /**
- * CONNECT tunnels at the byte level (the TLS cases run with real clients in client-*.test.ts): bytes
- * sent before and after the 200 arrive in order both ways, a half-close still gets the rest of the
- * answer, an unreachable or refused destination is an HTTP error, idle tunnels are closed, and each
- * tunnel is one request event when it ends.
+ * CONNECT tunnels to hosts outside the mesh, at the byte level (the TLS cases run with real clients
+ * in client-*.test.ts; tunnels to services, which the mesh serves itself, in service-tunnels.test.ts):
+ * bytes sent before and after the 200 arrive in order both ways, a half-close still gets the rest of
+ * the answer, an unreachable or refused destination is an HTTP error, idle tunnels are closed, and
+ * each tunnel is one request event when it ends.
  * Run: npx vitest run main/mesh/proxy/tunnel.test.ts
  */
 import net from 'node:net';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { closedPort, listenOn, startProxy } from './testing/harness.js';
-import { rawRequest, statusOf } from './testing/raw-client.js';
+import { connectThrough, rawRequest, statusOf } from './testing/raw-client.js';
 
 /** A TCP server that answers each connection with everything it received, once the client ends. */
 async function startTcpCollector(): Promise<number> {
@@ -22,25 +23,6 @@ async function startTcpCollector(): Promise<number> {
   return port;
 }
 
-function connectThrough(proxyPort: number, target: string, early = ''): Promise<{ socket: net.Socket; head: string }> {
-  return new Promise((resolve, reject) => {
-    const socket = net.connect({ port: proxyPort, host: '127.0.0.1', allowHalfOpen: true });
-    socket.write(`CONNECT ${target} HTTP/1.1\r\nHost: ${target}\r\n\r\n${early}`);
-    let text = '';
-    const onData = (chunk: Buffer) => {
-      text += chunk.toString();
-      const end = text.indexOf('\r\n\r\n');
-      if (end < 0) return;
-      socket.off('data', onData);
-      socket.pause();
-      if (end + 4 < text.length) socket.unshift(Buffer.from(text.slice(end + 4)));
-      resolve({ socket, head: text.slice(0, end) });
-    };
-    socket.on('data', onData);
-    socket.on('error', reject);
-  });
-}
-
 async function readToEnd(socket: net.Socket): Promise<string> {
   let text = '';
   socket.resume();
@@ -49,35 +31,24 @@ async function readToEnd(socket: net.Socket): Promise<string> {
 }
 
 describe('CONNECT tunnels', () => {
-  it('carries bytes both ways, including bytes sent before the 200 and after a half-close', async () => {
+  it('passes a tunnel to an unregistered host straight through, bytes both ways, including bytes sent before the 200 and after a half-close', async () => {
     const port = await startTcpCollector();
     const harness = await startProxy();
-    harness.register({ vault: [`127.0.0.1:${port}`] });
-    const { socket, head } = await connectThrough(harness.port, 'vault:443', 'early bytes, ');
+    const { socket, head } = await connectThrough(harness.port, `127.0.0.1:${port}`, 'early bytes, ');
     expect(head).toMatch(/^HTTP\/1.1 200 Connection Established\r\nvia: 1.1 meshdesk$/);
     socket.end('late bytes');
     expect(await readToEnd(socket)).toBe('got: early bytes, late bytes');
     const event = await harness.nextEvent((e) => e.method === 'CONNECT');
-    expect(event).toMatchObject({ kind: 'service', service: 'vault', instance: `127.0.0.1:${port}`, path: 'vault:443', status: 200, error: null });
+    expect(event).toMatchObject({ kind: 'external', service: '127.0.0.1', instance: `127.0.0.1:${port}`, path: `127.0.0.1:${port}`, status: 200, error: null });
     expect(event.timings.firstByte).not.toBeNull();
-  });
-
-  it('passes a tunnel to an unregistered host straight through', async () => {
-    const port = await startTcpCollector();
-    const harness = await startProxy();
-    const { socket } = await connectThrough(harness.port, `127.0.0.1:${port}`);
-    socket.end('direct');
-    expect(await readToEnd(socket)).toBe('got: direct');
-    expect(await harness.nextEvent((e) => e.method === 'CONNECT')).toMatchObject({ kind: 'external', service: '127.0.0.1', status: 200 });
   });
 
   it('answers a refused destination with 502, reject mode with 502 and a malformed target with 400', async () => {
     const port = await closedPort();
     const harness = await startProxy();
-    harness.register({ down: [`127.0.0.1:${port}`] });
-    const refused = await rawRequest(harness.port, 'CONNECT down:443 HTTP/1.1\r\nHost: down:443\r\nAccept: application/json\r\n\r\n');
+    const refused = await rawRequest(harness.port, `CONNECT 127.0.0.1:${port} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAccept: application/json\r\n\r\n`);
     expect(statusOf(refused.text)).toBe(502);
-    expect(JSON.parse(refused.text.split('\r\n\r\n')[1] ?? '')).toEqual({ error: 'connection refused', status: 502, service: 'down', instance: `127.0.0.1:${port}` });
+    expect(JSON.parse(refused.text.split('\r\n\r\n')[1] ?? '')).toEqual({ error: 'connection refused', status: 502, service: '127.0.0.1', instance: `127.0.0.1:${port}` });
     harness.setMode('reject');
     const rejected = await rawRequest(harness.port, 'CONNECT elsewhere.example:443 HTTP/1.1\r\nHost: elsewhere.example:443\r\n\r\n');
     expect(statusOf(rejected.text)).toBe(502);
@@ -85,7 +56,7 @@ describe('CONNECT tunnels', () => {
     const malformed = await rawRequest(harness.port, 'CONNECT no_port_here:x HTTP/1.1\r\nHost: x\r\n\r\n');
     expect(statusOf(malformed.text)).toBe(400);
     const statuses = harness.events.filter((e) => e.method === 'CONNECT').map((e) => [e.kind, e.status]);
-    expect(statuses).toEqual([['service', 502], ['external', 502], ['proxy', 400]]);
+    expect(statuses).toEqual([['external', 502], ['external', 502], ['proxy', 400]]);
   });
 
   it('closes a tunnel that stays idle past the limit', async () => {

@@ -4,24 +4,32 @@
  * the two sockets are spliced. An upgraded connection can never return to a pool, so nothing is
  * pooled here. An upstream that declines the upgrade gets its ordinary answer relayed and the
  * connection closed; the request event is recorded when the connection ends.
+ *
+ * HTTP/1.0 has no Upgrade (RFC 9110 §7.8: a server must ignore it there), but llhttp flags such a
+ * request as one anyway; it is handed back to the proxy's request path without its Upgrade, as
+ * the plain request it is.
  */
 import http, { type IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { downstreamResponseHeaders, upstreamRequestHeaders, type HeaderMap } from './forwarded-headers.js';
 import { writeRawError, type ProxyFailure } from './proxy-error.js';
-import { parseRequestTarget } from './request-target.js';
+import { parseRequestTarget, tunnelRequestTarget, type TunnelTarget } from './request-target.js';
 import { isRefusal, type Refusal, type Route } from './router.js';
 import { splice } from './splice.js';
 import type { SideChannelContext } from './tunnel.js';
 import { classifyUpstreamError } from './upstream-errors.js';
 
-export function handleUpgrade(context: SideChannelContext, req: IncomingMessage, duplex: Duplex, head: Buffer): void {
+export function handleUpgrade(context: SideChannelContext, req: IncomingMessage, duplex: Duplex, head: Buffer, tunnel: TunnelTarget | null): void {
   const client = duplex as Socket;
   const start = performance.now();
   client.pause();
+  if (req.httpVersionMajor === 1 && req.httpVersionMinor === 0) {
+    context.serveHttp(client, tunnel, Buffer.concat([requestWithoutUpgrade(req), head]));
+    return;
+  }
   client.on('error', () => client.destroy());
-  const target = parseRequestTarget(req.url ?? '', req.headers.host);
+  const target = tunnel === null ? parseRequestTarget(req.url ?? '', req.headers.host) : tunnelRequestTarget(req.url ?? '', req.headers.host, tunnel);
   const path = 'error' in target ? (req.url ?? '') : target.path;
   const record = (route: Route | Refusal, status: number, error: string | null, dispatched: number | null, firstByte: number | null) => {
     context.events.record(req, {
@@ -37,6 +45,7 @@ export function handleUpgrade(context: SideChannelContext, req: IncomingMessage,
       firstByte,
       bytesIn: client.bytesRead,
       bytesOut: client.bytesWritten,
+      ...(tunnel === null ? {} : { flags: ['tunnelled' as const] }),
     });
   };
   const refuse = (refusal: Refusal) => {
@@ -121,4 +130,16 @@ function statusBlock(res: IncomingMessage, headers: HeaderMap): string {
     else block += `${name}: ${value}\r\n`;
   }
   return `${block}\r\n`;
+}
+
+/** The request's head as the client sent it, minus Upgrade and Connection (HTTP/1.0 closes anyway). */
+function requestWithoutUpgrade(req: IncomingMessage): Buffer {
+  let text = `${req.method ?? 'GET'} ${req.url ?? '/'} HTTP/1.0\r\n`;
+  const raw = req.rawHeaders;
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = (raw[i] as string).toLowerCase();
+    if (name !== 'upgrade' && name !== 'connection') text += `${raw[i] as string}: ${raw[i + 1] as string}\r\n`;
+  }
+  // llhttp decoded the head as latin1, so latin1 gives back the client's bytes.
+  return Buffer.from(`${text}\r\n`, 'latin1');
 }

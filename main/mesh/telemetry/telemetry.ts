@@ -87,6 +87,7 @@ export class Telemetry {
     const now = this.now();
     const failed = this.isFailure(event);
     this.log.add(event, failed, capture);
+    if (isServiceTunnel(event)) return;
     this.stats.record(event, failed, now);
     this.metrics.record(event, failed);
     if (now >= this.nextSweep) {
@@ -125,4 +126,13 @@ export class Telemetry {
   get metricsContentType(): string {
     return this.metrics.contentType;
   }
+}
+
+/**
+ * A CONNECT tunnel to a service is logged but never counted as a request: the requests inside it
+ * are counted each (service-tunnel.ts), and an opaque (TLS) tunnel's requests cannot be, so one
+ * row per tunnel would skew request rates, success rates and latencies alike.
+ */
+function isServiceTunnel(event: RequestEvent): boolean {
+  return event.method === 'CONNECT' && event.kind === 'service';
 }

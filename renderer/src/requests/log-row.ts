@@ -29,6 +29,8 @@ export const FLAG_LABELS: Record<RequestFlag, { short: string; title: string }> 
   held: { short: 'held', title: 'held while the service restarted' },
   panic: { short: 'panic', title: 'ejections were ignored: they left no instance' },
   'budget-exhausted': { short: 'budget', title: 'a retry was wanted but the retry budget was spent' },
+  tunnelled: { short: 'tunnel', title: "came inside the client's CONNECT tunnel; routed like any other request" },
+  opaque: { short: 'opaque', title: 'a TLS tunnel: the mesh cannot see the requests inside' },
 };
 
 /** Retries: the event's count, else one fewer than its attempts. */

@@ -116,3 +116,26 @@ export function proxyRequest(
 export function hostRoutedRequest(proxyPort: number, host: string, path: string, headers: OutgoingHttpHeaders = {}): Promise<SimpleResponse> {
   return proxyRequest(proxyPort, path, { headers: { ...headers, host } });
 }
+
+/**
+ * Opens a CONNECT tunnel to `target` through the proxy (`early`: bytes sent right behind the CONNECT)
+ * and resolves once the proxy's answer head arrived, with the socket paused right after it.
+ */
+export function connectThrough(proxyPort: number, target: string, early = ''): Promise<{ socket: net.Socket; head: string }> {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ port: proxyPort, host: '127.0.0.1', allowHalfOpen: true });
+    socket.write(`CONNECT ${target} HTTP/1.1\r\nHost: ${target}\r\n\r\n${early}`);
+    let text = '';
+    const onData = (chunk: Buffer) => {
+      text += chunk.toString();
+      const end = text.indexOf('\r\n\r\n');
+      if (end < 0) return;
+      socket.off('data', onData);
+      socket.pause();
+      if (end + 4 < text.length) socket.unshift(Buffer.from(text.slice(end + 4)));
+      resolve({ socket, head: text.slice(0, end) });
+    };
+    socket.on('data', onData);
+    socket.on('error', reject);
+  });
+}

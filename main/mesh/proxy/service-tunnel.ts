@@ -1,0 +1,81 @@
+/**
+ * A CONNECT to a mesh service, answered by the mesh. Node's fetch (NODE_USE_ENV_PROXY), undici's
+ * ProxyAgent and gRPC clients send `CONNECT world:80` even for `http://` URLs and keep the tunnel
+ * for many requests; a blind pipe to one instance would pin all of them to the version routed when
+ * the tunnel opened and hide each request from retries, faults, telemetry and reroutes. So the
+ * mesh answers 200 at once (it is the destination) and serves what comes inside, told apart by its
+ * first bytes (tunnel-sniff.ts):
+ * - HTTP/1.x: handed to the proxy's own HTTP server, so each request in the tunnel is routed,
+ *   retried, measured and logged like a forward-proxied one (keep-alive, pipelining, upgrades);
+ *   the client socket is the same, so caller attribution sees the real client process;
+ * - HTTP/2 (gRPC): not served yet; the client gets HTTP/2's own refusal, GOAWAY with
+ *   HTTP_1_1_REQUIRED and the reason as debug data, and the log a row saying so;
+ * - TLS: the mesh cannot read it, so the tunnel goes whole to the instance the route picks, as one
+ *   opaque exchange flagged `opaque` (logged, not counted as a request), with the reason in its
+ *   decision trace.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Socket } from 'node:net';
+import type { DecisionStep } from '../../../shared/events.js';
+import { http2Refusal } from './http2-refusal.js';
+import type { TunnelTarget } from './request-target.js';
+import { isRefusal } from './router.js';
+import { connectEstablished, pipeTunnel, type SideChannelContext } from './tunnel.js';
+import { sniffTunnel } from './tunnel-sniff.js';
+
+/** How long a refused HTTP/2 client has to read the GOAWAY before its connection is cut. */
+const GOAWAY_GRACE_MS = 2_000;
+
+export function serveServiceTunnel(context: SideChannelContext, req: IncomingMessage, client: Socket, head: Buffer, target: TunnelTarget, service: string, start: number): void {
+  client.write(connectEstablished(req));
+  sniffTunnel(client, head, context.limits.tunnelIdleTimeoutMs, (protocol, bytes) => {
+    if (protocol === 'http1') context.serveHttp(client, target, bytes);
+    else if (protocol === 'h2') refuseHttp2(context, req, client, target, service, start);
+    else pipeOpaque(context, req, client, bytes, target, start);
+  });
+}
+
+function refuseHttp2(context: SideChannelContext, req: IncomingMessage, client: Socket, target: TunnelTarget, service: string, start: number): void {
+  const reason = `HTTP/2 inside the CONNECT tunnel to ${target.authority} (a gRPC or HTTP/2 client) is not served by the mesh yet; the tunnel was closed`;
+  client.end(http2Refusal(reason));
+  // Read and drop what the client still sends, so closing does not reset the GOAWAY away.
+  client.on('data', () => undefined);
+  client.resume();
+  const grace = setTimeout(() => client.destroy(), GOAWAY_GRACE_MS);
+  client.once('close', () => clearTimeout(grace));
+  context.events.record(req, {
+    kind: 'service',
+    service,
+    version: null,
+    instance: null,
+    path: target.authority,
+    status: 0,
+    error: reason,
+    start,
+    dispatched: null,
+    firstByte: null,
+    bytesIn: client.bytesRead,
+    bytesOut: client.bytesWritten,
+    flags: ['tunnelled'],
+  });
+}
+
+function pipeOpaque(context: SideChannelContext, req: IncomingMessage, client: Socket, bytes: Buffer, target: TunnelTarget, start: number): void {
+  const route = context.router.route(target.host, target.port, req.headers.via, req.headers, context.events.wanted);
+  const opaque: DecisionStep = {
+    step: 'tunnel',
+    choice: null,
+    reason: `TLS inside the CONNECT tunnel to ${target.authority}: the mesh cannot read the requests in it, so the whole tunnel went to one instance as one exchange, not counted as requests; call the service over http:// to have each request routed and measured`,
+  };
+  if (isRefusal(route)) {
+    client.destroy();
+    context.events.record(req, { ...route, service: route.service ?? target.host, path: target.authority, error: route.cause, start, dispatched: null, firstByte: null, bytesIn: client.bytesRead, bytesOut: client.bytesWritten, flags: ['opaque'], decision: [opaque] });
+    return;
+  }
+  const decision: DecisionStep[] = [
+    opaque,
+    { step: 'version', choice: route.version, reason: route.versionReason ?? '' },
+    { step: 'instance', choice: route.instance, reason: route.instanceReason ?? '' },
+  ];
+  pipeTunnel(context, req, client, bytes, route, start, true, { flags: ['opaque'], decision });
+}

@@ -1,0 +1,197 @@
+/**
+ * CONNECT tunnels to mesh services, served by the mesh request by request, at the byte level and
+ * with protocol clients of this process: pipelined requests in one tunnel, keep-alive, a WebSocket
+ * inside a tunnel, a client that leaves mid-request, HTTP/2 refused with a GOAWAY that says why,
+ * TLS passed whole as one opaque exchange, 10,000 requests through one tunnel in flat memory.
+ * The real Node clients (fetch, undici's ProxyAgent) are in client-node-tunnels.test.ts.
+ * Run: npx vitest run main/mesh/proxy/service-tunnels.test.ts
+ */
+import { once } from 'node:events';
+import http from 'node:http';
+import http2 from 'node:http2';
+import type { AddressInfo, Socket } from 'node:net';
+import tls from 'node:tls';
+import v8 from 'node:v8';
+import vm from 'node:vm';
+import { describe, expect, it, onTestFinished } from 'vitest';
+import WebSocket, { WebSocketServer } from 'ws';
+import { closedPort, closeServer, echoHandler, listenOn, startProxy, startUpstream } from './testing/harness.js';
+import { connectThrough, hasResponses, statusesOf } from './testing/raw-client.js';
+import { startTlsUpstream } from './testing/tls.js';
+
+/** Reads from a paused socket until `done` says the text is complete. */
+function readUntil(socket: Socket, done: (text: string) => boolean, timeoutMs = 5_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    const timer = setTimeout(() => reject(new Error(`timed out; got ${JSON.stringify(text)}`)), timeoutMs);
+    const onData = (chunk: Buffer) => {
+      text += chunk.toString('latin1');
+      if (!done(text)) return;
+      clearTimeout(timer);
+      socket.off('data', onData);
+      socket.pause();
+      resolve(text);
+    };
+    socket.on('data', onData);
+    socket.resume();
+  });
+}
+
+describe('CONNECT to a service: the mesh serves the tunnel', () => {
+  it('routes each request in the tunnel, pipelined, with keep-alive, and logs requests rather than the tunnel', async () => {
+    const world = await startUpstream(echoHandler('world'));
+    const harness = await startProxy();
+    harness.register({ world: [world.address] });
+    const pipelined = ['/a', '/b', '/c'].map((path) => `GET ${path} HTTP/1.1\r\nHost: world\r\n\r\n`).join('');
+    const { socket, head } = await connectThrough(harness.port, 'world:80', pipelined);
+    onTestFinished(() => void socket.destroy());
+    expect(head).toMatch(/^HTTP\/1.1 200 Connection Established\r\n/);
+    const answers = await readUntil(socket, hasResponses(3));
+    expect(statusesOf(answers)).toEqual([200, 200, 200]);
+    expect([...answers.matchAll(/world GET (\/\w)/g)].map((match) => match[1])).toEqual(['/a', '/b', '/c']);
+    expect(socket.destroyed).toBe(false);
+    await harness.nextEvent((e) => e.path === '/c');
+    const events = harness.events.filter((e) => e.service === 'world');
+    expect(events.map((e) => [e.method, e.path, e.status, e.kind, e.flags])).toEqual([
+      ['GET', '/a', 200, 'service', ['tunnelled']],
+      ['GET', '/b', 200, 'service', ['tunnelled']],
+      ['GET', '/c', 200, 'service', ['tunnelled']],
+    ]);
+    expect(events[0]?.decision?.[0]).toMatchObject({ step: 'tunnel', reason: expect.stringMatching(/CONNECT world:80 tunnel/) });
+    expect(world.requests.map((req) => req.headers.host)).toEqual(['world', 'world', 'world']);
+  });
+
+  it('routes by the tunnel, not by a Host header that names another host', async () => {
+    const world = await startUpstream(echoHandler('world'));
+    const other = await startUpstream(echoHandler('other'));
+    const harness = await startProxy();
+    harness.register({ world: [world.address], other: [other.address] });
+    const { socket } = await connectThrough(harness.port, 'world.mesh:8080', 'GET /x HTTP/1.1\r\nHost: other\r\n\r\n');
+    onTestFinished(() => void socket.destroy());
+    expect(await readUntil(socket, hasResponses(1))).toMatch(/world GET \/x/);
+    expect(other.requests).toHaveLength(0);
+  });
+
+  it('answers a dead instance inside the tunnel with a 502 naming the service, then routes the next request afresh', async () => {
+    const dead = await closedPort();
+    const world = await startUpstream(echoHandler('world'));
+    const harness = await startProxy({ policy: { holdMs: 0 } });
+    harness.register({ world: [`127.0.0.1:${dead}`] });
+    const { socket } = await connectThrough(harness.port, 'world:80');
+    onTestFinished(() => void socket.destroy());
+    socket.write('GET /x HTTP/1.1\r\nHost: world\r\nAccept: application/json\r\n\r\n');
+    const refused = await readUntil(socket, hasResponses(1));
+    expect(statusesOf(refused)).toEqual([502]);
+    expect(refused).toMatch(/"service":"world"/);
+    harness.register({ world: [world.address] });
+    socket.write('GET /y HTTP/1.1\r\nHost: world\r\n\r\n');
+    expect(await readUntil(socket, hasResponses(1))).toMatch(/world GET \/y \r\n/);
+    const failed = await harness.nextEvent((e) => e.path === '/x');
+    expect(failed).toMatchObject({ status: 502, error: 'connection refused', flags: ['retried', 'tunnelled'] });
+  });
+
+  it('carries a WebSocket inside a CONNECT tunnel', async () => {
+    const server = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+    await once(server, 'listening');
+    server.on('connection', (ws) => ws.on('message', (data) => ws.send(`echo ${data.toString()}`)));
+    onTestFinished(() => new Promise<void>((resolve) => (server.clients.forEach((c) => c.terminate()), server.close(() => resolve()))));
+    const harness = await startProxy();
+    harness.register({ chat: [`127.0.0.1:${(server.address() as AddressInfo).port}`] });
+    const { socket } = await connectThrough(harness.port, 'chat:80');
+    socket.resume();
+    const client = new WebSocket('ws://chat/room', { createConnection: () => socket });
+    onTestFinished(() => client.terminate());
+    await once(client, 'open');
+    client.send('hi');
+    const [reply] = (await once(client, 'message')) as [Buffer];
+    expect(reply.toString()).toBe('echo hi');
+    client.close();
+    const event = await harness.nextEvent((e) => e.status === 101);
+    expect(event).toMatchObject({ service: 'chat', path: '/room', flags: ['tunnelled'] });
+  });
+
+  it('aborts the upstream request when the client closes the tunnel mid-request, and keeps serving', async () => {
+    let upstreamSaw: () => void = () => {};
+    const upstreamGone = new Promise<void>((resolve) => (upstreamSaw = resolve));
+    const world = await startUpstream((req, res) => (req.url === '/upload' ? req.on('close', () => upstreamSaw()) : res.end('fine')));
+    const harness = await startProxy();
+    harness.register({ world: [world.address] });
+    const { socket } = await connectThrough(harness.port, 'world:80');
+    socket.write('POST /upload HTTP/1.1\r\nHost: world\r\nContent-Length: 100\r\n\r\nonly ten b');
+    await expect.poll(() => world.requests.length).toBe(1);
+    socket.destroy();
+    await upstreamGone;
+    const event = await harness.nextEvent((e) => e.path === '/upload');
+    expect(event).toMatchObject({ status: 0, error: 'client aborted', flags: ['tunnelled'] });
+    const again = await connectThrough(harness.port, 'world:80');
+    onTestFinished(() => void again.socket.destroy());
+    again.socket.write('GET /after HTTP/1.1\r\nHost: world\r\n\r\n');
+    expect(await readUntil(again.socket, hasResponses(1))).toMatch(/^HTTP\/1.1 200 OK[^]*fine$/);
+  });
+
+  it('refuses HTTP/2 inside the tunnel with a GOAWAY that says why, and logs it', async () => {
+    const harness = await startProxy();
+    harness.register({ greeter: ['127.0.0.1:1'] });
+    const { socket } = await connectThrough(harness.port, 'greeter:50051');
+    const session = http2.connect('http://greeter:50051', { createConnection: () => socket });
+    session.on('error', () => undefined);
+    const [code, , debug] = (await once(session, 'goaway')) as [number, number, Buffer];
+    expect(code).toBe(http2.constants.NGHTTP2_HTTP_1_1_REQUIRED);
+    expect(debug.toString()).toMatch(/HTTP\/2 inside the CONNECT tunnel to greeter:50051 .* not served by the mesh yet/);
+    session.destroy();
+    const event = await harness.nextEvent((e) => e.method === 'CONNECT');
+    expect(event).toMatchObject({ kind: 'service', service: 'greeter', status: 0, error: expect.stringMatching(/HTTP\/2/), flags: ['tunnelled'] });
+  });
+
+  it('passes TLS whole to the instance the route picks, as one opaque exchange saying why', async () => {
+    const secure = await startTlsUpstream((_req, res) => res.end('secret'));
+    const harness = await startProxy();
+    harness.register({ secure: [secure.address] });
+    const { socket } = await connectThrough(harness.port, 'secure:443');
+    const tlsSocket = tls.connect({ socket, servername: 'secure', ca: secure.ca });
+    await once(tlsSocket, 'secureConnect');
+    tlsSocket.write('GET / HTTP/1.1\r\nHost: secure\r\nConnection: close\r\n\r\n');
+    let text = '';
+    for await (const chunk of tlsSocket) text += (chunk as Buffer).toString();
+    expect(text).toMatch(/secret$/);
+    const event = await harness.nextEvent((e) => e.method === 'CONNECT');
+    expect(event).toMatchObject({ kind: 'service', service: 'secure', version: 'v1', instance: secure.address, status: 200, flags: ['opaque'] });
+    expect(event.bytesIn).toBeGreaterThan(0);
+    expect(event.bytesOut).toBeGreaterThan(0);
+    expect(event.decision?.[0]?.reason).toMatch(/TLS inside the CONNECT tunnel to secure:443: the mesh cannot read/);
+  });
+
+  it('serves 10,000 requests through one tunnel in flat memory', async () => {
+    // Not startUpstream: it keeps every request it received, which is memory this test would measure.
+    let served = 0;
+    const world = http.createServer((_req, res) => (served++, res.end('ok')));
+    const worldPort = await listenOn(world);
+    onTestFinished(() => closeServer(world));
+    const harness = await startProxy({ listen: false });
+    harness.register({ world: [`127.0.0.1:${worldPort}`] });
+    let recorded = 0;
+    harness.bus.subscribe(() => recorded++);
+    const { socket } = await connectThrough(harness.port, 'world:80');
+    onTestFinished(() => void socket.destroy());
+    const batch = 'GET / HTTP/1.1\r\nHost: world\r\n\r\n'.repeat(50);
+    const send = async (requests: number) => {
+      for (let sent = 0; sent < requests; sent += 50) {
+        socket.write(batch);
+        await readUntil(socket, hasResponses(50));
+      }
+    };
+    v8.setFlagsFromString('--expose-gc');
+    const gc = vm.runInNewContext('gc') as () => void;
+    await send(2_000);
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    await send(8_000);
+    gc();
+    const grown = process.memoryUsage().heapUsed - before;
+    console.log(`10,000 requests in one tunnel: heap grew ${(grown / 1024 / 1024).toFixed(2)} MB over the last 8,000`);
+    expect(served).toBe(10_000);
+    await expect.poll(() => recorded).toBe(10_000);
+    // 8,000 requests' worth of leaked state, at even 1 KB each, would be 8 MB.
+    expect(grown).toBeLessThan(4 * 1024 * 1024);
+  });
+});
