@@ -1,7 +1,9 @@
 /**
  * The lines a user pastes into a shell to send its services' HTTP traffic through the mesh. Both
  * spellings are set because tools disagree (curl reads only `http_proxy`, Go reads either); loopback
- * goes in NO_PROXY so direct calls to local ports (and to the dashboard) stay direct.
+ * goes in NO_PROXY so direct calls to local ports (and to the dashboard) stay direct. Node's own
+ * fetch (22.21+, 24.5+) ignores the proxy variables unless NODE_USE_ENV_PROXY=1 is set too; with
+ * it, Node tunnels each call through CONNECT, which the mesh serves request by request.
  */
 export type ShellKind = 'bash' | 'zsh' | 'fish' | 'powershell';
 
@@ -19,6 +21,7 @@ export function shellEnv(shell: ShellKind, proxyUrl: string): string {
     ['HTTP_PROXY', proxyUrl],
     ['no_proxy', NO_PROXY_HOSTS],
     ['NO_PROXY', NO_PROXY_HOSTS],
+    ['NODE_USE_ENV_PROXY', '1'],
   ];
   switch (shell) {
     case 'fish':

@@ -81,6 +81,15 @@ describe('exchangesToHar', () => {
     expect(har.log.entries[0]?.response).toMatchObject({ status: 0, headers: [], content: { size: 9, mimeType: 'x-unknown' } });
     expect(har.log.entries[0]?.comment).toBe('proxy error: connection refused');
   });
+
+  it('says when a request came inside a CONNECT tunnel, and when a tunnel was opaque TLS', () => {
+    const har = exchangesToHar([exchange({ id: 1, startedAt: 1_000, flags: ['tunnelled'] }), exchange({ id: 2, startedAt: 2_000, method: 'CONNECT', flags: ['opaque'] })], { version: '0.1.0' });
+    expect(validateHar(har)).toEqual([]);
+    expect(har.log.entries.map((entry) => entry.comment)).toEqual([
+      "sent inside the client's CONNECT tunnel to the service, served by the mesh request by request",
+      'an opaque TLS tunnel to the service: the mesh could not see the requests inside it',
+    ]);
+  });
 });
 
 describe('harTimings', () => {

@@ -1,16 +1,20 @@
 /**
- * Measures one row: a sanity request first (a row that answers 502 fast must not win), then wrk
- * with many connections for throughput and with one connection for latency, sampling the proxy's
- * RSS and CPU time around the throughput run.
+ * Measures one row: a sanity request first (a row that answers 502 fast must not win), then its
+ * load generator (wrk, or the Node one for tunnels) with many connections for throughput and with
+ * one connection for latency, sampling the proxy's RSS and CPU time around the throughput run.
  */
 import http from 'node:http';
+import type { NodeLoad } from './node-load.js';
 import { sampleProcess } from './proc-stats.js';
 import type { Row } from './rig.js';
+import { probe, type NodeLoadTarget } from './tunnel-load.js';
 import { UPSTREAM_MARKER } from './upstream-body.js';
 import { requestsPerSecond, type Wrk, type WrkResult, type WrkTarget } from './wrk.js';
 
 export interface RowMeasurement {
   id: string;
+  /** Figures of rows driven by different generators are not compared with each other. */
+  generator: Row['generator'];
   throughput: WrkResult;
   latency: WrkResult;
   rps: number;
@@ -30,20 +34,29 @@ export interface MeasureSettings {
   ticksPerSecond: number;
 }
 
-export async function measureRow(row: Row, wrk: Wrk, settings: MeasureSettings): Promise<RowMeasurement> {
-  await checkRow(row.target);
-  if (settings.warmup > 0) await wrk.run(row.target, settings.connections, settings.warmup);
+export interface LoadGenerators {
+  wrk: Wrk;
+  node: NodeLoad;
+}
+
+export async function measureRow(row: Row, generators: LoadGenerators, settings: MeasureSettings): Promise<RowMeasurement> {
+  const load = (connections: number, seconds: number) =>
+    row.generator === 'wrk' ? generators.wrk.run(row.target, connections, seconds) : generators.node.run(row.target, connections, seconds);
+  if (row.generator === 'wrk') await checkRow(row.target);
+  else await checkNodeRow(row.target);
+  if (settings.warmup > 0) await load(settings.connections, settings.warmup);
   const proxyBefore = sampleProcess(row.pid, settings.ticksPerSecond);
   const upstreamBefore = sampleProcess(settings.upstreamPid, settings.ticksPerSecond);
-  const throughput = await wrk.run(row.target, settings.connections, settings.duration);
+  const throughput = await load(settings.connections, settings.duration);
   const proxyAfter = sampleProcess(row.pid, settings.ticksPerSecond);
   const upstreamAfter = sampleProcess(settings.upstreamPid, settings.ticksPerSecond);
-  const latency = await wrk.run(row.target, 1, settings.duration);
+  const latency = await load(1, settings.duration);
   const perRequest = (before: typeof proxyBefore, after: typeof proxyAfter) =>
     before && after && throughput.requests > 0 ? ((after.cpuMs - before.cpuMs) * 1000) / throughput.requests : null;
   const childStats = row.stats ? await row.stats() : null;
   return {
     id: row.id,
+    generator: row.generator,
     throughput,
     latency,
     rps: requestsPerSecond(throughput),
@@ -52,6 +65,12 @@ export async function measureRow(row: Row, wrk: Wrk, settings: MeasureSettings):
     rssBytes: proxyAfter?.rssBytes ?? null,
     heapUsedBytes: childStats?.heapUsedBytes ?? null,
   };
+}
+
+/** The same check for a Node generator row, made by the generator's own code (CONNECT first for a tunnel). */
+export async function checkNodeRow(target: NodeLoadTarget): Promise<void> {
+  const { status, body } = await probe(target);
+  if (status !== 200 || !body.includes(UPSTREAM_MARKER)) throw new Error(`sanity request (${target.shape}) to :${target.port} got ${status}: ${body.slice(0, 200)}`);
 }
 
 /** One request the way wrk will send it; throws unless the upstream's own body comes back with 200. */

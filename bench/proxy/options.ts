@@ -43,7 +43,7 @@ const USAGE = `usage: npm run bench:proxy -- [options]
   --rounds N        repeat all rows N times, interleaved, and report median and range (default 1)
   --upstream KIND   node | nginx | auto (default auto: nginx when installed)
   --only IDS        comma-separated row ids (direct,mesh-host-on,mesh-forward-on,mesh-host-off,
-                    mesh-forward-off,http-proxy,undici,nginx)
+                    mesh-forward-off,mesh-forward-node-on,mesh-tunnel-on,http-proxy,undici,nginx)
   --requests N      long run: proxy N requests through Meshdesk (events on) and report RSS
                     after the 10,000th and the Nth (e.g. 1000000); default 0 = no long run
   --long-target T   mesh (default, events on) | undici | http-proxy: the bare ones give a baseline

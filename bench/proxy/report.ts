@@ -2,7 +2,9 @@
  * Folds the measured rounds into what a reader needs: per row the median (and range when there were
  * several rounds) of throughput, latency, CPU and RSS, ratios to direct, to bare http-proxy and to
  * nginx computed within each round (both sides saw the same machine load), and the issue's targets
- * checked against the Meshdesk rows with events on.
+ * checked against the Meshdesk rows with events on. Rows driven by the Node generator are compared
+ * only with each other (a generator changes what a proxy costs): their req/s and latency are not put
+ * over wrk rows', and the CONNECT tunnel's CPU per request is put over the absolute URI's.
  */
 import type { RowMeasurement } from './measure.js';
 import { requestsPerSecond, errorCount } from './wrk.js';
@@ -29,6 +31,23 @@ export interface RowSummary {
   rssMb: Spread | null;
   errors: number;
 }
+
+/** One row's CPU per request over another's, both measured in each round. */
+export interface CpuComparison {
+  id: string;
+  referenceId: string;
+  label: string;
+  referenceLabel: string;
+  ratio: Spread;
+  /** The most the ratio may be. */
+  limit: number;
+  targetName: string;
+}
+
+/** The CPU comparisons the report makes: a CONNECT tunnel should cost about what an absolute URI does. */
+const CPU_COMPARISONS = [
+  { id: 'mesh-tunnel-on', referenceId: 'mesh-forward-node-on', limit: 1.1, targetName: 'CONNECT tunnel CPU/req vs absolute URI (both by the Node generator)' },
+] as const;
 
 export interface TargetCheck {
   what: string;
@@ -58,7 +77,7 @@ export function summarize(rounds: readonly RowMeasurement[][], labels: Record<st
       }));
     const ratioTo = (refId: string) => perRound((row, round) => {
       const ref = inRound(round, refId);
-      return ref ? row.rps / ref.rps : null;
+      return ref && ref.generator === row.generator ? row.rps / ref.rps : null;
     });
     const must = (value: Spread | null) => value ?? { median: NaN, min: NaN, max: NaN };
     return {
@@ -74,7 +93,7 @@ export function summarize(rounds: readonly RowMeasurement[][], labels: Record<st
           ? null
           : perRound((row, round) => {
               const direct = inRound(round, 'direct');
-              return direct ? (row.latency.p50Us - direct.latency.p50Us) / 1000 : null;
+              return direct && direct.generator === row.generator ? (row.latency.p50Us - direct.latency.p50Us) / 1000 : null;
             }),
       ratio: { direct: ratioTo('direct'), httpProxy: ratioTo('http-proxy'), nginx: ratioTo('nginx') },
       cpuUsPerRequest: perRound((row) => row.cpuUsPerRequest),
@@ -85,8 +104,30 @@ export function summarize(rounds: readonly RowMeasurement[][], labels: Record<st
   });
 }
 
-export function checkTargets(rows: readonly RowSummary[]): TargetCheck[] {
+export function compareCpu(rounds: readonly RowMeasurement[][], labels: Record<string, string>): CpuComparison[] {
+  const comparisons: CpuComparison[] = [];
+  for (const { id, referenceId, limit, targetName } of CPU_COMPARISONS) {
+    const ratio = spread(
+      rounds.flatMap((round) => {
+        const row = round.find((r) => r.id === id)?.cpuUsPerRequest;
+        const reference = round.find((r) => r.id === referenceId)?.cpuUsPerRequest;
+        return row && reference ? [row / reference] : [];
+      }),
+    );
+    if (ratio) comparisons.push({ id, referenceId, label: labels[id] ?? id, referenceLabel: labels[referenceId] ?? referenceId, ratio, limit, targetName });
+  }
+  return comparisons;
+}
+
+export function cpuComparisonLines(comparisons: readonly CpuComparison[]): string {
+  return comparisons
+    .map((c) => `CPU µs/req, ${c.label} over ${c.referenceLabel}, within each round: **${spreadText(c.ratio, fineRatioText)}** (limit ${ratioText(c.limit)}).`)
+    .join('\n');
+}
+
+export function checkTargets(rows: readonly RowSummary[], comparisons: readonly CpuComparison[] = []): TargetCheck[] {
   const checks: TargetCheck[] = [];
+  for (const c of comparisons) checks.push(check(c.targetName, c.ratio, (v) => v <= c.limit, `<= ${ratioText(c.limit)}`, fineRatioText));
   for (const row of rows.filter((r) => r.id === 'mesh-host-on' || r.id === 'mesh-forward-on')) {
     if (row.ratio.nginx) checks.push(check(`${row.label}: req/s vs nginx`, row.ratio.nginx, (v) => v >= 0.3, '>= 0.30x', ratioText));
     if (row.ratio.httpProxy) checks.push(check(`${row.label}: req/s vs http-proxy`, row.ratio.httpProxy, (v) => v >= 1.8, '~1.8x', ratioText));
@@ -100,6 +141,8 @@ function check(what: string, value: Spread, ok: (v: number) => boolean, target: 
 }
 
 export const ratioText = (value: number) => `${value.toFixed(2)}x`;
+/** For a ratio judged against a limit close to it: 1.101x must not print as the 1.10x it fails. */
+const fineRatioText = (value: number) => `${value.toFixed(3)}x`;
 export const msText = (value: number) => `${value.toFixed(3)} ms`;
 const intText = (value: number) => Math.round(value).toLocaleString('en-US');
 const fixed = (digits: number) => (value: number) => value.toFixed(digits);
@@ -144,5 +187,6 @@ export function targetLines(checks: readonly TargetCheck[]): string {
 
 export const ROW_LABELS_NOTE =
   'Ratios are computed within each round. "added p50 @1" is the row\'s 1-connection p50 minus direct\'s. ' +
+  'Rows marked "node generator" or "Node fetch shape" are driven by the bench\'s Node load generator, not wrk: they are compared only with each other, so their x columns and added p50 are blank. ' +
   'CPU µs/req is the process\'s own user+system time per request during the throughput run (least sensitive to other load); ' +
   'RSS is the proxy process after its throughput run (the upstream\'s for direct).';

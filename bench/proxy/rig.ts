@@ -2,7 +2,9 @@
  * Starts everything one benchmark run needs, side by side, before any row is measured: the upstream,
  * then each proxy pointed at it. Idle servers cost nothing, and measuring rows one after another
  * against the same upstream process keeps the comparison fair. Rows whose tool is missing are
- * skipped with the reason, never silently.
+ * skipped with the reason, never silently. Most rows are driven by wrk; the two that compare
+ * CONNECT tunnels with absolute URIs are driven by the bench's own Node generator (tunnel-load.ts),
+ * since wrk cannot open a tunnel, on the same events-on Meshdesk process as the wrk rows.
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -12,18 +14,21 @@ import { startNodeChild, type Pinning } from './children.js';
 import { startNginx } from './nginx.js';
 import type { BenchOptions, UpstreamKind } from './options.js';
 import type { Tools } from './tools.js';
+import type { NodeLoadTarget } from './tunnel-load.js';
 import type { WrkTarget } from './wrk.js';
 
-export interface Row {
+/** Which load generator drives a row, and what it sends. */
+export type RowLoad = { generator: 'wrk'; target: WrkTarget } | { generator: 'node'; target: NodeLoadTarget };
+
+export type Row = RowLoad & {
   id: string;
   label: string;
   /** The process whose RSS and CPU the row reports (the proxy; the upstream for `direct`). */
   pid: number;
-  target: WrkTarget;
   /** Asks a Node child about itself (heap, counted requests); null for nginx. */
   stats: (() => Promise<ChildStats>) | null;
   note: string | null;
-}
+};
 
 export interface Rig {
   upstream: { kind: UpstreamKind; pid: number; port: number };
@@ -38,6 +43,8 @@ export const ROW_LABELS: Record<string, string> = {
   'mesh-forward-on': 'Meshdesk, absolute URI, events on',
   'mesh-host-off': 'Meshdesk, Host header, events off',
   'mesh-forward-off': 'Meshdesk, absolute URI, events off',
+  'mesh-forward-node-on': 'Meshdesk, absolute URI (node generator), events on',
+  'mesh-tunnel-on': 'Meshdesk, inside CONNECT tunnels (Node fetch shape), events on',
   'http-proxy': 'bare http-proxy-3',
   undici: 'bare undici Pool.stream',
   nginx: 'nginx reverse proxy',
@@ -46,10 +53,19 @@ export const ROW_LABELS: Record<string, string> = {
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const childScript = (name: string) => path.join(here, `${name}.js`);
 
+/** The service the Meshdesk children register the upstream as, and every Meshdesk row names. */
+export const BENCH_SERVICE = 'bench';
+
+/** Rows measured on the events-on or events-off Meshdesk process. */
+const MESH_ROWS = {
+  on: ['mesh-host-on', 'mesh-forward-on', 'mesh-forward-node-on', 'mesh-tunnel-on'],
+  off: ['mesh-host-off', 'mesh-forward-off'],
+} as const;
+
 /** The meshdesk.yaml the Meshdesk children load: one service, `bench`, at the upstream. */
 export function writeMeshConfig(workDir: string, upstreamPort: number): string {
   const file = path.join(workDir, 'meshdesk.yaml');
-  writeFileSync(file, `proxy:\n  mode: reject\nservices:\n  bench:\n    instances: [127.0.0.1:${upstreamPort}]\n`);
+  writeFileSync(file, `proxy:\n  mode: reject\nservices:\n  ${BENCH_SERVICE}:\n    instances: [127.0.0.1:${upstreamPort}]\n`);
   return file;
 }
 
@@ -72,20 +88,26 @@ export async function startRig(options: BenchOptions, tools: Tools, pinning: Pin
         : await startNodeChild(pinning, childScript('upstream-child'), []);
     stops.push(() => upstream.stop());
     const add = (id: string, pid: number, target: WrkTarget, stats: Row['stats'], note: string | null) =>
-      rows.push({ id, label: ROW_LABELS[id] ?? id, pid, target, stats, note });
+      rows.push({ id, label: ROW_LABELS[id] ?? id, pid, generator: 'wrk', target, stats, note });
+    const addNode = (id: string, pid: number, target: NodeLoadTarget, stats: Row['stats'], note: string | null) =>
+      rows.push({ id, label: ROW_LABELS[id] ?? id, pid, generator: 'node', target, stats, note });
     const origin = { port: upstream.port, host: null, requestTarget: null };
 
     if (wanted('direct')) add('direct', upstream.pid, origin, null, null);
     const config = writeMeshConfig(workDir, upstream.port);
     for (const events of ['on', 'off'] as const) {
-      if (!wanted(`mesh-host-${events}`) && !wanted(`mesh-forward-${events}`)) continue;
+      if (!MESH_ROWS[events].some(wanted)) continue;
       const profile = options.profile && events === 'on' ? profileArgs(options.resultsDir) : [];
       const mesh = await startNodeChild(pinning, childScript('meshdesk-child'), [config, events, String(options.eventRing)], [...options.meshNodeFlags, ...profile]);
       stops.push(() => mesh.stop());
-      const host = { port: mesh.port, host: 'bench', requestTarget: null };
-      const forward = { port: mesh.port, host: 'bench', requestTarget: 'http://bench/' };
+      const host = { port: mesh.port, host: BENCH_SERVICE, requestTarget: null };
+      const forward = { port: mesh.port, host: BENCH_SERVICE, requestTarget: `http://${BENCH_SERVICE}/` };
       if (wanted(`mesh-host-${events}`)) add(`mesh-host-${events}`, mesh.pid, host, mesh.stats, mesh.note);
       if (wanted(`mesh-forward-${events}`)) add(`mesh-forward-${events}`, mesh.pid, forward, mesh.stats, mesh.note);
+      if (events === 'off') continue;
+      // The same process as the wrk rows: the tunnel and its reference see the same heap and JIT state.
+      if (wanted('mesh-forward-node-on')) addNode('mesh-forward-node-on', mesh.pid, { port: mesh.port, shape: 'absolute', service: BENCH_SERVICE }, mesh.stats, mesh.note);
+      if (wanted('mesh-tunnel-on')) addNode('mesh-tunnel-on', mesh.pid, { port: mesh.port, shape: 'connect', service: BENCH_SERVICE }, mesh.stats, mesh.note);
     }
     for (const id of ['http-proxy', 'undici'] as const) {
       if (!wanted(id)) continue;

@@ -1,6 +1,7 @@
 /**
  * `npm run bench:proxy`: Meshdesk's proxy against a direct call, bare http-proxy, bare undici and
- * nginx, side by side in one run on loopback, with servers pinned to core 0 and wrk to core 1.
+ * nginx, side by side in one run on loopback, with servers pinned to core 0 and wrk to core 1 (and
+ * Meshdesk inside CONNECT tunnels against absolute URIs, both sent by the bench's Node generator).
  * Prints markdown to stdout (progress goes to stderr) and writes every raw figure as JSON to
  * bench/results/. See bench/README.md for what each row is and how to read the numbers.
  */
@@ -9,10 +10,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { LONG_TARGET_LABELS, longRun, longRunText, type LongRunResult } from './long-run.js';
 import { measureRow, type RowMeasurement } from './measure.js';
+import { NodeLoad } from './node-load.js';
 import { parseOptions } from './options.js';
 import { clockTicksPerSecond } from './proc-stats.js';
 import { newestProfile, profileText, summarizeProfile, type ProfileSummary } from './profile-summary.js';
-import { checkTargets, markdownTable, ROW_LABELS_NOTE, summarize, targetLines, type TargetCheck } from './report.js';
+import { checkTargets, compareCpu, cpuComparisonLines, markdownTable, ROW_LABELS_NOTE, summarize, targetLines, type TargetCheck } from './report.js';
 import { chooseUpstream, ROW_LABELS, startRig, type Rig } from './rig.js';
 import { findTools } from './tools.js';
 import { Wrk } from './wrk.js';
@@ -31,6 +33,7 @@ if (os.availableParallelism() < 2) notes.push('fewer than 2 CPUs: servers and wr
 const pinning = { taskset: tools.taskset && os.availableParallelism() >= 2 ? tools.taskset.path : null };
 const workDir = mkdtempSync(path.join(os.tmpdir(), 'meshdesk-bench-'));
 const wrk = new Wrk(tools.wrk.path, pinning, workDir);
+const generators = { wrk, node: new NodeLoad(pinning) };
 const ticksPerSecond = clockTicksPerSecond();
 const upstreamKind = chooseUpstream(options, tools);
 const loadBefore = os.loadavg();
@@ -58,7 +61,7 @@ try {
       const measured: RowMeasurement[] = [];
       for (const row of order) {
         console.error(`bench: round ${round + 1}/${options.rounds}: ${row.label}`);
-        measured.push(await measureRow(row, wrk, settings));
+        measured.push(await measureRow(row, generators, settings));
       }
       rounds.push(measured);
     }
@@ -83,7 +86,8 @@ try {
 }
 
 const summaries = summarize(rounds, ROW_LABELS);
-const checks: TargetCheck[] = checkTargets(summaries);
+const cpuComparisons = compareCpu(rounds, ROW_LABELS);
+const checks: TargetCheck[] = checkTargets(summaries, cpuComparisons);
 if (long && long.target === 'mesh') {
   const after = long.rssAfterTargetMb;
   if (after !== null) checks.push({ what: `RSS after ${long.requestsTarget.toLocaleString('en-US')} requests`, measured: `${after.toFixed(1)} MB`, target: '<= 120 MB', met: after <= 120 });
@@ -94,14 +98,15 @@ const loadAfter = os.loadavg();
 const out: string[] = [];
 out.push(`## Proxy benchmark, ${startedAt.toISOString()}`, '');
 out.push(`${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.availableParallelism()} CPUs; Node ${process.version}; wrk ${tools.wrk.version}; nginx ${tools.nginx?.version ?? 'not installed'}.`);
-out.push(`Upstream: ${upstreamKind === 'nginx' ? 'nginx returning a fixed body' : 'a minimal Node http server'}; servers on core 0, wrk on core 1${pinning.taskset ? '' : ' (NOT pinned)'}.`);
+out.push(`Upstream: ${upstreamKind === 'nginx' ? 'nginx returning a fixed body' : 'a minimal Node http server'}; servers on core 0, wrk (and the Node generator) on core 1${pinning.taskset ? '' : ' (NOT pinned)'}.`);
 out.push(`Each row: ${options.warmup} s warm-up, ${options.duration} s at ${options.connections} connections, ${options.duration} s at 1 connection; ${options.rounds} round(s)${options.rounds > 1 ? ', median (min–max)' : ''}.`);
 out.push(`Events-on listener: counts each request event${options.eventRing > 0 ? ` and keeps the last ${options.eventRing.toLocaleString('en-US')} in a ring (like the request log)` : ''}.`);
 if (options.meshNodeFlags.length > 0) out.push(`Meshdesk processes run with ${options.meshNodeFlags.join(' ')}.`);
 out.push(`Load average before ${loadBefore.map((l) => l.toFixed(2)).join(' ')}, after ${loadAfter.map((l) => l.toFixed(2)).join(' ')} (the machine is shared).`, '');
 if (summaries.length > 0) out.push(markdownTable(summaries, options.connections), '', ROW_LABELS_NOTE, '');
+if (cpuComparisons.length > 0) out.push(cpuComparisonLines(cpuComparisons), '');
 if (long) out.push(`### Long run (${LONG_TARGET_LABELS[long.target]}, ${options.connections} connections)`, '', longRunText(long), '');
-if (checks.length > 0) out.push('### Targets (issue 3 and 6)', '', targetLines(checks), '');
+if (checks.length > 0) out.push('### Targets (issues 3 and 6, CONNECT tunnels)', '', targetLines(checks), '');
 if (profile) out.push('### Where Meshdesk spends its CPU (events on)', '', profileText(profile), '');
 if (notes.length > 0) out.push('### Notes', '', ...notes.map((n) => `- ${n}`), '');
 console.log(out.join('\n'));
@@ -119,6 +124,7 @@ writeFileSync(
       upstream: upstreamKind,
       pinned: pinning.taskset !== null,
       summaries,
+      cpuComparisons,
       rounds,
       longRun: long,
       targets: checks,

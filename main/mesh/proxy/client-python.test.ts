@@ -10,9 +10,13 @@ import { describe, expect, it } from 'vitest';
 import { echoHandler, run, startProxy, startUpstream } from './testing/harness.js';
 import { startTlsUpstream } from './testing/tls.js';
 
-/** Runs a Python snippet with `requests` imported and the given proxy environment. */
+/**
+ * Runs a Python snippet with `requests` imported and the given proxy environment. Debian's
+ * interpreter by its path: Debian's python3-requests is importable only from /usr/bin/python3, and a
+ * `python3` earlier on PATH (pyenv, a virtualenv) may lack it or carry another version.
+ */
 function python(code: string, env: Record<string, string>) {
-  return run('python3', ['-c', `import sys, requests\n${code}`], env);
+  return run('/usr/bin/python3', ['-c', `import sys, requests\n${code}`], env);
 }
 
 describe('python requests', () => {

@@ -56,6 +56,7 @@ import { FLAG, ForwardExchange, type ExchangeContext } from './forward.js';
 import { upstreamRequestHeaders } from './forwarded-headers.js';
 import { sendProxyError, writeRawError, type ProxyFailure } from './proxy-error.js';
 import { resolveLimits, type ProxyLimits } from './proxy-limits.js';
+import { Http2Refusals } from './http2-refusals.js';
 import { framingError } from './request-framing.js';
 import { parseRequestTarget, tunnelRequestTarget, type TunnelTarget } from './request-target.js';
 import type { RequestEvents } from './request-events.js';
@@ -95,6 +96,7 @@ export class ProxyServer {
   readonly server: http.Server;
   /** Serves the HTTP/1.x inside clients' CONNECT tunnels to services; never listens itself. */
   private readonly tunnelServer: http.Server;
+  private readonly http2Refusals = new Http2Refusals();
   /** Where each served tunnel leads, by its client socket. */
   private readonly tunnels = new WeakMap<Duplex, TunnelTarget>();
   readonly limits: ProxyLimits;
@@ -136,7 +138,7 @@ export class ProxyServer {
       captureBodyBytes: options.captureBodyBytes ?? DEFAULT_BODY_CAPTURE_BYTES,
       attributionPending: (req) => this.events.pendingAttribution(req),
     };
-    this.sideChannels = { router: this.router, limits, events: options.events, serveHttp: this.serveHttp };
+    this.sideChannels = { router: this.router, limits, events: options.events, serveHttp: this.serveHttp, refuseHttp2: (socket, bytes) => this.http2Refusals.serve(socket, bytes) };
     this.tunnelServer = this.httpServer(new http.Server(this.serverOptions(), this.onTunnelRequest), true);
     // Node arms a server's header timeouts and connection list when it starts listening; this one
     // is fed sockets instead, so it is told it listens.
@@ -185,6 +187,7 @@ export class ProxyServer {
   async close(): Promise<void> {
     this.tunnelServer.closeAllConnections();
     this.tunnelServer.close(() => undefined); // clears its timers; it never listened, so the callback gets an error
+    this.http2Refusals.close();
     this.resilience.close();
     await this.pools.close();
   }
@@ -220,6 +223,11 @@ export class ProxyServer {
    */
   private readonly serveHttp = (socket: Socket, tunnel: TunnelTarget | null, bytes: Buffer): void => {
     if (bytes.length > 0) socket.unshift(bytes);
+    // The parser that read the CONNECT let go of the socket's native handle but left it marked as
+    // taken, so the next parser would fall back to reading the tunnel through JavaScript 'data'
+    // events (about 5% more CPU per request). Clearing the mark lets it read the handle directly.
+    const handle = (socket as Socket & { _handle?: { _consumed?: boolean } })._handle;
+    if (handle) handle._consumed = false;
     if (tunnel === null) {
       this.server.emit('connection', socket);
     } else {

@@ -8,8 +8,8 @@
  * - HTTP/1.x: handed to the proxy's own HTTP server, so each request in the tunnel is routed,
  *   retried, measured and logged like a forward-proxied one (keep-alive, pipelining, upgrades);
  *   the client socket is the same, so caller attribution sees the real client process;
- * - HTTP/2 (gRPC): not served yet; the client gets HTTP/2's own refusal, GOAWAY with
- *   HTTP_1_1_REQUIRED and the reason as debug data, and the log a row saying so;
+ * - HTTP/2 (gRPC): not served yet; each call is answered with the reason, in gRPC's terms for
+ *   a gRPC call (http2-refusals.ts), and the log gets a row for the tunnel saying so;
  * - TLS: the mesh cannot read it, so the tunnel goes whole to the instance the route picks, as one
  *   opaque exchange flagged `opaque` (logged, not counted as a request), with the reason in its
  *   decision trace.
@@ -17,32 +17,23 @@
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { DecisionStep } from '../../../shared/events.js';
-import { http2Refusal } from './http2-refusal.js';
+import { http2RefusalReason } from './http2-refusals.js';
 import type { TunnelTarget } from './request-target.js';
 import { isRefusal } from './router.js';
 import { connectEstablished, pipeTunnel, type SideChannelContext } from './tunnel.js';
 import { sniffTunnel } from './tunnel-sniff.js';
 
-/** How long a refused HTTP/2 client has to read the GOAWAY before its connection is cut. */
-const GOAWAY_GRACE_MS = 2_000;
-
 export function serveServiceTunnel(context: SideChannelContext, req: IncomingMessage, client: Socket, head: Buffer, target: TunnelTarget, service: string, start: number): void {
   client.write(connectEstablished(req));
   sniffTunnel(client, head, context.limits.tunnelIdleTimeoutMs, (protocol, bytes) => {
     if (protocol === 'http1') context.serveHttp(client, target, bytes);
-    else if (protocol === 'h2') refuseHttp2(context, req, client, target, service, start);
+    else if (protocol === 'h2') refuseHttp2(context, req, client, bytes, target, service, start);
     else pipeOpaque(context, req, client, bytes, target, start);
   });
 }
 
-function refuseHttp2(context: SideChannelContext, req: IncomingMessage, client: Socket, target: TunnelTarget, service: string, start: number): void {
-  const reason = `HTTP/2 inside the CONNECT tunnel to ${target.authority} (a gRPC or HTTP/2 client) is not served by the mesh yet; the tunnel was closed`;
-  client.end(http2Refusal(reason));
-  // Read and drop what the client still sends, so closing does not reset the GOAWAY away.
-  client.on('data', () => undefined);
-  client.resume();
-  const grace = setTimeout(() => client.destroy(), GOAWAY_GRACE_MS);
-  client.once('close', () => clearTimeout(grace));
+function refuseHttp2(context: SideChannelContext, req: IncomingMessage, client: Socket, bytes: Buffer, target: TunnelTarget, service: string, start: number): void {
+  context.refuseHttp2(client, bytes);
   context.events.record(req, {
     kind: 'service',
     service,
@@ -50,7 +41,7 @@ function refuseHttp2(context: SideChannelContext, req: IncomingMessage, client: 
     instance: null,
     path: target.authority,
     status: 0,
-    error: reason,
+    error: `HTTP/2 inside the CONNECT tunnel: ${http2RefusalReason(target.authority)}`,
     start,
     dispatched: null,
     firstByte: null,

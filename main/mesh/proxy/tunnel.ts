@@ -30,6 +30,8 @@ export interface SideChannelContext {
    * to `tunnel` when it is set. `bytes` were read from the socket already and come first.
    */
   serveHttp(socket: Socket, tunnel: TunnelTarget | null, bytes: Buffer): void;
+  /** Answers the HTTP/2 calls read from `socket` with the reason the mesh cannot serve them yet. */
+  refuseHttp2(socket: Socket, bytes: Buffer): void;
 }
 
 /** What a pipe's event says beyond the route: set for opaque tunnels to services. */
