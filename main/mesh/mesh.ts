@@ -97,7 +97,7 @@ export class Mesh {
     // client socket, matched to the registered service it serves (once per connection).
     const callers = new ConnectionCallers();
     const servicePorts = servicePortsOf(this.registry);
-    this.events = new RequestEvents({ attribute: (socket) => callers.attributeConnection(socket, servicePorts) });
+    this.events = new RequestEvents();
     // Sources are merged in this order: the first to name an instance is the origin shown.
     this.registry.replaceSource('config', []);
     this.registry.replaceSource('disco', []);
@@ -131,6 +131,7 @@ export class Mesh {
     this.proxy = new ProxyServer({
       registry: this.registry,
       events: this.events,
+      attribute: (socket) => callers.attributeConnection(socket, servicePorts),
       mode: () => this.config.proxy.mode,
       maxHops: 4,
       limits: options.upstreamTimeoutMs === undefined ? {} : { upstreamTimeoutMs: options.upstreamTimeoutMs },

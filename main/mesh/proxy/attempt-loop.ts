@@ -9,7 +9,6 @@
  * A base class rather than a helper object, so that an exchange stays one allocation; the
  * subclass (forward.ts) does the streaming and says how to dispatch, fail and finish.
  */
-import type { IncomingMessage } from 'node:http';
 import type { RequestAttempt } from '../../../shared/events.js';
 import type { Fault } from '../../../shared/routes.js';
 import type { InstanceState } from '../resilience/instance-book.js';
@@ -27,8 +26,6 @@ export interface ExchangeContext {
   resilience: Resilience;
   /** Bytes of each body kept for the request log (only when someone listens). */
   captureBodyBytes: number;
-  /** The OS lookup of the request's connection while it still runs (see forward.ts onResponseStart). */
-  attributionPending: (req: IncomingMessage) => Promise<unknown> | null;
 }
 
 /** Flags, as bits until the event is built. */

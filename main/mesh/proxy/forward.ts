@@ -20,6 +20,8 @@ import type { Dispatcher } from 'undici';
 import type { Fault } from '../../../shared/routes.js';
 import { BodyCapture } from '../telemetry/exchange-capture.js';
 import { AttemptLoop, type ExchangeContext } from './attempt-loop.js';
+import { SHELL_CALLER } from './caller.js';
+import type { CallerLookup } from './caller-identity.js';
 import { downstreamResponseHeaders, forwardableTrailers, type HeaderMap } from './forwarded-headers.js';
 import { sendProxyError, type ProxyFailure } from './proxy-error.js';
 import type { TunnelTarget } from './request-target.js';
@@ -57,6 +59,11 @@ export class ForwardExchange extends AttemptLoop implements Dispatcher.DispatchH
   bytesOut = 0;
   /** The event id `begin` gave this exchange (0: nobody listens). */
   id = 0;
+  /**
+   * Who sent it, resolved once at its start (when anyone listens or a fault rule may apply): a
+   * promise while the connection's OS lookup runs, replaced by the name once it settles.
+   */
+  caller: CallerLookup = SHELL_CALLER;
   /** The client's CONNECT tunnel the request came in, if it did (FLAG.tunnelled is set then). */
   tunnel: TunnelTarget | null = null;
   requestBody: BodyCapture | null = null;
@@ -113,8 +120,10 @@ export class ForwardExchange extends AttemptLoop implements Dispatcher.DispatchH
   }
 
   onResponseStart(controller: Controller, statusCode: number, headers: Record<string, string | string[] | undefined>, statusMessage?: string): void {
-    const lookup = this.capturing && !this.heldForCaller ? this.context.attributionPending(this.req) : null;
-    if (lookup !== null) return this.holdForCaller(lookup, () => this.onResponseStart(controller, statusCode, headers, statusMessage), controller);
+    const lookup = this.caller;
+    if (this.capturing && !this.heldForCaller && typeof lookup !== 'string') {
+      return this.holdForCaller(lookup, () => this.onResponseStart(controller, statusCode, headers, statusMessage), controller);
+    }
     this.controller = controller;
     const now = performance.now();
     this.answered(statusCode, now);

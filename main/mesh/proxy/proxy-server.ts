@@ -35,9 +35,10 @@
  *
  * Routing and resilience live beside this file: router.ts chooses the service, version (routes) and
  * instance (resilience/balancer.ts); forward.ts runs the attempts (retries, timeouts, the restart
- * hold); faults are rolled here, once the caller is known. A request's event is begun when it is
- * routed (in-flight counts) and recorded with its attempts, flags, decision trace and a capture of
- * headers and bodies — all of it gathered only while someone listens.
+ * hold). The caller is resolved here, once per exchange (caller-identity.ts), and faults are rolled
+ * once it is known. A request's event is begun when it is routed (in-flight counts) and recorded
+ * with its attempts, flags, decision trace and a capture of headers and bodies — all of it gathered
+ * only while someone listens — then handed to the bus (exchange-reporter.ts), which only emits.
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -60,6 +61,8 @@ import { Http2Refusals } from './http2-refusals.js';
 import { framingError } from './request-framing.js';
 import { parseRequestTarget, tunnelRequestTarget, type TunnelTarget } from './request-target.js';
 import type { RequestEvents } from './request-events.js';
+import { CallerIdentity, type AttributeConnection } from './caller-identity.js';
+import { ExchangeReporter } from './exchange-reporter.js';
 import { isRefusal, Router, type Refusal, type Route, type RouteSource } from './router.js';
 import { handleConnect, type SideChannelContext } from './tunnel.js';
 import { handleUpgrade } from './upgrade.js';
@@ -73,7 +76,10 @@ export interface FaultSource {
 
 export interface ProxyOptions {
   registry: Registry;
+  /** The bus the proxy emits each exchange's event on. */
   events: RequestEvents;
+  /** The operating system's view of who owns a client connection; without, callers name themselves or are `shell`. */
+  attribute?: AttributeConnection;
   mode: () => ProxyMode;
   /** A request that has crossed the proxy this many times already is a loop (508). Default 4. */
   maxHops?: number;
@@ -105,7 +111,7 @@ export class ProxyServer {
   private readonly policyOf: (service: string) => ServicePolicy;
   private readonly pools: UpstreamPools;
   private readonly router: Router;
-  private readonly events: RequestEvents;
+  private readonly events: ExchangeReporter;
   private readonly faults: FaultSource | null;
   private readonly context: ExchangeContext;
   private readonly sideChannels: SideChannelContext;
@@ -116,7 +122,7 @@ export class ProxyServer {
   constructor(options: ProxyOptions) {
     const limits = resolveLimits(options.limits);
     this.limits = limits;
-    this.events = options.events;
+    this.events = new ExchangeReporter(options.events, new CallerIdentity(options.attribute ?? null));
     this.faults = options.faults ?? null;
     this.pools = new UpstreamPools(limits);
     this.resilience = new Resilience(options.resilience);
@@ -136,9 +142,8 @@ export class ProxyServer {
       pools: this.pools,
       resilience: this.resilience,
       captureBodyBytes: options.captureBodyBytes ?? DEFAULT_BODY_CAPTURE_BYTES,
-      attributionPending: (req) => this.events.pendingAttribution(req),
     };
-    this.sideChannels = { router: this.router, limits, events: options.events, serveHttp: this.serveHttp, refuseHttp2: (socket, bytes) => this.http2Refusals.serve(socket, bytes) };
+    this.sideChannels = { router: this.router, limits, events: this.events, serveHttp: this.serveHttp, refuseHttp2: (socket, bytes) => this.http2Refusals.serve(socket, bytes) };
     this.tunnelServer = this.httpServer(new http.Server(this.serverOptions(), this.onTunnelRequest), true);
     // Node arms a server's header timeouts and connection list when it starts listening; this one
     // is fed sockets instead, so it is told it listens.
@@ -290,20 +295,25 @@ export class ProxyServer {
       exchange.tunnel = tunnel;
       exchange.flags |= FLAG.tunnelled;
     }
-    if (wanted) exchange.id = this.events.begin(req, { kind: route.kind, service: route.service, version: route.version, instance: route.instance });
     const headers = upstreamRequestHeaders(req, target.authority, false);
-    const faults = this.faults;
-    if (faults === null || faults.size === 0 || route.kind !== 'service') {
+    // Fault rules that may apply: only to services, and only when there are any.
+    const faults = this.faults !== null && this.faults.size > 0 && route.kind === 'service' ? this.faults : null;
+    if (!wanted && faults === null) {
       exchange.send(headers, null);
       return;
     }
-    const caller = this.events.callerOf(req);
+    // Resolved once for the exchange: its start, its fault rule, its response's end and its event.
+    const caller = this.events.callers.of(req);
+    exchange.caller = caller;
+    if (wanted) exchange.id = this.events.begin(caller, { kind: route.kind, service: route.service, version: route.version, instance: route.instance });
     if (typeof caller === 'string') {
-      exchange.send(headers, rolled(faults, route, caller));
+      exchange.send(headers, faults === null ? null : rolled(faults, route, caller));
       return;
     }
     // The connection's caller is still being looked up (its first request): faults wait for it.
     void caller.then((name) => {
+      exchange.caller = name;
+      if (faults === null) return;
       try {
         if (exchange.socket.destroyed) exchange.abandon();
         else exchange.send(headers, rolled(faults, route, name));
@@ -311,6 +321,7 @@ export class ProxyServer {
         sendProxyError(req.headers.accept, req.method, res, { status: 500, service: route.service, instance: null, cause: `proxy internal error: ${(error as Error).message}` });
       }
     });
+    if (faults === null) exchange.send(headers, null);
   }
 
   private refuse(req: IncomingMessage, res: ServerResponse, start: number, path: string, refusal: Refusal, tunnel: TunnelTarget | null): void {
@@ -360,6 +371,7 @@ export class ProxyServer {
           : {}),
       },
       captureOf(exchange),
+      exchange.caller,
     );
   };
 

@@ -15,7 +15,7 @@ import { viaFor } from './forwarded-headers.js';
 import { writeRawError, type ProxyFailure } from './proxy-error.js';
 import type { ProxyLimits } from './proxy-limits.js';
 import { parseAuthority, type TunnelTarget } from './request-target.js';
-import type { RequestEvents } from './request-events.js';
+import type { ExchangeReporter } from './exchange-reporter.js';
 import { isRefusal, type Route, type Router } from './router.js';
 import { serveServiceTunnel } from './service-tunnel.js';
 import { splice } from './splice.js';
@@ -24,7 +24,7 @@ import { classifyUpstreamError } from './upstream-errors.js';
 export interface SideChannelContext {
   router: Router;
   limits: ProxyLimits;
-  events: RequestEvents;
+  events: ExchangeReporter;
   /**
    * Serves HTTP/1.x read from `socket` on the proxy's own request path: inside the client's tunnel
    * to `tunnel` when it is set. `bytes` were read from the socket already and come first.
