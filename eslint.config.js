@@ -2,6 +2,14 @@ import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
+/** An import path into main/mesh other than its façade (index.js), or a `testing/` folder in it for tests. */
+function pastMeshFacade({ tests }) {
+  return {
+    regex: String.raw`(^|/)mesh/(?!index\.js$)` + (tests ? String.raw`(?!(.*/)?testing/)` : ''),
+    message: 'Outside main/mesh, import the mesh only through its façade, main/mesh/index.js (export what a front end needs there).',
+  };
+}
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'e2e/artifacts/**'] },
   js.configs.recommended,
@@ -14,7 +22,7 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       // Only the Electron shell may depend on Electron: the mesh, the CLI, the renderer and the
-      // contract must run headless (design.md, style.md rule 1).
+      // contract must run headless, as `meshdesk serve` and the browser-driven e2e tests run them.
       'no-restricted-imports': [
         'error',
         { paths: [{ name: 'electron', message: 'Only main/electron/** may import electron.' }] },
@@ -24,6 +32,20 @@ export default tseslint.config(
   {
     files: ['main/electron/**'],
     rules: { 'no-restricted-imports': 'off' },
+  },
+  {
+    // Layers, as VS Code's lint keeps its own: the CLI and the shell see the mesh only through its
+    // façade, so its parts can be split and rewired without touching them. typescript-eslint's
+    // variant of the rule, so that it adds to the electron rule above instead of replacing it.
+    files: ['main/**'],
+    ignores: ['main/mesh/**'],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [pastMeshFacade({ tests: false })] }] },
+  },
+  {
+    // Tests may also use the mesh's test helpers (its `testing/` folders, never built into dist/).
+    files: ['main/**/*.test.ts', 'main/**/testing/**'],
+    ignores: ['main/mesh/**'],
+    rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [pastMeshFacade({ tests: true })] }] },
   },
   {
     // The renderer runs in a browser (and a sandboxed Electron window): no Node built-ins.

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { _electron as electron, test as base, expect, type ElectronApplication, type Page } from '@playwright/test';
 import { electronBinary, NO_ELECTRON_REASON } from '../scripts/electron-binary.js';
-import { AdminClient } from '../shared/admin-client.js';
+import { adminOperations } from '../shared/api.js';
 import { DESKTOP_BRIDGE_GLOBAL, desktopBridgeKeys } from '../shared/desktop-bridge.js';
 import { getViaProxyAgent } from './fixtures/http-clients.js';
 import { startTextServer } from './fixtures/text-server.js';
@@ -58,12 +58,14 @@ test.skip(binary === null, NO_ELECTRON_REASON);
 // The list reporter shows skips without their reason; say it once where everyone reads it.
 if (binary === null && process.env.TEST_WORKER_INDEX === undefined) console.log(`e2e/electron.spec.ts skipped: ${NO_ELECTRON_REASON}`);
 
-test('the window loads the dashboard, with exactly the bridge keys and no Node', async ({ launch }) => {
+test('the window loads the dashboard, with exactly the bridge keys, no token and no Node', async ({ launch }) => {
   const { window } = await launch();
   const keys = await window.evaluate<string[]>(`Object.keys(window.${DESKTOP_BRIDGE_GLOBAL} ?? {}).sort()`);
   expect(keys).toEqual([...desktopBridgeKeys]);
   expect(await window.evaluate<string>(`window.${DESKTOP_BRIDGE_GLOBAL}.adminUrl`)).toBe(new URL(window.url()).origin);
-  expect(await window.evaluate<string>(`typeof window.${DESKTOP_BRIDGE_GLOBAL}.adminToken`)).toBe('string');
+  // The window is signed in by the session cookie, which is HttpOnly: script in it sees no secret.
+  expect(await window.evaluate<string>(`typeof window.${DESKTOP_BRIDGE_GLOBAL}.adminToken`)).toBe('undefined');
+  expect(await window.evaluate<string>('document.cookie')).toBe('');
   expect(await window.evaluate<string[]>(`[typeof require, typeof process, typeof module]`)).toEqual(['undefined', 'undefined', 'undefined']);
   const csp = await window.evaluate<string | null>(`fetch('/').then((r) => r.headers.get('content-security-policy'))`);
   expect(csp).toContain("default-src 'none'");
@@ -104,9 +106,14 @@ test('the window comes back where it was after a restart', async ({ launch }) =>
 
 test('a service registered through the admin API is still there after a restart', async ({ launch }) => {
   const first = await launch();
-  const adminUrl = await first.window.evaluate<string>(`window.${DESKTOP_BRIDGE_GLOBAL}.adminUrl`);
-  const token = await first.window.evaluate<string>(`window.${DESKTOP_BRIDGE_GLOBAL}.adminToken`);
-  await new AdminClient(adminUrl, token).call('registerInstance', { service: 'world', version: 'v2', address: '127.0.0.1:7003', origin: 'GUI' });
+  // Registered from the window itself, as the Services form does: its session cookie signs the call in.
+  const { method, path: apiPath } = adminOperations.registerInstance;
+  const input = { service: 'world', version: 'v2', address: '127.0.0.1:7003', origin: 'GUI' };
+  const status = await first.window.evaluate(
+    ([m, p, body]) => fetch(p, { method: m, headers: { 'content-type': 'application/json' }, body }).then((r) => r.status),
+    [method, apiPath, JSON.stringify(input)] as const,
+  );
+  expect(status).toBe(200);
   await first.app.close();
   const second = await launch();
   await second.dashboard.open('services');

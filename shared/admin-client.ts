@@ -1,8 +1,8 @@
 /**
  * A client of the admin contract, for the renderer and the CLI alike: one typed call per operation,
  * each input and answer validated against the shared schemas, because types alone do not cross the
- * network. In a browser the session cookie authenticates; the CLI and the desktop app's preload
- * present the token instead.
+ * network. In a browser, the desktop app's window included, the session cookie authenticates; the
+ * CLI and scripts present the token instead.
  */
 import { adminErrorSchema, adminOperations, type OperationInput, type OperationName, type OperationOutput } from './api.js';
 

@@ -1,60 +1,23 @@
 /**
- * Request events: one per proxied exchange, the unit of the log, the stats and the graph
- * (design.md). Emitted by the proxy on the in-process event bus; the telemetry folds them.
+ * Request events: one per proxied exchange, the unit of the log, the stats and the graph; and
+ * instance events, what passive health did to an instance. Declared once, in zod: the types are
+ * inferred from the schemas, and the renderer and the CLI parse what the push stream sends with
+ * them (TypeScript types do not cross the network). The mesh itself never parses its own events:
+ * the proxy builds them on its hot path and the types are enough there.
+ *
+ * An exchange has two shapes on its way. The proxy emits a ProxiedExchange, which says what
+ * happened; the telemetry records it and completes it into the RequestEvent everything downstream
+ * reads, with `failed` (by the mesh's configured failure rule, decided once, there) and `retries`.
  */
+import { z } from 'zod';
+
 /**
  * `service`: to a registered service. `external`: to any other host (passed through, or refused in
  * reject mode). `proxy`: answered by the proxy itself because the request named no usable target
  * (malformed, headers too large or too slow, addressed to the proxy).
  */
-export type TrafficKind = 'service' | 'external' | 'proxy';
-
-export interface RequestEvent {
-  /** Unique per exchange within one mesh run. */
-  id: number;
-  kind: TrafficKind;
-  caller: string;
-  /** The registered service, or the external host for passthrough traffic. */
-  service: string;
-  version: string | null;
-  /** `host:port` of the instance (or external destination) tried last. */
-  instance: string | null;
-  method: string;
-  path: string;
-  /** The status the client received; 0 when the client went away before a response. */
-  status: number;
-  /** Milliseconds since the epoch when the request arrived. */
-  startedAt: number;
-  /**
-   * Milliseconds from arrival: handed to the upstream (`dispatched`), taken by an upstream
-   * connection (`connected`: forwarded HTTP requests only), first response byte, end.
-   */
-  timings: { dispatched: number | null; connected?: number | null; firstByte: number | null; end: number };
-  /**
-   * Body bytes from the client to the upstream, and from the upstream to the client. For CONNECT
-   * tunnels and upgraded connections, every byte that crossed the client's connection.
-   */
-  bytesIn: number;
-  bytesOut: number;
-  /** Why the exchange failed on the proxy side, if it did: `connection refused`, `client aborted`… */
-  error: string | null;
-  /**
-   * Routed requests only (absent on refusals, tunnels and upgrades): every upstream attempt in order,
-   * the retries among them, what set the request apart, and why it went where it did.
-   */
-  attempts?: RequestAttempt[];
-  retries?: number;
-  flags?: RequestFlag[];
-  decision?: DecisionStep[];
-}
-
-/** One try at an upstream: its status (0 when none came) or error, and how long it took. */
-export interface RequestAttempt {
-  instance: string;
-  status: number;
-  error: string | null;
-  ms: number;
-}
+export const trafficKindSchema = z.enum(['service', 'external', 'proxy']);
+export type TrafficKind = z.infer<typeof trafficKindSchema>;
 
 /**
  * `fault-injected`: a fault rule delayed or aborted it. `retried`: it took more than one attempt.
@@ -66,32 +29,108 @@ export interface RequestAttempt {
  * `opaque`: a tunnel to a service the mesh could not read (TLS inside): one exchange for the
  * whole tunnel, logged with its bytes and duration but not counted as a request in the stats.
  */
-export type RequestFlag = 'fault-injected' | 'retried' | 'ejected-instance' | 'held' | 'panic' | 'budget-exhausted' | 'tunnelled' | 'opaque';
+export const requestFlagSchema = z.enum(['fault-injected', 'retried', 'ejected-instance', 'held', 'panic', 'budget-exhausted', 'tunnelled', 'opaque']);
+export type RequestFlag = z.infer<typeof requestFlagSchema>;
+
+/** One try at an upstream: its status (0 when none came) or error, and how long it took. */
+export const requestAttemptSchema = z.object({
+  instance: z.string(),
+  status: z.number().int(),
+  error: z.string().nullable(),
+  ms: z.number(),
+});
+export type RequestAttempt = z.infer<typeof requestAttemptSchema>;
+
+export const decisionStepNameSchema = z.enum(['tunnel', 'alias', 'version', 'instance', 'ejection', 'fault', 'retry', 'hold', 'budget']);
+export type DecisionStepName = z.infer<typeof decisionStepNameSchema>;
 
 /** One step of "why did this request go there", in the order the proxy took them. */
-export interface DecisionStep {
-  step: 'tunnel' | 'alias' | 'version' | 'instance' | 'ejection' | 'fault' | 'retry' | 'hold' | 'budget';
+export const decisionStepSchema = z.object({
+  step: decisionStepNameSchema,
   /** What the step chose (a version, an instance), or null when it only reports state. */
-  choice: string | null;
-  reason: string;
-}
+  choice: z.string().nullable(),
+  reason: z.string(),
+});
+export type DecisionStep = z.infer<typeof decisionStepSchema>;
+
+/**
+ * Milliseconds from arrival: handed to the upstream (`dispatched`), taken by an upstream
+ * connection (`connected`: forwarded HTTP requests only), first response byte, end.
+ */
+export const requestTimingsSchema = z.object({
+  dispatched: z.number().nullable(),
+  connected: z.number().nullable().optional(),
+  firstByte: z.number().nullable(),
+  end: z.number(),
+});
+export type RequestTimings = z.infer<typeof requestTimingsSchema>;
+
+/** One exchange as the proxy reports it, before the telemetry has judged it. */
+export const proxiedExchangeSchema = z.object({
+  /** Unique per exchange within one mesh run. */
+  id: z.number().int(),
+  kind: trafficKindSchema,
+  caller: z.string(),
+  /** The registered service, or the external host for passthrough traffic. */
+  service: z.string(),
+  version: z.string().nullable(),
+  /** `host:port` of the instance (or external destination) tried last. */
+  instance: z.string().nullable(),
+  method: z.string(),
+  path: z.string(),
+  /** The status the client received; 0 when the client went away before a response. */
+  status: z.number().int(),
+  /** Milliseconds since the epoch when the request arrived. */
+  startedAt: z.number(),
+  timings: requestTimingsSchema,
+  /**
+   * Body bytes from the client to the upstream, and from the upstream to the client. For CONNECT
+   * tunnels and upgraded connections, every byte that crossed the client's connection.
+   */
+  bytesIn: z.number(),
+  bytesOut: z.number(),
+  /** Why the exchange failed on the proxy side, if it did: `connection refused`, `client aborted`… */
+  error: z.string().nullable(),
+  /**
+   * Routed requests only (absent on refusals, tunnels and upgrades): every upstream attempt in order,
+   * the retries among them, what set the request apart, and why it went where it did.
+   */
+  attempts: z.array(requestAttemptSchema).optional(),
+  retries: z.number().int().nonnegative().optional(),
+  flags: z.array(requestFlagSchema).optional(),
+  decision: z.array(decisionStepSchema).optional(),
+});
+export type ProxiedExchange = z.infer<typeof proxiedExchangeSchema>;
+
+/** A recorded exchange: what the log, the stats, the push stream, the CLI and the shell read. */
+export const requestEventSchema = proxiedExchangeSchema.extend({
+  /** By the mesh's failure rule (meshdesk.yaml `telemetry.failureStatuses`; by default 5xx and connection errors). */
+  failed: z.boolean(),
+  /** Upstream attempts after the first; 0 for exchanges that were not routed. */
+  retries: z.number().int().nonnegative(),
+});
+export type RequestEvent = z.infer<typeof requestEventSchema>;
+
+/** The start of a routed exchange, for in-flight counts: enough to find its series. */
+export type RequestStart = Pick<ProxiedExchange, 'id' | 'kind' | 'caller' | 'service' | 'version' | 'instance'>;
 
 /**
  * Something passive health (ejection) did to an instance: not per request, so not a RequestEvent.
  * `ejected`: taken out of its version's pool until `until`; `returned`: back in the pool; `panic`:
  * ejections would have left the version no instance, so they were ignored.
  */
-export interface InstanceEvent {
-  kind: 'ejected' | 'returned' | 'panic';
-  service: string;
-  version: string;
+export const instanceEventSchema = z.object({
+  kind: z.enum(['ejected', 'returned', 'panic']),
+  service: z.string(),
+  version: z.string(),
   /** `host:port`; `*` for a panic, which concerns the whole version. */
-  instance: string;
-  reason: string;
+  instance: z.string(),
+  reason: z.string(),
   /** Milliseconds since the epoch. */
-  at: number;
+  at: z.number(),
   /** Epoch ms the ejection ends; null for `returned` and `panic`. */
-  until: number | null;
+  until: z.number().nullable(),
   /** How often this instance has been ejected (it grows the ejection time). */
-  ejections: number;
-}
+  ejections: z.number().int(),
+});
+export type InstanceEvent = z.infer<typeof instanceEventSchema>;

@@ -8,7 +8,7 @@
  * so they never reach the wire, the UI or a log file.
  */
 import { z } from 'zod';
-import type { RequestEvent } from './events.js';
+import { requestEventSchema } from './events.js';
 
 /** Bytes captured per direction (request body, response body) unless configured otherwise. */
 export const DEFAULT_BODY_CAPTURE_BYTES = 64 * 1024;
@@ -42,33 +42,6 @@ export interface ExchangeCapture {
   responseBody: CapturedBody | null;
 }
 
-const requestEventFields = {
-  id: z.number().int(),
-  kind: z.string(),
-  caller: z.string(),
-  service: z.string(),
-  version: z.string().nullable(),
-  instance: z.string().nullable(),
-  method: z.string(),
-  path: z.string(),
-  status: z.number().int(),
-  startedAt: z.number(),
-  timings: z.object({ dispatched: z.number().nullable(), connected: z.number().nullable().optional(), firstByte: z.number().nullable(), end: z.number() }),
-  bytesIn: z.number(),
-  bytesOut: z.number(),
-  error: z.string().nullable(),
-};
-
-/**
- * RequestEvent on the wire. Loose: fields the proxy adds later (attempts, a decision trace) pass
- * through to the UI before this schema names them.
- */
-export const requestEventSchema = z.looseObject(requestEventFields);
-
-// Drift guard: every RequestEvent must fit the wire schema's fields (additions to RequestEvent are fine).
-type WireEventFields = { [K in keyof typeof requestEventFields]: z.infer<(typeof requestEventFields)[K]> };
-const _eventFitsWire: (event: RequestEvent) => WireEventFields = (event) => event;
-
 export const headerPairsSchema = z.array(z.tuple([z.string(), z.string()]));
 
 export const wireBodySchema = z.object({
@@ -79,11 +52,10 @@ export const wireBodySchema = z.object({
   truncated: z.boolean(),
 });
 
+/** A logged exchange: its request event, where it sits in the log, and what was captured of it. */
 export const exchangeSchema = requestEventSchema.extend({
   /** Position in the log, increasing; pages ask for entries `before` one. */
   seq: z.number().int(),
-  /** Failed by the mesh's classifier (by default 5xx, and connection errors). */
-  failed: z.boolean(),
   requestHeaders: headerPairsSchema.nullable(),
   responseHeaders: headerPairsSchema.nullable(),
   requestBody: wireBodySchema.nullable(),

@@ -8,7 +8,7 @@ import { logQuerySchema } from './exchange.js';
 import { formatFilterWords, isEmptyFilter, parseDuration, parseFilterWords, type LogFilter } from './log-filter-words.js';
 
 describe('parseFilterWords', () => {
-  it('reads the example from the issue into the admin API query', () => {
+  it('reads a query using every kind of word into the admin API query', () => {
     const { filter, errors } = parseFilterWords('service=world status=5xx method=get path~/api min=200ms errors header:x-id=7 free text');
     expect(errors).toEqual([]);
     expect(filter).toEqual({

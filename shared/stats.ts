@@ -35,7 +35,7 @@ export const seriesStatsSchema = z.object({
   bytesIn: z.number(),
   bytesOut: z.number(),
   retries: z.number().int(),
-  /** Requests started and not yet ended (0 when the proxy does not report starts). */
+  /** Routed requests started and not yet ended (the proxy announces each start to the telemetry). */
   inFlight: z.number().int(),
   totals: totalsSchema,
   /** Epoch ms of the last request that ended, null before the first. */

@@ -1,6 +1,6 @@
 /**
  * The graph benchmark's markdown: one table of what Chromium measured (the same in both modes, so
- * synthetic and real runs compare line by line), the issue's targets for 50/150, and in real mode a
+ * synthetic and real runs compare line by line), the targets for 50 services / 150 edges, and in real mode a
  * second table of the traffic the mesh actually carried — a figure measured while the machine
  * could not deliver the offered load is a different claim, and the reader has to see that.
  */

@@ -182,6 +182,8 @@ export function requestEvents(mesh: SyntheticMesh, count: number, firstId: numbe
     const edge = mesh.edges.find((candidate) => (pick -= candidate.rps) <= 0) ?? mesh.edges[0];
     if (!edge) break;
     const end = 2 + next() * 40;
+    const path = `/items/${Math.floor(next() * 1000)}`;
+    const status = next() < 0.01 ? 503 : 200;
     events.push({
       id: firstId + index,
       kind: 'service',
@@ -190,13 +192,15 @@ export function requestEvents(mesh: SyntheticMesh, count: number, firstId: numbe
       version: edge.version,
       instance: '127.0.0.1:20000',
       method: 'GET',
-      path: `/items/${Math.floor(next() * 1000)}`,
-      status: next() < 0.01 ? 503 : 200,
+      path,
+      status,
       startedAt: atMs - end,
       timings: { dispatched: 0.3, firstByte: end * 0.8, end },
       bytesIn: 0,
       bytesOut: 900,
       error: null,
+      failed: status >= 500,
+      retries: 0,
     });
   }
   return events;

@@ -1,6 +1,6 @@
 /**
  * Starting and stopping the processes under test. Proxies and the upstream run on core 0, the load
- * generator on core 1 (taskset), as the issue asks: the proxy then competes with its upstream, as it
+ * generator on core 1 (taskset): the proxy then competes with its upstream, as it
  * does on a laptop, and never with wrk. Every child is stopped by its own pid, never by name.
  */
 import { spawn, type ChildProcess } from 'node:child_process';

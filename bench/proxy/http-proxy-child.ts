@@ -1,7 +1,7 @@
 /**
  * The bare http-proxy row: http-proxy-3 (the maintained, typed http-proxy) forwarding everything to
- * one upstream over a keep-alive agent, with nothing else on the path. It is the baseline the issue
- * states Meshdesk's target against (about 1.8x this).
+ * one upstream over a keep-alive agent, with nothing else on the path. It is the baseline
+ * Meshdesk's throughput target is stated against (about 1.8x this; checkTargets in report.ts).
  * Run as a child process: `node http-proxy-child.js <upstream-port>`.
  */
 import http from 'node:http';

@@ -1,5 +1,5 @@
 /**
- * The memory run (issues 3 and 6): a fresh proxy process — Meshdesk with request events on, or a bare
+ * The memory run: a fresh proxy process — Meshdesk with request events on, or a bare
  * proxy as a baseline — serves N requests, and reports its RSS after the 10,000th and after the Nth.
  * The child samples its own memory at the exact request counts (it counts what it serves), so the
  * figures do not depend on when the bench happens to look.

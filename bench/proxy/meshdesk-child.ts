@@ -29,14 +29,13 @@ let failuresShown = 0;
 
 function onEvent(event: RequestEvent): void {
   if (ringSize > 0) ring[counter.count % ringSize] = event;
-  const failed = event.status >= 500 || event.error !== null;
-  counter.tick(failed);
-  if (failed && failuresShown++ < 5) console.error(`bench: failed request: ${JSON.stringify(event)}`);
+  counter.tick(event.failed);
+  if (event.failed && failuresShown++ < 5) console.error(`bench: failed request: ${JSON.stringify(event)}`);
 }
 
 // As `meshdesk serve` does (its startup flags come from the parent, as bin/meshdesk.js passes them).
 tuneHeap();
-const mesh = new Mesh({
+const mesh = await Mesh.create({
   proxyHost: '127.0.0.1',
   proxyPort: 0,
   adminHost: '127.0.0.1',
@@ -53,7 +52,7 @@ if (mesh.configErrorList.length > 0) {
 // subscribed". It means the proxy's own fast-path check says nobody wants events: what emission
 // costs is then the difference between the on and off rows.
 const ownSubscribers = mesh.events.wanted;
-if (eventsArg === 'on') mesh.events.subscribe(onEvent);
+if (eventsArg === 'on') mesh.telemetry.onRecorded(onEvent);
 else Object.defineProperty(mesh.events, 'wanted', { get: () => false });
 const note = ownSubscribers
   ? eventsArg === 'on'

@@ -1,6 +1,6 @@
 /**
  * nginx in the two roles it plays here: the cheapest possible upstream (a fixed body from memory)
- * and the reference reverse proxy the issue compares Meshdesk with. One single-process nginx per
+ * and the reference reverse proxy Meshdesk's throughput target is set against. One single-process nginx per
  * role (`master_process off`), so its RSS and CPU are one pid's, like the Node rows; a private
  * prefix in a temp directory, so nothing of the system's nginx setup is used or touched.
  */

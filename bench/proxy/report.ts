@@ -1,8 +1,8 @@
 /**
  * Folds the measured rounds into what a reader needs: per row the median (and range when there were
  * several rounds) of throughput, latency, CPU and RSS, ratios to direct, to bare http-proxy and to
- * nginx computed within each round (both sides saw the same machine load), and the issue's targets
- * checked against the Meshdesk rows with events on. Rows driven by the Node generator are compared
+ * nginx computed within each round (both sides saw the same machine load), and the targets
+ * (checkTargets) checked against the Meshdesk rows with events on. Rows driven by the Node generator are compared
  * only with each other (a generator changes what a proxy costs): their req/s and latency are not put
  * over wrk rows', and the CONNECT tunnel's CPU per request is put over the absolute URI's.
  */

@@ -106,7 +106,7 @@ out.push(`Load average before ${loadBefore.map((l) => l.toFixed(2)).join(' ')}, 
 if (summaries.length > 0) out.push(markdownTable(summaries, options.connections), '', ROW_LABELS_NOTE, '');
 if (cpuComparisons.length > 0) out.push(cpuComparisonLines(cpuComparisons), '');
 if (long) out.push(`### Long run (${LONG_TARGET_LABELS[long.target]}, ${options.connections} connections)`, '', longRunText(long), '');
-if (checks.length > 0) out.push('### Targets (issues 3 and 6, CONNECT tunnels)', '', targetLines(checks), '');
+if (checks.length > 0) out.push('### Targets (throughput, latency, memory, CONNECT tunnels)', '', targetLines(checks), '');
 if (profile) out.push('### Where Meshdesk spends its CPU (events on)', '', profileText(profile), '');
 if (notes.length > 0) out.push('### Notes', '', ...notes.map((n) => `- ${n}`), '');
 console.log(out.join('\n'));

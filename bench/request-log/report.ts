@@ -1,6 +1,6 @@
 /**
- * The request-log benchmark's verdicts and its markdown: each target of issue 8 checked against the
- * figures, with the figure beside it, so a reader sees how far from the line each one is.
+ * The request-log benchmark's verdicts and its markdown: each target (listed in run.ts) checked
+ * against the figures, with the figure beside it, so a reader sees how far from the line each one is.
  */
 import type { LoadResult } from './load-generator.js';
 import type { PageFigures } from './page-probes.js';

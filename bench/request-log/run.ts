@@ -4,7 +4,7 @@
  * 60 s), and the dashboard's request log open and following in Chromium while a scripted user
  * clicks rows and presses keys. Everything on loopback, ports 0, in a temporary directory.
  *
- * Targets (issue 8): no main-thread long task over 100 ms; input latency under 100 ms; page memory
+ * Targets: no main-thread long task over 100 ms; input latency under 100 ms; page memory
  * bounded; the mesh's counts match the requests sent (nothing lost), and so do the view's.
  *
  * Run: `npm run build && npx tsc -p bench/tsconfig.json && node dist/bench/request-log/run.js

@@ -5,8 +5,7 @@
  */
 import { Command, Option } from 'commander';
 import { AdminClient, SignInRequiredError } from '../../shared/admin-client.js';
-import { readPersistedToken } from '../mesh/admin/token-file.js';
-import { defaultStateDir } from '../mesh/state-dir.js';
+import { defaultStateDir, readPersistedToken } from '../mesh/index.js';
 
 export interface AdminAccessOptions {
   adminUrl: string;

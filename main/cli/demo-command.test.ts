@@ -4,7 +4,7 @@
 // the client socket and listens on hello's port), traffic by the user name in its proxy URL.
 import { afterEach, describe, expect, it } from 'vitest';
 import { AdminClient } from '../../shared/admin-client.js';
-import { readPersistedToken } from '../mesh/admin/token-file.js';
+import { readPersistedToken } from '../mesh/index.js';
 import { startMeshdesk, tempStateDir, type RunningMeshdesk } from './testing/spawn-meshdesk.js';
 
 let demo: RunningMeshdesk | null = null;

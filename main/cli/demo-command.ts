@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Command, Option } from 'commander';
 import { packageRoot } from '../package-root.js';
-import { DemoProcesses, freePort } from '../mesh/demo/demo-processes.js';
+import { DemoProcesses, freePort } from '../mesh/index.js';
 import { addListenOptions, type ListenOptions } from './options.js';
 import { runMesh } from './run-mesh.js';
 

@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { Command } from 'commander';
-import { importDockerCompose } from '../mesh/config/docker-compose.js';
+import { importDockerCompose } from '../mesh/index.js';
 import { addAdminAccessOptions, withAdmin, type AdminAccessOptions } from './admin-access.js';
 
 export function importComposeCommand(): Command {

@@ -1,6 +1,6 @@
 /** The `meshdesk` command line. Each command lives in its own module. */
 import { Command } from 'commander';
-import { MESHDESK_VERSION } from '../mesh/version.js';
+import { MESHDESK_VERSION } from '../mesh/index.js';
 import { demoCommand } from './demo-command.js';
 import { envCommand } from './env-command.js';
 import { faultCommand } from './fault-command.js';

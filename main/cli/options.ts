@@ -1,6 +1,6 @@
 /** Listener settings shared by `serve` and `demo`: flags first, then environment, then defaults. */
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { defaultStateDir } from '../mesh/state-dir.js';
+import { defaultStateDir } from '../mesh/index.js';
 
 export interface ListenOptions {
   proxyHost: string;

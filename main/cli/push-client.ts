@@ -2,9 +2,14 @@
  * Reads the admin push stream (Server-Sent Events) from Node, for `tap` and `top`. The format is
  * simple enough that a small parser beats a dependency: events are separated by a blank line and
  * carry their JSON on one `data:` line.
+ *
+ * Every batch is parsed with the contract's schema. A batch that does not fit ends the stream with
+ * a PushBatchError (the commands print its one line and exit 1) rather than being skipped: it
+ * means this CLI and the mesh disagree on the contract, and every later batch would fail the same
+ * way, or be shown wrong.
  */
 import { ADMIN_PATHS } from '../../shared/api.js';
-import { SSE_EVENT, type PushBatch } from '../../shared/push.js';
+import { parsePushBatch, SSE_EVENT, type PushBatch } from '../../shared/push.js';
 
 export async function* pushBatches(adminUrl: string, token: string | null, signal?: AbortSignal): AsyncGenerator<PushBatch> {
   const response = await fetch(new URL(ADMIN_PATHS.events, adminUrl), {
@@ -22,7 +27,7 @@ export async function* pushBatches(adminUrl: string, token: string | null, signa
       buffer = buffer.slice(end + 2);
       if (!message.includes(`event: ${SSE_EVENT}`)) continue;
       const data = /^data: (.*)$/m.exec(message)?.[1];
-      if (data) yield JSON.parse(data) as PushBatch;
+      if (data) yield parsePushBatch(data);
     }
   }
 }

@@ -1,16 +1,12 @@
 /**
- * Starts a Mesh in this process, prints where everything is, and shuts it down cleanly on SIGINT or
- * SIGTERM (a second signal exits at once). Shared by `serve` and `demo`.
+ * Starts a Mesh in this process (the start-up sequence the desktop app runs too), prints where
+ * everything is, and shuts it down cleanly on SIGINT or SIGTERM (a second signal exits at once).
+ * Shared by `serve` and `demo`.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { exportLine } from '../../shared/export-line.js';
-import { loadOrCreateToken } from '../mesh/admin/token-file.js';
-import { tuneHeap } from '../mesh/heap-tuning.js';
-import { PortInUseError } from '../mesh/listen.js';
-import { Mesh, type MeshAddresses } from '../mesh/mesh.js';
-import { ConfStore } from '../mesh/store/conf-store.js';
-import { emptyMeshState } from '../mesh/store/mesh-state.js';
+import { ConfStore, emptyMeshState, PortInUseError, startMesh, type Mesh, type MeshAddresses, type StartedMesh } from '../mesh/index.js';
 import { rendererRoot } from '../package-root.js';
 import type { ListenOptions } from './options.js';
 
@@ -21,14 +17,12 @@ export interface RunOptions extends ListenOptions {
   onStop?: () => Promise<void>;
 }
 
-export async function runMesh(options: RunOptions): Promise<{ mesh: Mesh; addresses: MeshAddresses } | null> {
-  tuneHeap();
+export async function runMesh(options: RunOptions): Promise<StartedMesh | null> {
   const stateStore = new ConfStore({ directory: options.stateDir, defaults: emptyMeshState() });
   if (stateStore.movedAside) console.error(`meshdesk: the state file could not be read; it was moved to ${stateStore.movedAside}`);
-  const mesh = new Mesh({ ...options, rendererRoot: rendererRoot(), adminToken: loadOrCreateToken(options.stateDir), stateStore });
-  let addresses: MeshAddresses;
+  let started: StartedMesh;
   try {
-    addresses = await mesh.start();
+    started = await startMesh({ ...options, rendererRoot: rendererRoot(), stateStore });
   } catch (error) {
     if (error instanceof PortInUseError) {
       console.error(`meshdesk: ${error.message}; choose another with --${error.role}-port`);
@@ -37,6 +31,7 @@ export async function runMesh(options: RunOptions): Promise<{ mesh: Mesh; addres
     }
     throw error;
   }
+  const { mesh, addresses } = started;
   printBanner(mesh, addresses, options.configFile);
   let stoppingSince: number | null = null;
   const stop = (signal: string) => {
@@ -61,7 +56,7 @@ export async function runMesh(options: RunOptions): Promise<{ mesh: Mesh; addres
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
-  return { mesh, addresses };
+  return started;
 }
 
 function printBanner(mesh: Mesh, addresses: MeshAddresses, configFile: string | null): void {

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { STARTUP_NODE_FLAGS } from '../mesh/heap-tuning.js';
+import { STARTUP_NODE_FLAGS } from '../mesh/index.js';
 import { listenUpstream } from '../mesh/testing/http-upstream.js';
 import { runMeshdesk, signIn, startMeshdesk, type RunningMeshdesk } from './testing/spawn-meshdesk.js';
 

@@ -9,7 +9,6 @@ import { AdminCallError, type AdminClient } from '../../shared/admin-client.js';
 import type { RequestEvent } from '../../shared/events.js';
 import type { Exchange, ExchangeCapture } from '../../shared/exchange.js';
 import { compileFilter, needsCapture, type LogFilter } from '../../shared/log-filter.js';
-import { defaultIsFailure } from '../mesh/telemetry/classify.js';
 
 export interface TapFilter {
   /** True when the event can be decided from its summary alone, and passes. */
@@ -25,9 +24,9 @@ export function tapFilter(filter: LogFilter): TapFilter {
   const onSummary = compileFilter(summary);
   const full = compileFilter(filter);
   return {
-    matchesSummary: (event) => onSummary(event, defaultIsFailure(event), null),
+    matchesSummary: (event) => onSummary(event, event.failed, null),
     needsExchange: needsCapture(filter),
-    matchesExchange: (event, exchange) => full(event, defaultIsFailure(event), captureOf(exchange)),
+    matchesExchange: (event, exchange) => full(event, event.failed, captureOf(exchange)),
   };
 }
 

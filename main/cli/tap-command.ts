@@ -12,7 +12,7 @@ import { addAdminAccessOptions, adminClient, EXIT_UNREACHABLE, type AdminAccessO
 import { colour, millis } from './output.js';
 import { pushBatches } from './push-client.js';
 import { exchangeFor, tapFilter } from './tap-capture.js';
-import { readPersistedToken } from '../mesh/admin/token-file.js';
+import { readPersistedToken } from '../mesh/index.js';
 
 interface TapOptions extends AdminAccessOptions {
   service?: string;
@@ -99,11 +99,13 @@ function bodyLines(mark: '>' | '<', body: WireBody | null): string {
   return `${header}\n${text.replace(/^/gm, `  ${mark} `)}`;
 }
 
+/** One exchange a line; `failed` in words too, for pipes and NO_COLOR, where red says nothing. */
 function tapLine(event: RequestEvent): string {
   const when = new Date(event.startedAt).toISOString().slice(11, 23);
-  const status = event.status >= 500 || event.status === 0 ? colour(`${event.status}`, 'red') : event.status >= 400 ? colour(`${event.status}`, 'yellow') : colour(`${event.status}`, 'green');
+  const status = colour(`${event.status}`, event.failed ? 'red' : event.status >= 400 ? 'yellow' : 'green');
   const target = event.version ? `${event.service}@${event.version}` : event.service;
   const error = event.error ? colour(` (${event.error})`, 'red') : '';
   const flags = event.flags !== undefined && event.flags.length > 0 ? ` [${event.flags.join(' ')}]` : '';
-  return `${when} ${event.caller} → ${target} ${event.method} ${event.path} ${status} ${millis(event.timings.end)}${flags}${error}`;
+  const failed = event.failed ? ` ${colour('failed', 'red')}` : '';
+  return `${when} ${event.caller} → ${target} ${event.method} ${event.path} ${status} ${millis(event.timings.end)}${flags}${failed}${error}`;
 }

@@ -4,7 +4,7 @@
  */
 import { Command, Option } from 'commander';
 import type { RequestEvent } from '../../shared/events.js';
-import { readPersistedToken } from '../mesh/admin/token-file.js';
+import { readPersistedToken } from '../mesh/index.js';
 import { addAdminAccessOptions, EXIT_UNREACHABLE, type AdminAccessOptions } from './admin-access.js';
 import { millis, table } from './output.js';
 import { pushBatches } from './push-client.js';
@@ -30,7 +30,7 @@ export class TopTable {
     const latency = event.timings.end;
     const row = this.rows.get(key) ?? { caller: event.caller, target, method: event.method, path: event.path, count: 0, failures: 0, best: latency, worst: latency, last: latency };
     row.count++;
-    if (event.status === 0 || event.status >= 500) row.failures++;
+    if (event.failed) row.failures++;
     row.best = Math.min(row.best, latency);
     row.worst = Math.max(row.worst, latency);
     row.last = latency;

@@ -6,7 +6,7 @@
  * painted, so the user never sees a blank white frame.
  */
 import type { BrowserWindow } from 'electron';
-import type { StateStore } from '../mesh/store/state-store.js';
+import type { StateStore } from '../mesh/index.js';
 import { windowIconFile } from './app-icons.js';
 import type { ElectronApi } from './electron-api.js';
 import { dashboardWebPreferences } from './security.js';

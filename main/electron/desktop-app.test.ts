@@ -12,7 +12,7 @@ import Conf from 'conf';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AdminClient } from '../../shared/admin-client.js';
 import { desktopChannels } from '../../shared/desktop-bridge.js';
-import { emptyMeshState, type MeshState } from '../mesh/store/mesh-state.js';
+import { emptyMeshState, type MeshState } from '../mesh/index.js';
 import { runDesktopApp, type RunningDesktopApp } from './desktop-app.js';
 import { desktopStoreOptions, type DesktopState } from './desktop-state.js';
 import type { IpcSyncEvent } from './ipc.js';
@@ -111,15 +111,14 @@ describe('runDesktopApp', () => {
     expect(prevented).toBe(true);
     expect(window.webContents.openHandler?.({ url: `${adminUrl}/` })).toEqual({ action: 'deny' });
 
-    // The preload's connection request: the token the CLI also reads, and only for our window.
+    // The preload's connection request: the admin address, never the token, and only for our window.
     const connection = fake.ipc.listeners.get(desktopChannels.connection.channel);
     const ask = (id: number, url: string) => {
       const event: IpcSyncEvent = { sender: { id }, senderFrame: { url, parent: null }, returnValue: undefined };
       connection?.(event);
       return event.returnValue;
     };
-    const token = readFileSync(path.join(dir, 'state', 'admin-token'), 'utf8').trim();
-    expect(ask(window.webContents.id, `${adminUrl}/`)).toEqual({ adminUrl, adminToken: token });
+    expect(ask(window.webContents.id, `${adminUrl}/`)).toEqual({ adminUrl });
     expect(ask(window.webContents.id + 100, `${adminUrl}/`)).toBeNull();
     expect(ask(window.webContents.id, 'https://evil.example/')).toBeNull();
     expect([...fake.ipc.handlers.keys()].sort()).toEqual([desktopChannels.copyExportLine.channel, desktopChannels.openExternal.channel]);

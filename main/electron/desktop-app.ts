@@ -12,12 +12,7 @@
  * and denies permissions, and IPC is registered only through ipc.ts, with sender checks.
  */
 import { exportLine } from '../../shared/export-line.js';
-import { loadOrCreateToken } from '../mesh/admin/token-file.js';
-import { tuneHeap } from '../mesh/heap-tuning.js';
-import { Mesh, type MeshAddresses } from '../mesh/mesh.js';
-import type { MeshState } from '../mesh/store/mesh-state.js';
-import type { StateStore } from '../mesh/store/state-store.js';
-import { MESHDESK_VERSION } from '../mesh/version.js';
+import { MESHDESK_VERSION, startMesh, type Mesh, type MeshAddresses, type MeshState, type StartedMesh, type StateStore } from '../mesh/index.js';
 import { appMenuTemplate } from './app-menu.js';
 import { DashboardWindow } from './dashboard-window.js';
 import { parseDesktopArgs } from './desktop-args.js';
@@ -68,9 +63,6 @@ export async function runDesktopApp(electron: ElectronApi, options: DesktopAppOp
     return null;
   }
   const args = parsed.args;
-  // The growth factor and pretenuring only: the young generation's size is fixed before this code
-  // runs (Electron's main process would need --js-flags on its own command line; see heap-tuning.ts).
-  tuneHeap();
   if (args.userDataDir) app.setPath('userData', args.userDataDir);
   if (!app.requestSingleInstanceLock()) {
     app.quit();
@@ -96,23 +88,20 @@ export async function runDesktopApp(electron: ElectronApi, options: DesktopAppOp
   }
   const settings = store.get('settings');
   const requested: Ports = { proxyPort: args.proxyPort ?? settings.proxyPort, adminPort: args.adminPort ?? settings.adminPort };
-  const adminToken = loadOrCreateToken(options.stateDir);
   const configFile = args.configFile ?? settings.configFile;
-  let started: { mesh: Mesh; addresses: MeshAddresses };
+  let started: StartedMesh;
   try {
     const resolved = await startResolvingConflicts(requested, {
-      start: async (ports) => {
-        const mesh = new Mesh({
+      start: (ports) =>
+        startMesh({
           proxyHost: LOOPBACK,
           adminHost: LOOPBACK,
           ...ports,
           configFile,
           rendererRoot: options.rendererRoot,
-          adminToken,
+          stateDir: options.stateDir,
           stateStore: meshState.store,
-        });
-        return { mesh, addresses: await mesh.start() };
-      },
+        }),
       freePortNear,
       ask: async ({ answers: _answers, ...prompt }) => (await dialog.showMessageBox({ ...prompt, noLink: true })).response,
     });
@@ -132,7 +121,7 @@ export async function runDesktopApp(electron: ElectronApi, options: DesktopAppOp
     app.exit(1);
     return null;
   }
-  const dashboard = runShell(electron, options, started, adminToken, store);
+  const dashboard = runShell(electron, options, started, started.adminToken, store);
   return { ...started, dashboard };
 }
 
@@ -168,7 +157,7 @@ function runShell(
   registerIpc(
     ipcMain,
     {
-      connection: () => ({ adminUrl: addresses.adminUrl, adminToken }),
+      connection: () => ({ adminUrl: addresses.adminUrl }),
       copyExportLine,
       openExternal: async (url) => {
         if (!isExternalWebUrl(url)) throw new Error('only http and https links open outside Meshdesk');
@@ -179,7 +168,7 @@ function runShell(
   );
 
   const meter = new TrafficMeter();
-  meter.attach(mesh.events);
+  meter.attach(mesh.telemetry);
   const proxySwitch: ProxySwitch = new ProxySwitch(pausableProxy(mesh), () => tray.refresh());
   const actions: Record<TrayAction, () => void> = {
     'open-dashboard': () => dashboard.show(),

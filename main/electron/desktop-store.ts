@@ -11,7 +11,7 @@
 import path from 'node:path';
 import { ipcMain } from 'electron';
 import ElectronStore, { type Options } from 'electron-store';
-import { emptyMeshState, type MeshState } from '../mesh/store/mesh-state.js';
+import { emptyMeshState, type MeshState } from '../mesh/index.js';
 import { desktopStoreOptions, type DesktopState } from './desktop-state.js';
 import { KeyValueStateStore, openStateFile, type OpenedStateFile } from './state-file.js';
 

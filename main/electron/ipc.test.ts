@@ -38,7 +38,7 @@ function fakeIpcMain() {
 function setup() {
   const calls: string[] = [];
   const handlers: DesktopHandlers = {
-    connection: () => ({ adminUrl: ORIGIN, adminToken: 'secret' }),
+    connection: () => ({ adminUrl: ORIGIN }),
     copyExportLine: () => {
       calls.push('copy');
     },
@@ -91,7 +91,7 @@ describe('registerIpc', () => {
 
   it('answers the sync connection request from a trusted sender', () => {
     const { sendSync } = setup();
-    expect(sendSync(event())).toEqual({ adminUrl: ORIGIN, adminToken: 'secret' });
+    expect(sendSync(event())).toEqual({ adminUrl: ORIGIN });
   });
 
   it('answers null to a sync request from a foreign sender, without the token', () => {

@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import { app, BrowserWindow, clipboard, dialog, ipcMain, Menu, nativeImage, screen, session, shell, Tray } from 'electron';
-import { defaultStateDir } from '../mesh/state-dir.js';
+import { defaultStateDir } from '../mesh/index.js';
 import { rendererRoot } from '../package-root.js';
 import { runDesktopApp } from './desktop-app.js';
 import { openDesktopStore, openMeshStore } from './desktop-store.js';

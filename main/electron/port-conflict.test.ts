@@ -9,8 +9,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { PortInUseError } from '../mesh/listen.js';
-import { Mesh } from '../mesh/mesh.js';
+import { Mesh, PortInUseError } from '../mesh/index.js';
 import { freePortNear } from './free-port.js';
 import { conflictPrompt, startResolvingConflicts, type ConflictPrompt, type Ports } from './port-conflict.js';
 
@@ -33,9 +32,9 @@ async function occupyPort(): Promise<{ port: number; release: () => Promise<void
   return { port: (server.address() as net.AddressInfo).port, release };
 }
 
-function startMesh(ports: Ports): Promise<{ mesh: Mesh; proxyPort: number; adminPort: number }> {
+async function startMesh(ports: Ports): Promise<{ mesh: Mesh; proxyPort: number; adminPort: number }> {
   const rendererRoot = mkdtempSync(path.join(tmpdir(), 'meshdesk-renderer-'));
-  const mesh = new Mesh({ proxyHost: HOST, adminHost: HOST, ...ports, configFile: null, rendererRoot });
+  const mesh = await Mesh.create({ proxyHost: HOST, adminHost: HOST, ...ports, configFile: null, rendererRoot });
   return mesh.start().then(
     (addresses) => {
       cleanups.push(async () => {

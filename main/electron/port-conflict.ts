@@ -6,7 +6,7 @@
  * retry limit to hit, and a port that gets taken between the offer and the bind (a race with
  * another program) simply produces the next dialog.
  */
-import { PortInUseError } from '../mesh/listen.js';
+import { PortInUseError } from '../mesh/index.js';
 
 export interface Ports {
   proxyPort: number;

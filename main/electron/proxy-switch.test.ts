@@ -5,6 +5,7 @@
  */
 import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+// eslint-disable-next-line @typescript-eslint/no-restricted-imports -- test setup: the stand-in binds as the Mesh does, so a lost port is its PortInUseError
 import { listen } from '../mesh/listen.js';
 import { pausableProxy, ProxySwitch, type PausableProxy } from './proxy-switch.js';
 

@@ -8,7 +8,7 @@
  * fresh one is opened; the caller tells the user where the old one went.
  */
 import { existsSync, renameSync } from 'node:fs';
-import type { StateStore } from '../mesh/store/state-store.js';
+import type { StateStore } from '../mesh/index.js';
 
 /** The parts of electron-store / conf the adapter uses. */
 export interface KeyValueFile<State extends Record<string, unknown>> {

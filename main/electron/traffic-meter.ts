@@ -1,8 +1,10 @@
 /**
  * The tray's traffic numbers: requests per second over the last 10 seconds and failed requests
- * over the last minute, folded from the mesh's request events into 60 one-second buckets. Constant
- * memory and O(1) per event, because it sits on the proxy's event bus for as long as the app runs;
- * the clock is injected so the windows can be tested without waiting.
+ * over the last minute, folded from the mesh's recorded request events into 60 one-second buckets.
+ * A request is failed when the mesh says so (its `failed`, by the configured failure rule), so the
+ * tray and the dashboard count the same failures. Constant memory and O(1) per event, because it
+ * hears every exchange for as long as the app runs; the clock is injected so the windows can be
+ * tested without waiting.
  */
 import type { RequestEvent } from '../../shared/events.js';
 
@@ -12,11 +14,6 @@ export const ERROR_WINDOW_SECONDS = 60;
 export interface TrafficNumbers {
   requestsPerSecond: number;
   errorsLastMinute: number;
-}
-
-/** A failed exchange: the proxy gave up (refused, timed out, aborted) or the answer was a 5xx. */
-export function isFailure(event: Pick<RequestEvent, 'status' | 'error'>): boolean {
-  return event.error !== null || event.status === 0 || event.status >= 500;
 }
 
 interface Bucket {
@@ -30,17 +27,17 @@ export class TrafficMeter {
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  record(event: Pick<RequestEvent, 'status' | 'error'>): void {
+  record(event: Pick<RequestEvent, 'failed'>): void {
     const second = Math.floor(this.now() / 1000);
     const bucket = this.buckets[second % ERROR_WINDOW_SECONDS] as Bucket;
     if (bucket.second !== second) Object.assign(bucket, { second, requests: 0, errors: 0 });
     bucket.requests += 1;
-    if (isFailure(event)) bucket.errors += 1;
+    if (event.failed) bucket.errors += 1;
   }
 
-  /** Subscribes to a request event bus; returns the unsubscribe function. */
-  attach(events: { subscribe(listener: (event: RequestEvent) => void): () => unknown }): () => void {
-    const unsubscribe = events.subscribe((event) => this.record(event));
+  /** Listens to the mesh's telemetry; returns the unsubscribe function. */
+  attach(telemetry: { onRecorded(listener: (event: RequestEvent) => void): () => unknown }): () => void {
+    const unsubscribe = telemetry.onRecorded((event) => this.record(event));
     return () => void unsubscribe();
   }
 

@@ -1,12 +1,8 @@
 /**
- * The tray's view as a function of state, and the traffic numbers it shows, folded from the
- * mesh's real request event bus with a clock the test moves.
+ * The tray's view as a function of state (the traffic numbers it shows: traffic-meter.test.ts).
  * Run: npx vitest run main/electron/tray-menu.test.ts
  */
 import { describe, expect, it } from 'vitest';
-import type { RequestEvent } from '../../shared/events.js';
-import { RequestEvents } from '../mesh/proxy/request-events.js';
-import { TrafficMeter } from './traffic-meter.js';
 import { formatRate, sameView, trayMenuTemplate, trayView, type TrayAction, type TrayState } from './tray-menu.js';
 
 const base: TrayState = {
@@ -86,46 +82,5 @@ describe('trayMenuTemplate', () => {
     expect(template[2]).toEqual({ type: 'separator' });
     for (const item of template) (item.click as (() => void) | undefined)?.();
     expect(clicked).toEqual(['open-dashboard', 'toggle-proxy', 'copy-export-line', 'quit']);
-  });
-});
-
-describe('TrafficMeter', () => {
-  function event(status: number, error: string | null = null): RequestEvent {
-    return {
-      id: 1, kind: 'service', caller: 'shell', service: 'world', version: null, instance: null, method: 'GET', path: '/',
-      status, startedAt: 0, timings: { dispatched: null, firstByte: null, end: 1 }, bytesIn: 0, bytesOut: 0, error,
-    };
-  }
-
-  it('counts requests per second over 10 s and failures over a minute, from the event bus', () => {
-    let now = 1_000_000;
-    const meter = new TrafficMeter(() => now);
-    const events = new RequestEvents();
-    const detach = meter.attach(events);
-    for (let i = 0; i < 30; i++) events.emit(event(200));
-    events.emit(event(503));
-    events.emit(event(0, 'client aborted'));
-    events.emit(event(502, 'connection refused'));
-    events.emit(event(404));
-    expect(meter.read()).toEqual({ requestsPerSecond: 3.4, errorsLastMinute: 3 });
-    now += 11_000;
-    expect(meter.read()).toEqual({ requestsPerSecond: 0, errorsLastMinute: 3 });
-    events.emit(event(200));
-    expect(meter.read()).toEqual({ requestsPerSecond: 0.1, errorsLastMinute: 3 });
-    now += 50_000;
-    expect(meter.read()).toEqual({ requestsPerSecond: 0, errorsLastMinute: 0 });
-    detach();
-    events.emit(event(500));
-    expect(meter.read().errorsLastMinute).toBe(0);
-    expect(events.wanted).toBe(false);
-  });
-
-  it('does not count an old bucket again when the ring wraps around', () => {
-    let now = 5_000;
-    const meter = new TrafficMeter(() => now);
-    meter.record({ status: 500, error: null });
-    now += 60_000;
-    meter.record({ status: 200, error: null });
-    expect(meter.read()).toEqual({ requestsPerSecond: 0.1, errorsLastMinute: 0 });
   });
 });

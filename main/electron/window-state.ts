@@ -7,7 +7,7 @@
  * unmaximizing after a restart returns to the size the user chose. Saves are debounced while the
  * user drags and flushed when the window closes.
  */
-import type { StateStore } from '../mesh/store/state-store.js';
+import type { StateStore } from '../mesh/index.js';
 
 export interface Bounds {
   x: number;

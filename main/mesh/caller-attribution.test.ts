@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { RequestEvent } from '../../shared/events.js';
+import type { ProxiedExchange } from '../../shared/events.js';
 import { Mesh } from './mesh.js';
 import { startChildService } from './os/testing/child-service.js';
 
@@ -32,8 +32,8 @@ async function startMesh(): Promise<{ proxyUrl: string; proxyPort: number; calle
   const dir = mkdtempSync(path.join(os.tmpdir(), 'meshdesk-callers-'));
   const configFile = path.join(dir, 'meshdesk.yaml');
   writeFileSync(configFile, `services:\n  world:\n    instances: [127.0.0.1:${world.port}]\n`);
-  const mesh = new Mesh({ proxyHost: '127.0.0.1', proxyPort: 0, adminHost: '127.0.0.1', adminPort: 0, configFile, rendererRoot: dir, log: () => undefined });
-  const events: RequestEvent[] = [];
+  const mesh = await Mesh.create({ proxyHost: '127.0.0.1', proxyPort: 0, adminHost: '127.0.0.1', adminPort: 0, configFile, rendererRoot: dir, log: () => undefined });
+  const events: ProxiedExchange[] = [];
   mesh.events.subscribe((event) => events.push(event));
   const addresses = await mesh.start();
   cleanups.push(() => mesh.stop(0));
@@ -43,7 +43,7 @@ async function startMesh(): Promise<{ proxyUrl: string; proxyPort: number; calle
     // An event waits for the OS lookup when the request names no caller: poll for it.
     async caller(pathname) {
       await expect.poll(() => events.filter((event) => event.path === pathname).length, { timeout: 5_000 }).toBe(1);
-      const event = events.find((candidate) => candidate.path === pathname) as RequestEvent;
+      const event = events.find((candidate) => candidate.path === pathname) as ProxiedExchange;
       expect(event).toMatchObject({ service: 'world', status: 200 });
       return event.caller;
     },

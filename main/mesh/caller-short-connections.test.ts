@@ -11,7 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { RequestEvent } from '../../shared/events.js';
+import type { ProxiedExchange } from '../../shared/events.js';
 import { Mesh } from './mesh.js';
 
 const cleanups: (() => unknown)[] = [];
@@ -46,8 +46,8 @@ describe('caller attribution for one connection per request', () => {
     const configFile = path.join(dir, 'meshdesk.yaml');
     const worldPort = (world.address() as AddressInfo).port;
     writeFileSync(configFile, `services:\n  world:\n    instances: [127.0.0.1:${worldPort}]\n  frontend:\n    instances: [127.0.0.1:${frontendPort}]\n`);
-    const mesh = new Mesh({ proxyHost: '127.0.0.1', proxyPort: 0, adminHost: '127.0.0.1', adminPort: 0, configFile, rendererRoot: dir, log: () => undefined });
-    const events: RequestEvent[] = [];
+    const mesh = await Mesh.create({ proxyHost: '127.0.0.1', proxyPort: 0, adminHost: '127.0.0.1', adminPort: 0, configFile, rendererRoot: dir, log: () => undefined });
+    const events: ProxiedExchange[] = [];
     mesh.events.subscribe((event) => events.push(event));
     const { proxyUrl } = await mesh.start();
     cleanups.push(() => mesh.stop(0));

@@ -25,7 +25,7 @@ async function startMesh(): Promise<{ mesh: Mesh; client: AdminClient; proxyUrl:
   const dir = mkdtempSync(path.join(os.tmpdir(), 'meshdesk-admin-'));
   const configFile = path.join(dir, 'meshdesk.yaml');
   writeFileSync(configFile, `services:\n  world:\n    versions:\n      v1: { instances: [127.0.0.1:${v1}] }\n      v2: { instances: [127.0.0.1:${v2}] }\n`);
-  const mesh = new Mesh({ proxyHost: '127.0.0.1', proxyPort: 0, adminHost: '127.0.0.1', adminPort: 0, configFile, rendererRoot: dir, adminToken: 'secret', log: () => undefined });
+  const mesh = await Mesh.create({ proxyHost: '127.0.0.1', proxyPort: 0, adminHost: '127.0.0.1', adminPort: 0, configFile, rendererRoot: dir, adminToken: 'secret', log: () => undefined });
   const addresses = await mesh.start();
   cleanups.push(() => mesh.stop(0));
   return { mesh, client: new AdminClient(addresses.adminUrl, 'secret'), proxyUrl: addresses.proxyUrl, v1, v2 };

@@ -12,7 +12,7 @@ import type { ConfigError, DeregistrationInput, RegistrationInput } from '../../
 import { AdminAuth } from './admin/admin-auth.js';
 import { createAdminServer } from './admin/admin-server.js';
 import { PushStream } from './admin/push-stream.js';
-import { ConfigWatcher, type ConfigReload } from './config/config-watcher.js';
+import { ConfigWatcher } from './config/config-watcher.js';
 import { DiscoSource } from './config/disco-source.js';
 import { DEMO_SOURCE, DemoLoader } from './demo/demo-loader.js';
 import { HealthChecker } from './health/health-checker.js';
@@ -69,7 +69,7 @@ export interface MeshAddresses {
 const NO_CONFIG: MeshConfig = meshConfigSchema.parse({});
 
 export class Mesh {
-  readonly registry = new Registry();
+  readonly registry: Registry;
   readonly events: RequestEvents;
   private readonly configWatcher: ConfigWatcher | null;
   private readonly disco: DiscoSource | null;
@@ -77,7 +77,7 @@ export class Mesh {
   private readonly runtime: RuntimeRegistrations;
   readonly routes: RouteTable;
   readonly faults = new FaultTable();
-  readonly telemetry = new Telemetry();
+  readonly telemetry: Telemetry;
   private statsTimer: NodeJS.Timeout | null = null;
   private storeProblems: ConfigError[] = [];
   private readonly log: (line: string) => void;
@@ -88,21 +88,49 @@ export class Mesh {
   private readonly demo: DemoLoader;
   private addresses: MeshAddresses | null = null;
   private readonly startedAt = new Date();
-  /** The telemetry settings applied at start, and those of the latest good meshdesk.yaml. */
-  private telemetryInForce: TelemetryConfig | null = null;
-  private telemetryInYaml: TelemetryConfig | null = null;
+  /** The telemetry settings the parts were built with, and those of the latest good meshdesk.yaml. */
+  private readonly telemetryInForce: TelemetryConfig;
+  private telemetryInYaml: TelemetryConfig;
 
-  constructor(private readonly options: MeshOptions) {
+  /**
+   * Reads meshdesk.yaml, then builds every part from it: the request log's size and masking, the
+   * failure rule and the bytes of bodies captured are constructor options, never patched later.
+   * The file is read but not yet watched, so a mesh that is never started holds no watcher;
+   * `start` loads the other sources, starts watching and binds the listeners.
+   */
+  static async create(options: MeshOptions): Promise<Mesh> {
+    const registry = new Registry();
+    // Sources are merged in this order: the first to name an instance is the origin shown.
+    registry.replaceSource('config', []);
+    registry.replaceSource('disco', []);
+    registry.replaceSource('runtime', []);
+    registry.replaceSource(DEMO_SOURCE, []);
+    // The first read has no mesh to tell yet; `start` applies what it read.
+    let mesh: Mesh | null = null;
+    const configWatcher = options.configFile
+      ? new ConfigWatcher({ file: options.configFile, registry, onReload: (reload) => mesh?.reported('config', reload) })
+      : null;
+    await configWatcher?.reload();
+    mesh = new Mesh(options, registry, configWatcher);
+    return mesh;
+  }
+
+  private constructor(
+    private readonly options: MeshOptions,
+    registry: Registry,
+    configWatcher: ConfigWatcher | null,
+  ) {
+    this.registry = registry;
+    this.configWatcher = configWatcher;
+    this.telemetryInForce = this.config.telemetry;
+    this.telemetryInYaml = this.config.telemetry;
+    const settings = telemetrySettingsOf(this.config.telemetry);
+    this.telemetry = new Telemetry(settings.telemetry);
     // Requests that do not name their caller are attributed by the OS: the process owning the
     // client socket, matched to the registered service it serves (once per connection).
     const callers = new ConnectionCallers();
     const servicePorts = servicePortsOf(this.registry);
     this.events = new RequestEvents();
-    // Sources are merged in this order: the first to name an instance is the origin shown.
-    this.registry.replaceSource('config', []);
-    this.registry.replaceSource('disco', []);
-    this.registry.replaceSource('runtime', []);
-    this.registry.replaceSource(DEMO_SOURCE, []);
     this.log = options.log ?? ((line) => console.log(line));
     this.demo = new DemoLoader({
       registry: this.registry,
@@ -110,12 +138,8 @@ export class Mesh {
       log: this.log,
       onChange: () => this.push.publish({ kind: 'info', info: this.info() }),
     });
-    const onProblems = (what: string) => (reload: Pick<ConfigReload, 'problems'> & { ok?: boolean }) => this.reported(what, reload);
-    this.configWatcher = options.configFile
-      ? new ConfigWatcher({ file: options.configFile, registry: this.registry, onReload: onProblems('config') })
-      : null;
     const discoDir = options.discoDir === undefined ? (options.configFile ? path.join(path.dirname(options.configFile), 'disco') : null) : options.discoDir;
-    this.disco = discoDir ? new DiscoSource({ directory: discoDir, registry: this.registry, onReload: (problems) => onProblems('disco')({ problems }) }) : null;
+    this.disco = discoDir ? new DiscoSource({ directory: discoDir, registry: this.registry, onReload: (problems) => this.reported('disco', { problems }) }) : null;
     this.health = new HealthChecker(this.registry);
     const store = options.stateStore ?? new MemoryStore(emptyMeshState());
     this.runtime = new RuntimeRegistrations(store, this.registry);
@@ -138,6 +162,7 @@ export class Mesh {
       routes: this.routes,
       faults: this.faults,
       policy: (service) => policies.get(this.config, service),
+      captureBodyBytes: settings.captureBodyBytes,
     });
     this.proxy.onInstanceEvent((event) => {
       this.log(describeInstanceEvent(event));
@@ -173,15 +198,17 @@ export class Mesh {
     this.routes.onChange(() => this.push.publish({ kind: 'routes', routes: routeViews(this.registry, this.routes) }));
     this.faults.onChange((faults) => this.push.publish({ kind: 'faults', faults }));
     this.telemetry.attach(this.events);
-    this.events.subscribe((event) => this.push.publish({ kind: 'request', event }));
+    this.telemetry.onRecorded((event) => this.push.publish({ kind: 'request', event }));
   }
 
-  /** Loads every source and starts watching them, then binds the listeners. Rejects with PortInUseError. */
+  /**
+   * Loads the other sources and starts watching them all, then binds the listeners. Rejects with
+   * PortInUseError, having stopped what it started (watchers, health checks, the proxy's port).
+   */
   async start(): Promise<MeshAddresses> {
     this.storeProblems = this.runtime.load();
     await this.configWatcher?.start();
     this.routes.applyConfig(configRoutes(this.config));
-    this.applyTelemetry();
     await this.disco?.start();
     this.health.start();
     this.registry.onChange((change) => this.logChange(change));
@@ -190,12 +217,15 @@ export class Mesh {
       if (this.push.listening) this.push.publish({ kind: 'stats', stats: this.statsSnapshot() });
     }, 1_000);
     this.statsTimer.unref();
-    const proxyPort = await listen(this.proxy.server, 'proxy', this.options.proxyHost, this.options.proxyPort);
+    let proxyPort: number;
     let adminPort: number;
     try {
+      proxyPort = await listen(this.proxy.server, 'proxy', this.options.proxyHost, this.options.proxyPort);
       adminPort = await listen(this.admin, 'admin', this.options.adminHost, this.options.adminPort);
     } catch (error) {
-      await closeServer(this.proxy.server, 0);
+      // The desktop app retries with a new Mesh on other ports: this one must not keep checking
+      // health and logging in the background.
+      await this.stop(0);
       throw error;
     }
     this.addresses = {
@@ -275,25 +305,12 @@ export class Mesh {
     if (what === 'config' && reload.ok !== false) this.noteTelemetryChange();
   }
 
-  /**
-   * Applies meshdesk.yaml's telemetry settings, once, before the proxy listens: the request log is
-   * sized to its capacity when it is made, so these are not reloaded (telemetry-settings.ts).
-   */
-  private applyTelemetry(): void {
-    const config = this.config.telemetry;
-    const settings = telemetrySettingsOf(config);
-    this.telemetry.configure(settings.telemetry);
-    this.proxy.setCaptureBodyBytes(settings.captureBodyBytes);
-    this.telemetryInForce = config;
-    this.telemetryInYaml = config;
-  }
-
   /** A reload that changes telemetry settings says, once, that they wait for the next start. */
   private noteTelemetryChange(): void {
     const before = this.telemetryInYaml;
     const after = this.config.telemetry;
     this.telemetryInYaml = after;
-    if (this.telemetryInForce === null || before === null || changedTelemetry(before, after).length === 0) return;
+    if (changedTelemetry(before, after).length === 0) return;
     const waiting = changedTelemetry(this.telemetryInForce, after).map((name) => `telemetry.${name}`);
     if (waiting.length > 0) {
       this.log(`meshdesk: ${waiting.join(', ')} changed; telemetry settings take effect at the next start, the ones read at start stay in force`);

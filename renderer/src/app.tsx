@@ -20,7 +20,7 @@ export function App({ client }: { client: AdminClient }) {
 
 function Shell({ connection }: { connection: Connection }) {
   useTheme();
-  const { info, services } = useMeshSnapshot();
+  const { info, services, pushError } = useMeshSnapshot();
   const location = useLocation();
   return (
     <div className="app">
@@ -51,6 +51,11 @@ function Shell({ connection }: { connection: Connection }) {
         {connection === 'offline' && (
           <p role="alert" className="error">
             Cannot reach the mesh. Is <code>meshdesk serve</code> running?
+          </p>
+        )}
+        {connection === 'incompatible' && (
+          <p role="alert" className="error" data-testid="push-error">
+            Live updates stopped: {pushError}. Reload the page; if this comes back, the dashboard and the mesh are from different builds.
           </p>
         )}
         {info && location.page !== 'settings' && location.page !== 'topology' && services?.length === 0 && <ExportLine proxyUrl={info.proxyUrl} />}

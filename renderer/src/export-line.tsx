@@ -1,19 +1,10 @@
-import { useState } from 'react';
 import { exportLine } from '../../shared/export-line.js';
+import { CopyButton } from './components/copy-button.js';
+import { copyExportLine } from './desktop.js';
 
 /** The line that sends a shell's traffic through the mesh, with a copy button. */
 export function ExportLine({ proxyUrl }: { proxyUrl: string }) {
   const line = exportLine(proxyUrl);
-  const [copied, setCopied] = useState(false);
-  const copy = () => {
-    navigator.clipboard.writeText(line).then(
-      () => {
-        setCopied(true);
-        setTimeout(() => setCopied(false), 1_500);
-      },
-      () => setCopied(false),
-    );
-  };
   return (
     <section className="export-line" aria-label="Proxy setup">
       <p>
@@ -21,9 +12,7 @@ export function ExportLine({ proxyUrl }: { proxyUrl: string }) {
       </p>
       <div className="copy-row">
         <code data-testid="export-line">{line}</code>
-        <button type="button" onClick={copy} aria-label="Copy the export line">
-          {copied ? 'Copied' : 'Copy'}
-        </button>
+        <CopyButton text={line} label="Copy the export line" copy={copyExportLine} />
       </div>
     </section>
   );

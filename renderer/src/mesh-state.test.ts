@@ -1,9 +1,12 @@
 // The dashboard's state folds pushed batches: the stats history grows whatever page is open, so a
-// panel opened later has the minutes before it. Run with `npx vitest run renderer/src/mesh-state.test.ts`.
+// panel opened later has the minutes before it; a batch that does not fit the contract is rejected
+// whole, with the reason kept for the page to show. Run with `npx vitest run renderer/src/mesh-state.test.ts`.
 import { describe, expect, it } from 'vitest';
+import type { RequestEvent } from '../../shared/events.js';
+import { event, proxiedExchange } from '../../shared/testing/exchange-fixture.js';
 import { MeshState } from './mesh-state.js';
 import { historyKey } from './topology/stats-history.js';
-import { statsSnapshot } from './topology/testing/mesh-fixtures.js';
+import { serviceView, statsSnapshot } from './topology/testing/mesh-fixtures.js';
 
 describe('MeshState', () => {
   it('keeps a stats history from every pushed snapshot, once each', () => {
@@ -17,5 +20,25 @@ describe('MeshState', () => {
     expect(state.history.values(historyKey.service('world'), 'rps')).toEqual([1, 2, 3]);
     expect(state.history.values(historyKey.edge('hello', 'world', 'v1'), 'rps')).toEqual([1, 2, 3]);
     expect(state.current.stats?.at).toBe(3000);
+  });
+
+  it('applies a batch that fits the contract, and rejects one that does not, whole and with its reason', () => {
+    const state = new MeshState();
+    const pushed: RequestEvent[][] = [];
+    state.subscribeRequests((events) => pushed.push([...events]));
+    const services = [serviceView('world', { v1: ['127.0.0.1:7002'] })];
+    expect(state.receive(JSON.stringify({ seq: 1, items: [{ kind: 'services', services }, { kind: 'request', event: event({ status: 404, failed: true }) }], dropped: 0 }))).toBe(true);
+    expect(state.current).toMatchObject({ services, pushError: null });
+    expect(pushed).toEqual([[expect.objectContaining({ status: 404, failed: true })]]);
+
+    // A request event the telemetry never judged (no `failed`), after a state item that does fit.
+    const unjudged = { seq: 2, items: [{ kind: 'services', services: [] }, { kind: 'request', event: proxiedExchange() }], dropped: 0 };
+    expect(state.receive(JSON.stringify(unjudged))).toBe(false);
+    expect(state.current.services).toEqual(services);
+    expect(pushed).toHaveLength(1);
+    expect(state.current.pushError).toMatch(/^the mesh sent a push batch that does not fit the contract \(.*items\.1\.event\.failed: /);
+
+    expect(state.receive('not json')).toBe(false);
+    expect(state.current.pushError).toBe('the mesh sent a push batch that is not JSON');
   });
 });

@@ -6,11 +6,14 @@
  * keep their own bounded lists. The stats snapshots are also folded into a short history (about
  * three minutes), here rather than in a page, so the sparklines show the minutes before a panel
  * was opened, whichever page the user was on meanwhile.
+ *
+ * Batches are parsed with the contract's schema as they arrive (`receive`): a batch that does not
+ * fit is rejected whole, nothing of it is applied, and the reason is kept for the page to show.
  */
 import type { MeshInfo } from '../../shared/api.js';
 import type { InstanceEvent, RequestEvent } from '../../shared/events.js';
 import type { ServiceView } from '../../shared/model.js';
-import type { PushBatch } from '../../shared/push.js';
+import { parsePushBatch, type PushBatch } from '../../shared/push.js';
 import type { Fault, ServiceRoute } from '../../shared/routes.js';
 import type { StatsSnapshot } from '../../shared/stats.js';
 import { StatsHistory } from './topology/stats-history.js';
@@ -24,6 +27,8 @@ export interface MeshSnapshot {
   faults: Fault[] | null;
   /** The latest ejections, returns and panics, newest first (at most INSTANCE_EVENTS_KEPT). */
   instanceEvents: InstanceEvent[];
+  /** Why the last batch was rejected; null while every batch fit the contract. */
+  pushError: string | null;
 }
 
 const INSTANCE_EVENTS_KEPT = 100;
@@ -32,7 +37,7 @@ type Listener = () => void;
 type RequestListener = (events: readonly RequestEvent[], dropped: number) => void;
 
 export class MeshState {
-  private snapshot: MeshSnapshot = { connected: false, info: null, services: null, stats: null, routes: null, faults: null, instanceEvents: [] };
+  private snapshot: MeshSnapshot = { connected: false, info: null, services: null, stats: null, routes: null, faults: null, instanceEvents: [], pushError: null };
   private readonly listeners = new Set<Listener>();
   private readonly requestListeners = new Set<RequestListener>();
   private notifyScheduled = false;
@@ -60,9 +65,23 @@ export class MeshState {
   }
 
   /** Replaces one piece of state with the mesh's answer to a command (a reroute, say). */
-  update(patch: Partial<Omit<MeshSnapshot, 'connected'>>): void {
+  update(patch: Partial<Omit<MeshSnapshot, 'connected' | 'pushError'>>): void {
     this.snapshot = { ...this.snapshot, ...patch };
     this.scheduleNotify();
+  }
+
+  /** One SSE message's data: applied when it is a batch of the contract; false when it was rejected. */
+  receive(data: string): boolean {
+    let batch: PushBatch;
+    try {
+      batch = parsePushBatch(data);
+    } catch (error) {
+      this.snapshot = { ...this.snapshot, pushError: error instanceof Error ? error.message : String(error) };
+      this.scheduleNotify();
+      return false;
+    }
+    this.apply(batch);
+    return true;
   }
 
   apply(batch: PushBatch): void {

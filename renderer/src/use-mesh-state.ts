@@ -1,9 +1,10 @@
 import { createContext, useContext, useEffect, useState, useSyncExternalStore } from 'react';
 import { SignInRequiredError, type AdminClient } from '../../shared/admin-client.js';
-import { SSE_EVENT, type PushBatch } from '../../shared/push.js';
+import { SSE_EVENT } from '../../shared/push.js';
 import { MeshState, type MeshSnapshot } from './mesh-state.js';
 
-export type Connection = 'connecting' | 'live' | 'sign-in' | 'offline';
+/** `incompatible`: the mesh sent a batch that does not fit the contract; the stream is closed (see MeshSnapshot.pushError). */
+export type Connection = 'connecting' | 'live' | 'sign-in' | 'offline' | 'incompatible';
 
 /** What every view gets: the admin client for commands and the pushed state to render. */
 export interface MeshContextValue {
@@ -28,7 +29,8 @@ export function useMeshSnapshot(): MeshSnapshot {
 
 /**
  * Connects to the push stream and keeps a MeshState fed. EventSource reconnects by itself; when it
- * fails, one plain API call tells a sign-in problem (401) apart from a mesh that is down.
+ * fails, one plain API call tells a sign-in problem (401) apart from a mesh that is down. A batch
+ * that does not fit the contract stops the stream: what follows it could not be trusted either.
  */
 export function useMeshConnection(client: AdminClient): MeshContextValue {
   const [state] = useState(() => new MeshState());
@@ -36,8 +38,13 @@ export function useMeshConnection(client: AdminClient): MeshContextValue {
   useEffect(() => {
     const source = new EventSource(client.eventsUrl());
     source.addEventListener(SSE_EVENT, (message) => {
-      setConnection('live');
-      state.apply(JSON.parse((message as MessageEvent<string>).data) as PushBatch);
+      if (state.receive((message as MessageEvent<string>).data)) {
+        setConnection('live');
+        return;
+      }
+      source.close();
+      state.setConnected(false);
+      setConnection('incompatible');
     });
     source.onerror = () => {
       state.setConnected(false);

@@ -1,7 +1,10 @@
 /**
- * One logged exchange as the admin API returns it (GET /greet on world@v2, with cookies, a masked
- * header and a text body), for tests of what is built from exchanges: HAR, filters.
+ * One exchange for tests, in each shape it takes: as the proxy reports it (`proxiedExchange`), as
+ * the telemetry records and pushes it (`event`), and as the admin API returns it from the log
+ * (`exchange`: GET /greet on world@v2, with cookies, a masked header and a text body). Each is
+ * parsed with its schema, so a fixture that drifts from the contract fails at once.
  */
+import { proxiedExchangeSchema, requestEventSchema, type ProxiedExchange, type RequestEvent } from '../events.js';
 import { exchangeSchema, MASKED_VALUE, type Exchange } from '../exchange.js';
 
 export function exchange(overrides: Partial<Exchange> = {}): Exchange {
@@ -22,6 +25,7 @@ export function exchange(overrides: Partial<Exchange> = {}): Exchange {
     bytesOut: 9,
     error: null,
     failed: false,
+    retries: 0,
     requestHeaders: [
       ['Host', 'world'],
       ['Cookie', 'session=abc; theme=dark'],
@@ -37,4 +41,16 @@ export function exchange(overrides: Partial<Exchange> = {}): Exchange {
     bodiesDropped: false,
     ...overrides,
   });
+}
+
+/** The exchange's request event, as the telemetry records it and the push stream carries it. */
+export function event(overrides: Partial<RequestEvent> = {}): RequestEvent {
+  // Parsing strips what only the log adds (seq, headers, bodies).
+  return requestEventSchema.parse({ ...exchange(), ...overrides });
+}
+
+/** The exchange as the proxy reports it, before the telemetry has judged it (no `failed`). */
+export function proxiedExchange(overrides: Partial<ProxiedExchange> = {}): ProxiedExchange {
+  const { failed: _failed, retries: _retries, ...reported } = event();
+  return proxiedExchangeSchema.parse({ ...reported, ...overrides });
 }

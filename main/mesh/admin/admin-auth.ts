@@ -8,9 +8,9 @@
  * 2. Origin, when a browser sends one, must be the dashboard's own origin. Browsers always send it
  *    on cross-origin requests, so another site's page cannot even make a "simple" POST land. No CORS
  *    headers are ever sent, so nothing cross-origin can be read either.
- * 3. A secret token: `Authorization: Bearer <token>` (CLI, scripts, the Electron preload), or an
+ * 3. A secret token: `Authorization: Bearer <token>` (CLI, scripts), or an
  *    HttpOnly SameSite=Strict cookie the dashboard receives by opening the one-time login URL that
- *    `meshdesk serve` prints. The token is random, persisted with the user's state (readable only by
+ *    `meshdesk serve` prints (the desktop app's window opens one itself). The token is random, persisted with the user's state (readable only by
  *    that user), and compared in constant time.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';

@@ -20,7 +20,7 @@ async function startMesh(yaml: string | null = null): Promise<{ client: AdminCli
   const configFile = yaml === null ? null : path.join(dir, 'meshdesk.yaml');
   if (configFile) writeFileSync(configFile, yaml ?? '');
   const log: string[] = [];
-  const mesh = new Mesh({ proxyHost: '127.0.0.1', proxyPort: 0, adminHost: '127.0.0.1', adminPort: 0, configFile, rendererRoot: dir, adminToken: 'secret', log: (line) => log.push(line) });
+  const mesh = await Mesh.create({ proxyHost: '127.0.0.1', proxyPort: 0, adminHost: '127.0.0.1', adminPort: 0, configFile, rendererRoot: dir, adminToken: 'secret', log: (line) => log.push(line) });
   const addresses = await mesh.start();
   cleanups.push(() => mesh.stop(0));
   return { client: new AdminClient(addresses.adminUrl, 'secret'), proxyUrl: addresses.proxyUrl, log };

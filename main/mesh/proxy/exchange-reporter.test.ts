@@ -9,7 +9,7 @@
 import { IncomingMessage } from 'node:http';
 import { Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import type { RequestEvent } from '../../../shared/events.js';
+import type { ProxiedExchange } from '../../../shared/events.js';
 import { CallerIdentity, type ConnectionAttribution } from './caller-identity.js';
 import { ExchangeReporter, type ExchangeFacts } from './exchange-reporter.js';
 import { RequestEvents, type RequestStart } from './request-events.js';
@@ -32,7 +32,7 @@ function pendingLookup(): { attribution: ConnectionAttribution; settle(caller: s
 
 function reporterWith(attribute: (socket: Socket) => ConnectionAttribution | null) {
   const bus = new RequestEvents();
-  const events: RequestEvent[] = [];
+  const events: ProxiedExchange[] = [];
   const starts: RequestStart[] = [];
   let lookups = 0;
   const reporter = new ExchangeReporter(

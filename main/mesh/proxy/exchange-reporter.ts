@@ -1,6 +1,6 @@
 /**
  * The proxy's side of the request-event bus: it turns what the proxy knows about an exchange into
- * its RequestEvent, with the caller it resolved for that exchange, and hands it to the bus. The bus
+ * its ProxiedExchange, with the caller it resolved for that exchange, and hands it to the bus. The bus
  * only carries events; nothing flows back from it into the proxy.
  *
  * Callers ask `wanted` before gathering anything for an event, so when nobody listens the hot path
@@ -9,7 +9,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
-import type { DecisionStep, RequestAttempt, RequestEvent, RequestFlag, TrafficKind } from '../../../shared/events.js';
+import type { DecisionStep, RequestAttempt, ProxiedExchange, RequestFlag, TrafficKind } from '../../../shared/events.js';
 import type { ExchangeCapture } from '../../../shared/exchange.js';
 import type { CallerIdentity, CallerLookup } from './caller-identity.js';
 import type { RequestEvents, RequestStart } from './request-events.js';
@@ -33,7 +33,7 @@ export interface ExchangeFacts {
   bytesOut: number;
   /** The id `begin` gave this exchange; a fresh one when it was never begun. */
   id?: number;
-  /** Routed requests: see RequestEvent. */
+  /** Routed requests: see ProxiedExchange. */
   attempts?: RequestAttempt[];
   retries?: number;
   flags?: RequestFlag[];
@@ -87,9 +87,9 @@ export class ExchangeReporter {
   }
 }
 
-function eventOf(req: IncomingMessage | null, facts: ExchangeFacts, caller: string, newId: () => number): RequestEvent {
+function eventOf(req: IncomingMessage | null, facts: ExchangeFacts, caller: string, newId: () => number): ProxiedExchange {
   const { start } = facts;
-  const event: RequestEvent = {
+  const event: ProxiedExchange = {
     id: facts.id || newId(),
     kind: facts.kind,
     caller,

@@ -157,14 +157,6 @@ export class ProxyServer {
     });
   }
 
-  /**
-   * Sets `captureBodyBytes` after construction: the mesh reads it from meshdesk.yaml at start, after
-   * the proxy was made. Exchanges that begin afterwards capture that much.
-   */
-  setCaptureBodyBytes(bytes: number): void {
-    this.context.captureBodyBytes = bytes;
-  }
-
   /** Ejections, returns and panics, with their reasons (for the log and the push stream). */
   onInstanceEvent(listener: InstanceEventListener): () => void {
     return this.resilience.onInstanceEvent(listener);

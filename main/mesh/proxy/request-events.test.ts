@@ -8,7 +8,7 @@ import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
 import WebSocket, { WebSocketServer } from 'ws';
 import type { AddressInfo } from 'node:net';
-import type { RequestEvent } from '../../../shared/events.js';
+import type { ProxiedExchange } from '../../../shared/events.js';
 import { echoHandler, startProxy, startUpstream } from './testing/harness.js';
 import { proxyRequest, rawRequest } from './testing/raw-client.js';
 
@@ -21,7 +21,7 @@ describe('request events', () => {
     await proxyRequest(harness.port, 'http://world/e?q=1', { method: 'POST', body: 'x'.repeat(1000), headers: { 'x-meshdesk-caller': 'Hello' } });
     await proxyRequest(harness.port, 'http://world/e2', { headers: { 'proxy-authorization': `Basic ${Buffer.from('billing:').toString('base64')}` } });
     await proxyRequest(harness.port, 'http://world/e3');
-    const [first, second, third] = harness.events as [RequestEvent, RequestEvent, RequestEvent];
+    const [first, second, third] = harness.events as [ProxiedExchange, ProxiedExchange, ProxiedExchange];
     expect(harness.events).toHaveLength(3);
     expect(first).toMatchObject({
       kind: 'service',

@@ -3,13 +3,12 @@
  * listeners read. A listener that throws is its own problem: it must not break the exchange that
  * emitted the event, nor the other listeners.
  */
-import type { RequestEvent } from '../../../shared/events.js';
+import type { ProxiedExchange, RequestStart } from '../../../shared/events.js';
 import type { ExchangeCapture } from '../../../shared/exchange.js';
 
-type Listener = (event: RequestEvent, capture?: ExchangeCapture | null) => void;
+type Listener = (event: ProxiedExchange, capture?: ExchangeCapture | null) => void;
 
-/** The start of an exchange, for in-flight counts: told once it is routed. */
-export type RequestStart = Pick<RequestEvent, 'id' | 'kind' | 'caller' | 'service' | 'version' | 'instance'>;
+export type { RequestStart };
 type StartListener = (start: RequestStart) => void;
 
 export class RequestEvents {
@@ -29,7 +28,7 @@ export class RequestEvents {
   /** A bound arrow: the reporter passes it on. */
   readonly newId = (): number => this.nextId++;
 
-  emit(event: RequestEvent, capture?: ExchangeCapture | null): void {
+  emit(event: ProxiedExchange, capture?: ExchangeCapture | null): void {
     for (const listener of this.listeners) {
       try {
         listener(event, capture);

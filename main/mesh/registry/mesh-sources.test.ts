@@ -45,7 +45,7 @@ function workspace() {
 
 async function startMesh(dir: string) {
   const log: string[] = [];
-  const mesh = new Mesh({
+  const mesh = await Mesh.create({
     proxyHost: '127.0.0.1',
     proxyPort: 0,
     adminHost: '127.0.0.1',

@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AdminClient } from '../../../shared/admin-client.js';
-import type { RequestEvent } from '../../../shared/events.js';
+import type { ProxiedExchange } from '../../../shared/events.js';
 import { Mesh } from '../mesh.js';
 
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -39,10 +39,10 @@ async function startMesh(yaml: (ports: Record<string, number>) => string, ports:
   const configFile = path.join(dir, 'meshdesk.yaml');
   writeFileSync(configFile, yaml(ports));
   const log: string[] = [];
-  const mesh = new Mesh({ proxyHost: '127.0.0.1', proxyPort: 0, adminHost: '127.0.0.1', adminPort: 0, configFile, rendererRoot: dir, adminToken: 'secret', log: (line) => log.push(line) });
+  const mesh = await Mesh.create({ proxyHost: '127.0.0.1', proxyPort: 0, adminHost: '127.0.0.1', adminPort: 0, configFile, rendererRoot: dir, adminToken: 'secret', log: (line) => log.push(line) });
   const addresses = await mesh.start();
   cleanups.push(() => mesh.stop(0));
-  const events: RequestEvent[] = [];
+  const events: ProxiedExchange[] = [];
   mesh.events.subscribe((event) => events.push(event));
   return { mesh, log, events, client: new AdminClient(addresses.adminUrl, 'secret'), proxyPort: addresses.proxyPort };
 }
@@ -108,14 +108,14 @@ describe('routing in a running mesh', () => {
     const answer = await request(proxyPort, 'world', { method: 'POST', path: '/capture', headers: { 'X-Custom-Thing': 'yes', 'Content-Type': 'text/plain' }, body: 'hello body' });
     expect(answer.body).toBe('v1 says hello body');
     await expect.poll(() => events.some((event) => event.path === '/capture'), { timeout: 10_000 }).toBe(true);
-    const event = events.find((e) => e.path === '/capture') as RequestEvent;
+    const event = events.find((e) => e.path === '/capture') as ProxiedExchange;
     const exchange = mesh.telemetry.exchange(event.id);
     expect(exchange?.requestHeaders).toContainEqual(['X-Custom-Thing', 'yes']);
     expect(exchange?.responseHeaders).toContainEqual(['X-Served-By', 'v1']);
     expect(exchange?.requestBody).toEqual({ encoding: 'utf8', data: 'hello body', size: 10, truncated: false });
     expect(exchange?.responseBody).toEqual({ encoding: 'utf8', data: 'v1 says hello body', size: 18, truncated: false });
     expect(exchange).toMatchObject({ retries: 0, flags: [], attempts: [{ status: 200, error: null }] });
-    expect((exchange as unknown as RequestEvent).decision?.[0]).toMatchObject({ step: 'version', choice: 'v1' });
+    expect((exchange as unknown as ProxiedExchange).decision?.[0]).toMatchObject({ step: 'version', choice: 'v1' });
   });
 
   it('counts requests in flight from the moment they are routed', async () => {

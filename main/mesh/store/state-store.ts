@@ -1,6 +1,6 @@
 /**
- * Persistence behind one small interface (style.md rule 6): electron-store in the desktop app, its
- * underlying `conf` headless, memory in tests. Implementations must write atomically and
+ * Persistence behind one small interface, so that the mesh never knows which store it has:
+ * electron-store in the desktop app, its underlying `conf` headless, memory in tests. Implementations must write atomically and
  * synchronously, so that a value `set` returned from is on disk and a crash mid-write never leaves
  * a half-written file: an acknowledged change is never lost.
  */

@@ -2,15 +2,10 @@
 // connection errors always do, and the default list is the default classifier.
 // Run: npx vitest run main/mesh/telemetry/classify.test.ts
 import { describe, expect, it } from 'vitest';
-import type { RequestEvent } from '../../../shared/events.js';
+import { proxiedExchange } from '../../../shared/testing/exchange-fixture.js';
 import { defaultIsFailure, statusFailureClassifier } from './classify.js';
 
-function event(status: number, error: string | null = null): RequestEvent {
-  return {
-    id: 1, kind: 'service', caller: 'hello', service: 'world', version: 'v1', instance: '127.0.0.1:7002', method: 'GET', path: '/',
-    status, startedAt: 0, timings: { dispatched: 0, firstByte: 1, end: 2 }, bytesIn: 0, bytesOut: 0, error,
-  };
-}
+const event = (status: number, error: string | null = null) => proxiedExchange({ status, error });
 
 /** Every status a proxy can report, each answered cleanly and cut short by an error. */
 const EVERY = [0, 100, 101, 200, 204, 301, 304, 400, 404, 429, 499, 500, 502, 503, 599, 600, 999].flatMap((status) => [event(status), event(status, 'upstream reset')]);

@@ -1,13 +1,14 @@
 /**
- * What counts as a failure for the success rate, and how many retries an event reports. The
- * classifier is configurable (a team may count 429 as failure); the default blames the service or
- * the network, not the client: 5xx, no response at all (status 0), and an error that cut a response
- * that had begun well (a reset mid-body). 4xx are the caller's mistakes and count as successes of
- * the service, as in Linkerd.
+ * What counts as a failure, decided once per exchange when the telemetry records it: the log, the
+ * stats, the metrics, the push stream, the CLI and the shell all read the `failed` the event then
+ * carries, so they cannot disagree. The classifier is configurable (a team may count 429 as
+ * failure); the default blames the service or the network, not the client: 5xx, no response at all
+ * (status 0), and an error that cut a response that had begun well (a reset mid-body). 4xx are the
+ * caller's mistakes and count as successes of the service, as in Linkerd.
  */
-import type { RequestEvent } from '../../../shared/events.js';
+import type { ProxiedExchange, RequestEvent } from '../../../shared/events.js';
 
-export type FailureClassifier = (event: RequestEvent) => boolean;
+export type FailureClassifier = (event: Pick<ProxiedExchange, 'status' | 'error'>) => boolean;
 
 export const defaultIsFailure: FailureClassifier = (event) =>
   event.status === 0 || event.status >= 500 || (event.error !== null && event.status < 400);
@@ -34,13 +35,13 @@ export function statusFailureClassifier(statuses: readonly (number | string)[]):
 }
 
 /**
- * Retries of one exchange. The field is newer than the event: a `retries` count, or `attempts` (a
- * count, or a list with one entry per attempt) — whichever the proxy reports; 0 when it reports none.
+ * The proxy's event completed into the recorded one: judged, and with its retries (0 when it was
+ * not routed). In place: a copy per exchange would be the one allocation recording otherwise avoids,
+ * and once recorded the proxy no longer holds the event.
  */
-export function retriesOf(event: RequestEvent): number {
-  const { retries, attempts } = event as RequestEvent & { retries?: unknown; attempts?: unknown };
-  if (typeof retries === 'number') return retries;
-  if (typeof attempts === 'number') return Math.max(0, attempts - 1);
-  if (Array.isArray(attempts)) return Math.max(0, attempts.length - 1);
-  return 0;
+export function classified(event: ProxiedExchange, isFailure: FailureClassifier): RequestEvent {
+  const recorded = event as ProxiedExchange & { failed?: boolean };
+  recorded.failed = isFailure(event);
+  recorded.retries ??= 0;
+  return recorded as RequestEvent;
 }

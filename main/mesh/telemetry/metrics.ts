@@ -14,7 +14,6 @@
 import { Counter, Registry } from 'prom-client';
 import type { RequestEvent } from '../../../shared/events.js';
 import { BucketHistogram, type HistogramSeries } from './bucket-histogram.js';
-import { retriesOf } from './classify.js';
 
 export const METRIC_NAMES = {
   requests: 'meshdesk_requests_total',
@@ -102,14 +101,14 @@ export class MeshMetrics {
     return this.registry.contentType;
   }
 
-  record(event: RequestEvent, failed: boolean): void {
+  record(event: RequestEvent): void {
     const set = this.labelSet(event.service, event.version ?? '', event.caller);
     const statusClass = event.status >= 100 && event.status < 600 ? Math.floor(event.status / 100) : 0;
-    const index = statusClass * 2 + (failed ? 1 : 0);
+    const index = statusClass * 2 + (event.failed ? 1 : 0);
     set.requests[index] = (set.requests[index] ?? 0) + 1;
     set.bytesIn += event.bytesIn;
     set.bytesOut += event.bytesOut;
-    set.retries += retriesOf(event);
+    set.retries += event.retries;
     this.duration.observe(set.duration, event.timings.end / 1000);
   }
 

@@ -9,30 +9,16 @@ import { promisify } from 'node:util';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import type { RequestEvent } from '../../../shared/events.js';
 import { logPageSchema, logQuerySchema, MASKED_VALUE, type ExchangeCapture, type LogQueryInput } from '../../../shared/exchange.js';
+import { event as exchangeEvent } from '../../../shared/testing/exchange-fixture.js';
 import { BodyCapture } from './exchange-capture.js';
 import { RequestLog } from './request-log.js';
 
 const exec = promisify(execFile);
 
 let nextId = 1;
+/** The shared fixture's event under a new id. */
 function event(fields: Partial<RequestEvent> = {}): RequestEvent {
-  return {
-    id: nextId++,
-    kind: 'service',
-    caller: 'hello',
-    service: 'world',
-    version: 'v1',
-    instance: '127.0.0.1:7002',
-    method: 'GET',
-    path: '/',
-    status: 200,
-    startedAt: 0,
-    timings: { dispatched: 0.1, firstByte: 1, end: 2 },
-    bytesIn: 100,
-    bytesOut: 200,
-    error: null,
-    ...fields,
-  };
+  return exchangeEvent({ id: nextId++, ...fields });
 }
 
 /** A real exchange: curl sends `args` to a server that captures what it got and what it answered. */
@@ -70,7 +56,7 @@ describe('RequestLog bounds and paging', () => {
   it('holds the last `capacity` exchanges, newest first, and pages with `before`', () => {
     const log = new RequestLog({ capacity: 5 });
     const events = Array.from({ length: 12 }, (_, i) => event({ path: `/${i}` }));
-    events.forEach((one) => log.add(one, false));
+    events.forEach((one) => log.add(one));
     const first = log.query({ limit: 2 });
     expect(first.exchanges.map((exchange) => [exchange.seq, exchange.path])).toEqual([[11, '/11'], [10, '/10']]);
     expect(first).toMatchObject({ held: 5, capacity: 5, nextBefore: 10 });
@@ -87,33 +73,36 @@ describe('RequestLog bounds and paging', () => {
   it('finds an exchange by event id, and clears without breaking later pages', () => {
     const log = new RequestLog({ capacity: 3 });
     const events = Array.from({ length: 5 }, () => event());
-    events.forEach((one) => log.add(one, false));
+    events.forEach((one) => log.add(one));
     expect(log.findById(events[4]?.id as number)?.seq).toBe(4);
     expect(log.findById(events[1]?.id as number)).toBeNull();
     expect(log.clear()).toBe(3);
     expect(log.query()).toMatchObject({ exchanges: [], held: 0, nextBefore: null });
     expect(log.findById(events[4]?.id as number)).toBeNull();
-    log.add(event({ path: '/after' }), false);
+    log.add(event({ path: '/after' }));
     expect(log.query().exchanges.map((exchange) => [exchange.seq, exchange.path])).toEqual([[5, '/after']]);
     expect(log.held).toBe(1);
   });
 
-  it('keeps the event object itself, fields it does not know included', () => {
+  it('keeps a routed exchange\'s attempts and retries, and the wire schema carries them to the UI', () => {
     const log = new RequestLog();
-    const newer = { ...event(), attempts: [{ instance: 'a' }, { instance: 'b' }] } as RequestEvent;
-    log.add(newer, false);
-    expect(log.query().exchanges[0]).toMatchObject({ id: newer.id, attempts: [{ instance: 'a' }, { instance: 'b' }] });
-    // ...and the wire schema lets them through to the UI.
-    expect(logPageSchema.parse(log.query()).exchanges[0]).toHaveProperty('attempts');
+    const attempts = [
+      { instance: 'a', status: 0, error: 'connection refused', ms: 1 },
+      { instance: 'b', status: 200, error: null, ms: 2 },
+    ];
+    const routed = event({ attempts, retries: 1, flags: ['retried'] });
+    log.add(routed);
+    expect(log.query().exchanges[0]).toMatchObject({ id: routed.id, attempts, retries: 1, flags: ['retried'] });
+    expect(logPageSchema.parse(log.query()).exchanges[0]).toMatchObject({ attempts, retries: 1 });
   });
 });
 
 describe('RequestLog filters', () => {
   const log = new RequestLog();
-  log.add(event({ service: 'world', caller: 'hello', version: 'v1', method: 'GET', path: '/users/42', status: 200 }), false);
-  log.add(event({ service: 'world', caller: 'shell', version: 'v2', method: 'POST', path: '/users', status: 503, error: 'upstream timed out', timings: { dispatched: 1, firstByte: null, end: 900 } }), true);
-  log.add(event({ service: 'auth', caller: 'hello', version: 'v1', method: 'get', path: '/Login', status: 404 }), false);
-  log.add(event({ service: 'example.com', kind: 'external', caller: 'shell', version: null, instance: 'example.com:80', path: '/', status: 0, error: 'client aborted' }), true, {
+  log.add(event({ service: 'world', caller: 'hello', version: 'v1', method: 'GET', path: '/users/42', status: 200 }));
+  log.add(event({ service: 'world', caller: 'shell', version: 'v2', method: 'POST', path: '/users', status: 503, error: 'upstream timed out', timings: { dispatched: 1, firstByte: null, end: 900 }, failed: true }));
+  log.add(event({ service: 'auth', caller: 'hello', version: 'v1', method: 'get', path: '/Login', status: 404 }));
+  log.add(event({ service: 'example.com', kind: 'external', caller: 'shell', version: null, instance: 'example.com:80', path: '/', status: 0, error: 'client aborted', failed: true }), {
     requestHeaders: ['X-Trace', 'abc-123', 'Accept', 'text/html'],
     responseHeaders: null,
     requestBody: null,
@@ -157,7 +146,7 @@ describe('RequestLog capture', () => {
       64 * 1024,
     );
     const log = new RequestLog();
-    log.add(event({ method: 'POST' }), false, capture);
+    log.add(event({ method: 'POST' }), capture);
     const [exchange] = log.query().exchanges;
     const request = Object.fromEntries(exchange?.requestHeaders ?? []);
     expect(request).toMatchObject({ Authorization: MASKED_VALUE, Cookie: MASKED_VALUE, 'Proxy-Authorization': MASKED_VALUE, 'X-Keep': 'yes' });
@@ -176,30 +165,30 @@ describe('RequestLog capture', () => {
   it('masks what it is configured to, and nothing when told so', async () => {
     const capture = await capturedExchange(['-H', 'Authorization: Bearer t0ken', '-H', 'X-Api-Key: k3y'], 1024);
     const custom = new RequestLog({ maskedHeaders: ['X-API-KEY'] });
-    custom.add(event(), false, capture);
+    custom.add(event(), capture);
     expect(Object.fromEntries(custom.query().exchanges[0]?.requestHeaders ?? [])).toMatchObject({ Authorization: 'Bearer t0ken', 'X-Api-Key': MASKED_VALUE });
     const none = new RequestLog({ maskedHeaders: [] });
-    none.add(event(), false, capture);
+    none.add(event(), capture);
     expect(Object.fromEntries(none.query().exchanges[0]?.requestHeaders ?? [])).toMatchObject({ 'X-Api-Key': 'k3y' });
   });
 
   it('keeps at most the configured bytes of each body, and says how large it was', async () => {
     const capture = await capturedExchange(['--data-binary', 'a'.repeat(5_000)], 16);
     const log = new RequestLog({ bodyCaptureBytes: 8 });
-    log.add(event(), false, capture);
+    log.add(event(), capture);
     const [exchange] = log.query().exchanges;
     expect(exchange?.requestBody).toEqual({ encoding: 'utf8', data: 'aaaaaaaa', size: 5_000, truncated: true });
     expect(exchange?.responseBody).toEqual({ encoding: 'utf8', data: 'héllo h', size: 140, truncated: true });
     // A cut inside the two bytes of é leaves the partial character out rather than garbling it.
     const tight = new RequestLog({ bodyCaptureBytes: 2 });
-    tight.add(event(), false, capture);
+    tight.add(event(), capture);
     expect(tight.query().exchanges[0]?.responseBody).toEqual({ encoding: 'utf8', data: 'h', size: 140, truncated: true });
     const bytes = new RequestLog();
-    bytes.add(event(), false, { requestHeaders: null, responseHeaders: null, requestBody: { bytes: Uint8Array.from([0xff, 0x00, 0xfe]), size: 3, truncated: false }, responseBody: null });
+    bytes.add(event(), { requestHeaders: null, responseHeaders: null, requestBody: { bytes: Uint8Array.from([0xff, 0x00, 0xfe]), size: 3, truncated: false }, responseBody: null });
     expect(bytes.query().exchanges[0]?.requestBody).toEqual({ encoding: 'base64', data: '/wD+', size: 3, truncated: false });
     // 0 turns body capture off: no bodies, not empty ones; the headers are kept as before.
     const off = new RequestLog({ bodyCaptureBytes: 0 });
-    off.add(event(), false, capture);
+    off.add(event(), capture);
     expect(off.query().exchanges[0]).toMatchObject({ requestBody: null, responseBody: null, bodiesDropped: false });
     expect(off.query().exchanges[0]?.requestHeaders?.length).toBeGreaterThan(0);
   });
@@ -207,7 +196,7 @@ describe('RequestLog capture', () => {
   it('drops the oldest bodies past its byte budget and keeps their exchanges', () => {
     const log = new RequestLog({ bodyBudgetBytes: 3_000 });
     const body = () => ({ bytes: new Uint8Array(1_000).fill(65), size: 1_000, truncated: false });
-    for (let i = 0; i < 5; i++) log.add(event({ path: `/${i}` }), false, { requestHeaders: ['A', 'b'], responseHeaders: null, requestBody: body(), responseBody: null });
+    for (let i = 0; i < 5; i++) log.add(event({ path: `/${i}` }), { requestHeaders: ['A', 'b'], responseHeaders: null, requestBody: body(), responseBody: null });
     const exchanges = log.query().exchanges;
     expect(exchanges.map((exchange) => [exchange.path, exchange.requestBody?.size ?? null, exchange.bodiesDropped])).toEqual([
       ['/4', 1_000, false],
@@ -223,8 +212,7 @@ describe('RequestLog capture', () => {
     const log = new RequestLog({ capacity: 1_000 });
     const add = (i: number) =>
       log.add(
-        event({ path: `/item/${i}`, status: 200 + (i % 3), attempts: [{ instance: '127.0.0.1:7002', status: 200, error: null, ms: i / 10 }], retries: 0, flags: i % 2 ? ['retried'] : [], decision: [{ step: 'version', choice: 'v1', reason: `rule ${i}` }] }),
-        i % 5 === 0,
+        event({ path: `/item/${i}`, status: 200 + (i % 3), attempts: [{ instance: '127.0.0.1:7002', status: 200, error: null, ms: i / 10 }], retries: 0, flags: i % 2 ? ['retried'] : [], decision: [{ step: 'version', choice: 'v1', reason: `rule ${i}` }], failed: i % 5 === 0 }),
         { requestHeaders: ['X-Item', String(i)], responseHeaders: ['Content-Type', 'text/plain'], requestBody: null, responseBody: { bytes: Buffer.from(`body ${i}`), size: 6 + String(i).length, truncated: false } },
       );
     for (let i = 0; i < 3_500; i++) add(i);
@@ -250,8 +238,8 @@ describe('RequestLog capture', () => {
 
   it('says the details were dropped when one exchange\'s headers are too large to keep', () => {
     const log = new RequestLog();
-    log.add(event({ path: '/huge' }), false, { requestHeaders: ['X-Huge', 'h'.repeat(300 * 1024)], responseHeaders: null, requestBody: null, responseBody: null });
-    log.add(event({ path: '/small' }), false, { requestHeaders: ['X-Small', 's'], responseHeaders: null, requestBody: null, responseBody: null });
+    log.add(event({ path: '/huge' }), { requestHeaders: ['X-Huge', 'h'.repeat(300 * 1024)], responseHeaders: null, requestBody: null, responseBody: null });
+    log.add(event({ path: '/small' }), { requestHeaders: ['X-Small', 's'], responseHeaders: null, requestBody: null, responseBody: null });
     const [small, huge] = log.query().exchanges;
     expect(small).toMatchObject({ path: '/small', requestHeaders: [['X-Small', 's']], bodiesDropped: false });
     expect(huge).toMatchObject({ path: '/huge', requestHeaders: null, bodiesDropped: true });
@@ -260,14 +248,14 @@ describe('RequestLog capture', () => {
   it('keeps response headers that came as bytes (as undici gives them), masked on the way out like the rest', () => {
     const log = new RequestLog();
     const bytes = (...parts: string[]) => parts.map((part) => Buffer.from(part, 'latin1'));
-    log.add(event({ path: '/bytes', attempts: [{ instance: '127.0.0.1:7002', status: 200, error: null, ms: 1 }] }), false, {
+    log.add(event({ path: '/bytes', attempts: [{ instance: '127.0.0.1:7002', status: 200, error: null, ms: 1 }] }), {
       requestHeaders: ['Host', 'world'],
       responseHeaders: null,
       responseHeaderBytes: bytes('Content-Type', 'text/plain', 'Set-Cookie', 'session=s3cr3t', 'X-Name', 'caf\u00e9'),
       requestBody: null,
       responseBody: null,
     });
-    log.add(event({ path: '/none' }), false, { requestHeaders: null, responseHeaders: null, responseHeaderBytes: [], requestBody: null, responseBody: null });
+    log.add(event({ path: '/none' }), { requestHeaders: null, responseHeaders: null, responseHeaderBytes: [], requestBody: null, responseBody: null });
     const [none, withBytes] = log.query().exchanges;
     expect(withBytes).toMatchObject({
       path: '/bytes',

@@ -2,7 +2,7 @@
  * The request log: the last `capacity` exchanges (default 10,000) in a ring, queried newest first.
  *
  * Bounded in count and in bytes, and laid out so that logging an exchange allocates next to nothing
- * that lives on. The proxy's event object is not kept: its fields are copied into preallocated
+ * that lives on. The recorded event object is not kept: its fields are copied into preallocated
  * columns (typed arrays for numbers, arrays of references for the strings, which are mostly the
  * route's own), and what is read only when someone opens one exchange — headers, attempts, the
  * decision trace — goes into a ring of bytes as JSON, with the captured bodies in a second ring.
@@ -52,7 +52,6 @@ const DEFAULT_PAGE = 100;
 /** What an exchange's detail record holds, under short keys (the record is JSON in a byte ring). */
 interface DetailRecord {
   a?: RequestAttempt[];
-  r?: number;
   f?: RequestFlag[];
   d?: DecisionStep[];
   /** Request and response headers, raw: [name, value, …]. */
@@ -95,6 +94,7 @@ export class RequestLog {
   private readonly bytesIn: Float64Array;
   private readonly bytesOut: Float64Array;
   private readonly failed: Uint8Array;
+  private readonly retries: Uint32Array;
 
   // Where each entry's detail record and bodies are in their rings; body sizes are -1 when none.
   private readonly details: ByteRing;
@@ -137,6 +137,7 @@ export class RequestLog {
     this.bytesIn = new Float64Array(capacity);
     this.bytesOut = new Float64Array(capacity);
     this.failed = new Uint8Array(capacity);
+    this.retries = new Uint32Array(capacity);
     this.details = new ByteRing(options.detailBudgetBytes ?? DEFAULT_DETAIL_BUDGET_BYTES, LARGEST_DETAIL_BYTES);
     this.detailStart = new Float64Array(capacity);
     this.detailLength = new Uint32Array(capacity);
@@ -155,7 +156,7 @@ export class RequestLog {
   }
 
   /** Stores an exchange and returns its seq. `capture` is absent until the proxy captures. */
-  add(event: RequestEvent, failed: boolean, capture?: ExchangeCapture | null): number {
+  add(event: RequestEvent, capture?: ExchangeCapture | null): number {
     const seq = this.nextSeq;
     const slot = seq % this.capacity;
     // The oldest entry that stays once this one is in: its records are the ones the rings keep.
@@ -178,7 +179,8 @@ export class RequestLog {
     this.end[slot] = event.timings.end;
     this.bytesIn[slot] = event.bytesIn;
     this.bytesOut[slot] = event.bytesOut;
-    this.failed[slot] = failed ? 1 : 0;
+    this.failed[slot] = event.failed ? 1 : 0;
+    this.retries[slot] = event.retries;
     this.storeDetail(slot, event, capture, wantedFrom(this.detailStart, keptSlot));
     this.storeBodies(slot, capture, wantedFrom(this.bodyStart, keptSlot));
     this.nextSeq++;
@@ -227,7 +229,7 @@ export class RequestLog {
       const event = this.event(slot);
       const detail = withHeaders ? this.detail(slot) : undefined;
       const capture = detail && { requestHeaders: detail.q ?? null, responseHeaders: detail.s ?? null, requestBody: null, responseBody: null };
-      if (matches(event, this.failed[slot] === 1, capture)) exchanges.push(this.exchange(seq, false, event, detail));
+      if (matches(event, event.failed, capture)) exchanges.push(this.exchange(seq, false, event, detail));
     }
     const more = exchanges.length === limit && seq >= oldest;
     return { exchanges, nextBefore: more ? seq + 1 : null, held: this.held, capacity: this.capacity };
@@ -247,7 +249,7 @@ export class RequestLog {
    */
   private storeDetail(slot: number, event: RequestEvent, capture: ExchangeCapture | null | undefined, wantedFrom: number): void {
     const rawHeaders = capture?.responseHeaderBytes ?? null;
-    const record: DetailRecord = { a: event.attempts, r: event.retries, f: event.flags, d: event.decision, q: capture?.requestHeaders, s: capture?.responseHeaders };
+    const record: DetailRecord = { a: event.attempts, f: event.flags, d: event.decision, q: capture?.requestHeaders, s: capture?.responseHeaders };
     const json = JSON.stringify(record);
     let rawBytes = 0;
     if (rawHeaders !== null) for (const part of rawHeaders) rawBytes += part.length + 1;
@@ -336,6 +338,8 @@ export class RequestLog {
       bytesIn: this.bytesIn[slot] as number,
       bytesOut: this.bytesOut[slot] as number,
       error: this.error[slot] as string | null,
+      failed: this.failed[slot] === 1,
+      retries: this.retries[slot] as number,
     };
   }
 
@@ -347,13 +351,11 @@ export class RequestLog {
     const bodies = this.capturedBodies(slot);
     const shown = (headers: RawHeaders | null | undefined) => headerPairs(headers ? (reveal ? headers : maskHeaders(headers, this.masked)) : null);
     if (detail?.a !== undefined) event.attempts = detail.a;
-    if (detail?.r !== undefined) event.retries = detail.r;
     if (detail?.f !== undefined) event.flags = detail.f;
     if (detail?.d !== undefined) event.decision = detail.d;
     return {
       ...event,
       seq,
-      failed: this.failed[slot] === 1,
       requestHeaders: shown(detail?.q),
       responseHeaders: shown(detail?.s),
       requestBody: wireBody(bodies.request),

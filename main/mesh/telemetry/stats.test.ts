@@ -3,30 +3,24 @@
 // and percentiles are in telemetry.test.ts). Run with `npx vitest run main/mesh/telemetry/stats.test.ts`.
 import { describe, expect, it } from 'vitest';
 import type { RequestEvent } from '../../../shared/events.js';
-import { defaultIsFailure, retriesOf } from './classify.js';
+import { event as exchangeEvent } from '../../../shared/testing/exchange-fixture.js';
+import { defaultIsFailure } from './classify.js';
 import { Stats } from './stats.js';
 import { Telemetry } from './telemetry.js';
 
 let nextId = 1;
+/** The shared fixture's event under a new id, on world@v1 at 127.0.0.1:7002, taking `latency` ms. */
 function event(fields: Partial<RequestEvent> & { latency?: number } = {}): RequestEvent {
   const { latency = 10, ...rest } = fields;
-  return {
+  return exchangeEvent({
     id: nextId++,
-    kind: 'service',
-    caller: 'hello',
-    service: 'world',
     version: 'v1',
     instance: '127.0.0.1:7002',
-    method: 'GET',
-    path: '/',
-    status: 200,
-    startedAt: 0,
     timings: { dispatched: 0.1, firstByte: latency / 2, end: latency },
     bytesIn: 100,
     bytesOut: 200,
-    error: null,
     ...rest,
-  };
+  });
 }
 
 const T0 = 1_700_000_000_000;
@@ -39,7 +33,7 @@ describe('Stats windows', () => {
   it('keeps counts for 60 s and rates over the last 10 s, totals forever', () => {
     const stats = new Stats({}, T0);
     for (let second = 0; second < 30; second++) {
-      for (let i = 0; i < 4; i++) stats.record(event(), false, T0 + second * 1_000 + 500);
+      for (let i = 0; i < 4; i++) stats.record(event(), T0 + second * 1_000 + 500);
     }
     // 30 s of 4 rps; read half-way through second 29.
     const now = T0 + 29_500;
@@ -56,8 +50,8 @@ describe('Stats windows', () => {
 
   it('lets slow requests leave the latency window as their 5 s bucket ages out', () => {
     const stats = new Stats({}, T0);
-    for (let i = 0; i < 10; i++) stats.record(event({ latency: 900 }), false, T0);
-    for (let i = 0; i < 90; i++) stats.record(event({ latency: 2 }), false, T0 + 30_000);
+    for (let i = 0; i < 10; i++) stats.record(event({ latency: 900 }), T0);
+    for (let i = 0; i < 90; i++) stats.record(event({ latency: 2 }), T0 + 30_000);
     const mixed = world(stats, T0 + 30_000)?.latencyMs;
     expect(mixed?.max).toBe(900);
     expect(mixed?.p95).toBeCloseTo(900, 0);
@@ -69,16 +63,16 @@ describe('Stats windows', () => {
 
   it('does not divide a burst by less than a second, nor by more time than it has been up', () => {
     const stats = new Stats({}, T0);
-    for (let i = 0; i < 50; i++) stats.record(event(), false, T0 + 100);
+    for (let i = 0; i < 50; i++) stats.record(event(), T0 + 100);
     expect(world(stats, T0 + 200)?.rps).toBe(50);
     expect(world(stats, T0 + 2_000)?.rps).toBe(25);
   });
 
   it('keeps the window right when the clock steps back', () => {
     const stats = new Stats({}, T0);
-    stats.record(event({ latency: 50 }), false, T0 + 30_000);
-    stats.record(event({ latency: 10 }), false, T0 + 20_000);
-    stats.record(event({ latency: 20 }), false, T0 + 31_000);
+    stats.record(event({ latency: 50 }), T0 + 30_000);
+    stats.record(event({ latency: 10 }), T0 + 20_000);
+    stats.record(event({ latency: 20 }), T0 + 31_000);
     expect(world(stats, T0 + 31_000)).toMatchObject({ requests: 3, latencyMs: { max: 50 } });
     expect(world(stats, T0 + 200_000)?.requests).toBe(0);
   });
@@ -104,8 +98,8 @@ describe('Stats series', () => {
     ]);
     // The end may name another caller (attribution settled) or instance (a retry): what the start
     // counted is what the end releases.
-    stats.record({ ...first, caller: 'hello-attributed', instance: '127.0.0.1:7009' }, false, T0 + 10);
-    stats.record(second, false, T0 + 10);
+    stats.record({ ...first, caller: 'hello-attributed', instance: '127.0.0.1:7009' }, T0 + 10);
+    stats.record(second, T0 + 10);
     const after = stats.snapshot(T0 + 20);
     expect([after.mesh, ...after.services, ...after.versions, ...after.instances, ...after.edges].map((row) => ('stats' in row ? row.stats : row).inFlight)).toEqual(
       Array(1 + 1 + 2 + 3 + 6).fill(0),
@@ -114,7 +108,7 @@ describe('Stats series', () => {
 
   it('keeps no version series without a version, and no instance series for external hosts', () => {
     const stats = new Stats({}, T0);
-    stats.record(event({ kind: 'external', service: 'example.com', version: null, instance: 'example.com:80', status: 502, error: 'host not found' }), true, T0);
+    stats.record(event({ kind: 'external', service: 'example.com', version: null, instance: 'example.com:80', status: 502, error: 'host not found', failed: true }), T0);
     const snapshot = stats.snapshot(T0);
     expect(snapshot.services).toMatchObject([{ service: 'example.com', kind: 'external', stats: { requests: 1, failures: 1, successRate: 0 } }]);
     expect(snapshot.versions).toEqual([]);
@@ -124,17 +118,17 @@ describe('Stats series', () => {
 
   it('forgets the service seen longest ago past maxServices', () => {
     const stats = new Stats({ maxServices: 3 }, T0);
-    ['a', 'b', 'c'].forEach((service, i) => stats.record(event({ service }), false, T0 + i));
-    stats.record(event({ service: 'a' }), false, T0 + 10);
-    stats.record(event({ service: 'd' }), false, T0 + 11);
+    ['a', 'b', 'c'].forEach((service, i) => stats.record(event({ service }), T0 + i));
+    stats.record(event({ service: 'a' }), T0 + 10);
+    stats.record(event({ service: 'd' }), T0 + 11);
     expect(stats.snapshot(T0 + 12).services.map((row) => row.service).sort()).toEqual(['a', 'c', 'd']);
   });
 
   it('frees idle histograms on a sweep and still reads correctly afterwards', () => {
     const stats = new Stats({}, T0);
-    stats.record(event({ latency: 40 }), false, T0);
+    stats.record(event({ latency: 40 }), T0);
     stats.sweep(T0 + 120_000);
-    stats.record(event({ latency: 7 }), false, T0 + 121_000);
+    stats.record(event({ latency: 7 }), T0 + 121_000);
     expect(world(stats, T0 + 121_000)).toMatchObject({ requests: 1, latencyMs: { p50: 7, max: 7 }, totals: { requests: 2 } });
   });
 });
@@ -149,18 +143,18 @@ describe('classification and retries', () => {
     expect(defaultIsFailure(event({ status: 302 }))).toBe(false);
   });
 
-  it('reads retries from the fields a newer proxy may add, 0 without them', () => {
-    expect(retriesOf(event())).toBe(0);
-    expect(retriesOf({ ...event(), retries: 2 } as RequestEvent)).toBe(2);
-    expect(retriesOf({ ...event(), attempts: 3 } as unknown as RequestEvent)).toBe(2);
-    expect(retriesOf({ ...event(), attempts: [{}, {}] } as RequestEvent)).toBe(1);
+  it('records each exchange with failed and retries on it, 0 retries when the proxy reported none', () => {
+    const telemetry = new Telemetry();
+    const { failed: _failed, retries: _retries, ...proxied } = event({ status: 503 });
+    expect(telemetry.record(proxied)).toMatchObject({ failed: true, retries: 0 });
+    expect(telemetry.record({ ...proxied, id: nextId++, status: 200, retries: 2 })).toMatchObject({ failed: false, retries: 2 });
   });
 
   it('uses a configured classifier for the success rate, the log and the metrics alike', async () => {
     let now = T0;
     const telemetry = new Telemetry({ isFailure: (e) => e.status === 429 || e.status >= 500, now: () => now });
     telemetry.record(event({ status: 429 }));
-    telemetry.record({ ...event(), retries: 2 } as RequestEvent);
+    telemetry.record(event({ retries: 2 }));
     now += 1;
     expect(telemetry.snapshot().mesh).toMatchObject({ requests: 2, failures: 1, retries: 2, successRate: 0.5 });
     expect(telemetry.query({ errorsOnly: true }).exchanges.map((exchange) => exchange.status)).toEqual([429]);

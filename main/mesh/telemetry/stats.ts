@@ -12,13 +12,9 @@
  * undoes exactly that even if the caller or the instance changed meanwhile (attribution settled,
  * a retry went elsewhere).
  */
-import type { RequestEvent } from '../../../shared/events.js';
+import type { RequestEvent, RequestStart } from '../../../shared/events.js';
 import type { StatsSnapshot } from '../../../shared/stats.js';
-import { retriesOf } from './classify.js';
 import { DEFAULT_WINDOW, WindowSeries, type WindowOptions } from './window-series.js';
-
-/** What the proxy knows when a request starts: enough to find its series. */
-export type RequestStart = Pick<RequestEvent, 'id' | 'kind' | 'caller' | 'service' | 'version' | 'instance'>;
 
 export interface StatsOptions extends Partial<WindowOptions> {
   /** Services (and external hosts) tracked at once. */
@@ -68,7 +64,7 @@ export class Stats {
     this.mesh = new WindowSeries(this.window);
   }
 
-  record(event: RequestEvent, failed: boolean, nowMs: number): void {
+  record(event: RequestEvent, nowMs: number): void {
     const started = this.inFlightLeaves.get(event.id);
     if (started) {
       this.inFlightLeaves.delete(event.id);
@@ -80,8 +76,7 @@ export class Stats {
       }
     }
     const latency = event.timings.end;
-    const retries = retriesOf(event);
-    const { bytesIn, bytesOut } = event;
+    const { bytesIn, bytesOut, failed, retries } = event;
     const service = this.serviceNode(event.service, event.kind);
     this.mesh.record(nowMs, latency, failed, bytesIn, bytesOut, retries);
     service.series.record(nowMs, latency, failed, bytesIn, bytesOut, retries);

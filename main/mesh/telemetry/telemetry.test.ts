@@ -4,7 +4,7 @@
 // exact percentiles of the same events within the HDR histogram's precision (1%).
 // Run with `npx vitest run main/mesh/telemetry/telemetry.test.ts`.
 import { describe, expect, it } from 'vitest';
-import type { RequestEvent } from '../../../shared/events.js';
+import type { ProxiedExchange } from '../../../shared/events.js';
 import { statsSnapshotSchema, type SeriesStats } from '../../../shared/stats.js';
 import { LATENCY_BUCKETS_SECONDS, METRIC_NAMES } from './metrics.js';
 import { Telemetry } from './telemetry.js';
@@ -18,7 +18,7 @@ function exactPercentile(values: number[], percentile: number): number {
   return sorted[Math.max(Math.ceil((percentile / 100) * sorted.length), 1) - 1] as number;
 }
 
-function expectLatencyOf(stats: SeriesStats, events: RequestEvent[]): void {
+function expectLatencyOf(stats: SeriesStats, events: ProxiedExchange[]): void {
   const latencies = events.map((event) => event.timings.end);
   for (const [key, percentile] of [['p50', 50], ['p95', 95], ['p99', 99]] as const) {
     const exact = exactPercentile(latencies, percentile);

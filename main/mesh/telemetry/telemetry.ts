@@ -1,33 +1,32 @@
 /**
- * The telemetry: one listener on the request-event bus that folds each event into the request
- * log, the sliding-window stats and the Prometheus metrics, and answers for all three.
+ * The telemetry: the one reader of the request-event bus. It classifies each exchange once (the
+ * event leaves with `failed` and `retries`), folds it into the request log, the sliding-window
+ * stats and the Prometheus metrics, answers for all three, and hands the recorded event on to
+ * whoever shows live traffic (the admin push stream, the shell's tray): nothing downstream reads
+ * the bus, so nothing downstream can judge an exchange differently.
  *
- * Folding runs on the proxy's thread right after each exchange, so it does the least it can: the
- * event is classified once, the log stores the event object itself, and the stats and metrics find
- * their series by Map lookups on the event's strings; nothing else is allocated per event once
- * the series exist. Reading (snapshot, query, metrics text) does the heavier work, at the rate the
- * admin API asks.
+ * Recording runs on the proxy's thread right after each exchange, so it does the least it can: the
+ * event is completed in place, the log copies its fields into preallocated columns, and the stats
+ * and metrics find their series by Map lookups on the event's strings; nothing else is allocated
+ * per event once the series exist. Reading (snapshot, query, metrics text) does the heavier work,
+ * at the rate the admin API asks.
  */
-import type { RequestEvent } from '../../../shared/events.js';
+import type { ProxiedExchange, RequestEvent, RequestStart } from '../../../shared/events.js';
 import type { Exchange, ExchangeCapture, LogPage, LogQuery } from '../../../shared/exchange.js';
 import type { StatsSnapshot } from '../../../shared/stats.js';
-import { defaultIsFailure, type FailureClassifier } from './classify.js';
+import { classified, defaultIsFailure, type FailureClassifier } from './classify.js';
 import { MeshMetrics, type MetricsOptions } from './metrics.js';
 import { RequestLog, type RequestLogOptions } from './request-log.js';
-import { Stats, type RequestStart, type StatsOptions } from './stats.js';
+import { Stats, type StatsOptions } from './stats.js';
 
-export type { RequestStart } from './stats.js';
-
-export type RequestListener = (event: RequestEvent, capture?: ExchangeCapture | null) => void;
-
-/**
- * The bus as the telemetry needs it: today's RequestEvents has `subscribe`; `subscribeStarts` is
- * the proposed start hook, used when the bus has it (in-flight counts stay 0 otherwise).
- */
+/** The bus as the telemetry reads it: finished exchanges, and routed ones starting (in-flight counts). */
 export interface RequestBus {
-  subscribe(listener: RequestListener): () => unknown;
-  subscribeStarts?(listener: (start: RequestStart) => void): () => unknown;
+  subscribe(listener: (event: ProxiedExchange, capture?: ExchangeCapture | null) => void): () => unknown;
+  subscribeStarts(listener: (start: RequestStart) => void): () => unknown;
 }
+
+/** Told each exchange once it is recorded, in the order they were. */
+export type RecordedListener = (event: RequestEvent) => void;
 
 export interface TelemetryOptions {
   log?: RequestLogOptions;
@@ -44,56 +43,61 @@ const SWEEP_EVERY_MS = 5_000;
 export class Telemetry {
   readonly stats: Stats;
   readonly metrics: MeshMetrics;
-  private requestLog: RequestLog;
-  private isFailure: FailureClassifier;
+  readonly log: RequestLog;
+  private readonly isFailure: FailureClassifier;
+  private readonly recordedListeners = new Set<RecordedListener>();
   private readonly now: () => number;
   private nextSweep: number;
 
   constructor(options: TelemetryOptions = {}) {
     this.now = options.now ?? Date.now;
     this.isFailure = options.isFailure ?? defaultIsFailure;
-    this.requestLog = new RequestLog(options.log);
+    this.log = new RequestLog(options.log);
     this.stats = new Stats(options.stats, this.now());
     this.metrics = new MeshMetrics(options.metrics);
     this.nextSweep = this.now() + SWEEP_EVERY_MS;
   }
 
-  get log(): RequestLog {
-    return this.requestLog;
-  }
-
-  /**
-   * Applies the request log's options and the failure classifier after construction: the mesh
-   * reads them from meshdesk.yaml at start, after its parts were wired. Meant for before traffic
-   * flows: the log is made anew, empty, since its columns are sized to its capacity.
-   */
-  configure(options: Pick<TelemetryOptions, 'log' | 'isFailure'>): void {
-    this.requestLog = new RequestLog(options.log);
-    this.isFailure = options.isFailure ?? defaultIsFailure;
-  }
-
   /** Subscribes to the bus; returns the unsubscribe. */
   attach(bus: RequestBus): () => void {
     const offEvents = bus.subscribe(this.record);
-    const offStarts = bus.subscribeStarts?.(this.started);
+    const offStarts = bus.subscribeStarts(this.started);
     return () => {
       offEvents();
-      offStarts?.();
+      offStarts();
     };
   }
 
-  /** One finished exchange. A bound arrow: it is the bus listener. */
-  readonly record = (event: RequestEvent, capture?: ExchangeCapture | null): void => {
+  /**
+   * Listens to recorded exchanges: every one the log gets, service tunnels included (the stats skip
+   * those). Returns the unsubscribe. A listener that throws loses its own event, nothing else.
+   */
+  onRecorded(listener: RecordedListener): () => void {
+    this.recordedListeners.add(listener);
+    return () => void this.recordedListeners.delete(listener);
+  }
+
+  /** One finished exchange; returns it as recorded. A bound arrow: it is the bus listener. */
+  readonly record = (exchange: ProxiedExchange, capture?: ExchangeCapture | null): RequestEvent => {
     const now = this.now();
-    const failed = this.isFailure(event);
-    this.log.add(event, failed, capture);
-    if (isServiceTunnel(event)) return;
-    this.stats.record(event, failed, now);
-    this.metrics.record(event, failed);
-    if (now >= this.nextSweep) {
-      this.nextSweep = now + SWEEP_EVERY_MS;
-      this.stats.sweep(now);
+    const event = classified(exchange, this.isFailure);
+    this.log.add(event, capture);
+    if (!isServiceTunnel(event)) {
+      this.stats.record(event, now);
+      this.metrics.record(event);
+      if (now >= this.nextSweep) {
+        this.nextSweep = now + SWEEP_EVERY_MS;
+        this.stats.sweep(now);
+      }
     }
+    for (const listener of this.recordedListeners) {
+      try {
+        listener(event);
+      } catch {
+        // See onRecorded.
+      }
+    }
+    return event;
   };
 
   /** One request starting (the in-flight hook). */

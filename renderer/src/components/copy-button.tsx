@@ -1,7 +1,22 @@
 import { useEffect, useState } from 'react';
 
-/** Copies `text` to the clipboard and says so for a moment; `label` is its accessible name. */
-export function CopyButton({ text, label, testId }: { text: string; label: string; testId?: string }) {
+const writeClipboard = (text: string) => navigator.clipboard.writeText(text);
+
+/**
+ * Copies `text` to the clipboard and says so for a moment; `label` is its accessible name. `copy`
+ * replaces the plain clipboard write, e.g. with an action of the desktop bridge (desktop.ts).
+ */
+export function CopyButton({
+  text,
+  label,
+  testId,
+  copy: write = writeClipboard,
+}: {
+  text: string;
+  label: string;
+  testId?: string;
+  copy?: (text: string) => Promise<void>;
+}) {
   const [state, setState] = useState<'idle' | 'copied' | 'failed'>('idle');
   useEffect(() => {
     if (state === 'idle') return;
@@ -9,7 +24,7 @@ export function CopyButton({ text, label, testId }: { text: string; label: strin
     return () => clearTimeout(timer);
   }, [state]);
   const copy = () => {
-    navigator.clipboard.writeText(text).then(
+    write(text).then(
       () => setState('copied'),
       () => setState('failed'),
     );

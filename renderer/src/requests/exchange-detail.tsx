@@ -1,8 +1,7 @@
 /**
  * The detail pane for one exchange, fetched from the mesh when opened (the list keeps no headers or
  * bodies): summary, actions (copy as curl, replay, reveal masked headers), headers and bodies both
- * ways, the timing waterfall, every attempt, the routing decision trace, and any field the mesh
- * sends that this view does not know yet.
+ * ways, the timing waterfall, every attempt and the routing decision trace.
  */
 import { useEffect, useState, type ReactNode } from 'react';
 import { MASKED_VALUE, type Exchange } from '../../../shared/exchange.js';
@@ -16,11 +15,6 @@ import { attemptsOf, decisionTraceOf, FLAG_LABELS, flagsOf, type LogRow } from '
 import { fetchExchange } from './mesh-ops.js';
 import { ReplayPanel } from './replay-panel.js';
 import { TimingWaterfall } from './timing-waterfall.js';
-
-const SHOWN_FIELDS = new Set([
-  'id', 'seq', 'kind', 'caller', 'service', 'version', 'instance', 'method', 'path', 'status', 'startedAt', 'timings', 'bytesIn', 'bytesOut', 'error', 'failed',
-  'requestHeaders', 'responseHeaders', 'requestBody', 'responseBody', 'bodiesDropped', 'attempts', 'retries', 'flags', 'decision',
-]);
 
 interface Loaded {
   exchange: Exchange | null;
@@ -79,9 +73,8 @@ export function ExchangeDetail({ id, proxyUrl, onClose }: { id: number; proxyUrl
           <Section title="Timing">
             <TimingWaterfall timings={exchange.timings} />
           </Section>
-          <Attempts row={exchange as LogRow} />
-          <DecisionTrace row={exchange as LogRow} />
-          <OtherFields exchange={exchange} />
+          <Attempts row={exchange} />
+          <DecisionTrace row={exchange} />
         </>
       )}
     </aside>
@@ -89,7 +82,7 @@ export function ExchangeDetail({ id, proxyUrl, onClose }: { id: number; proxyUrl
 }
 
 function Summary({ exchange }: { exchange: Exchange }) {
-  const flags = flagsOf(exchange as LogRow);
+  const flags = flagsOf(exchange);
   return (
     <dl className="detail-summary" data-testid="detail-summary">
       <dt>Status</dt>
@@ -217,17 +210,6 @@ function DecisionTrace({ row }: { row: LogRow }) {
           <li key={index}>{step}</li>
         ))}
       </ol>
-    </Section>
-  );
-}
-
-/** Fields newer than this view: shown as they come, so nothing the mesh says is hidden. */
-function OtherFields({ exchange }: { exchange: Exchange }) {
-  const others = Object.entries(exchange).filter(([key]) => !SHOWN_FIELDS.has(key));
-  if (others.length === 0) return null;
-  return (
-    <Section title="More from the mesh">
-      <pre className="other-fields">{JSON.stringify(Object.fromEntries(others), null, 2)}</pre>
     </Section>
   );
 }

@@ -10,6 +10,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Exchange, LogPage } from '../../../shared/exchange.js';
+import { exchange } from '../../../shared/testing/exchange-fixture.js';
 import { LiveLog } from './live-log.js';
 import { LiveLogLoader, type LogSource, type PageQuery } from './live-log-loader.js';
 import { rowFromExchange } from './log-row.js';
@@ -23,31 +24,9 @@ class LogStandIn implements LogSource {
     const added: Exchange[] = [];
     for (let i = 0; i < count; i++) {
       const seq = this.exchanges.length;
-      const exchange: Exchange = {
-        id: seq + 1,
-        seq,
-        kind: 'service',
-        caller: 'hello',
-        service: seq % 2 === 0 ? 'world' : 'other',
-        version: 'v1',
-        instance: '127.0.0.1:7002',
-        method: 'GET',
-        path: `/${seq}`,
-        status: 200,
-        startedAt: seq,
-        timings: { dispatched: 1, firstByte: 2, end: 3 },
-        bytesIn: 0,
-        bytesOut: 1,
-        error: null,
-        failed: false,
-        requestHeaders: headers,
-        responseHeaders: [],
-        requestBody: null,
-        responseBody: null,
-        bodiesDropped: false,
-      };
-      this.exchanges.push(exchange);
-      added.push(exchange);
+      const logged = exchange({ id: seq + 1, seq, service: seq % 2 === 0 ? 'world' : 'other', path: `/${seq}`, startedAt: seq, requestHeaders: headers });
+      this.exchanges.push(logged);
+      added.push(logged);
     }
     return added;
   }

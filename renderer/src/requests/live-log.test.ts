@@ -5,28 +5,14 @@
  * Run: `npx vitest run renderer/src/requests/live-log.test.ts`.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { event } from '../../../shared/testing/exchange-fixture.js';
 import { LiveLog } from './live-log.js';
 import type { LogRow } from './log-row.js';
 import { compileRowFilter } from './row-filter.js';
 
+/** Row `id` of the log: the shared fixture's exchange under its own id, path and time. */
 function row(id: number, overrides: Partial<LogRow> = {}): LogRow {
-  return {
-    id,
-    kind: 'service',
-    caller: 'hello',
-    service: 'world',
-    version: 'v1',
-    instance: '127.0.0.1:7002',
-    method: 'GET',
-    path: `/${id}`,
-    status: 200,
-    startedAt: 1_700_000_000_000 + id,
-    timings: { dispatched: 1, firstByte: 2, end: 3 },
-    bytesIn: 0,
-    bytesOut: 9,
-    error: null,
-    ...overrides,
-  };
+  return { ...event({ id, path: `/${id}`, startedAt: 1_700_000_000_000 + id }), ...overrides };
 }
 
 const ids = (log: LiveLog) => log.snapshot().map((item) => item.id);

@@ -129,7 +129,7 @@ export class LiveLog {
     this.counts.droppedByStream += dropped;
     if (this.acceptPushed) {
       const rows: LogRow[] = [];
-      for (const event of events) if (this.predicate(event as LogRow)) rows.push(event as LogRow);
+      for (const event of events) if (this.predicate(event)) rows.push(event);
       if (rows.length > 0) this.incoming(rows);
     }
     if (dropped > 0) this.changedSoon();

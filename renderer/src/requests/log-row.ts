@@ -1,25 +1,21 @@
 /**
- * One row of the request log view, and the fields of it that not every event has.
+ * One row of the request log view.
  *
  * A row is the request event without captured headers and bodies: the list holds up to the log's
  * full capacity (10,000), so it keeps what a row shows and fetches the rest (getExchange) for the
- * one exchange the user opens. The proxy and routing work add fields to events as they land
- * (attempts, a decision trace, flags); the wire schema lets them through, and this module reads
- * them as the contract names them (events.ts: attempts, retries, flags, decision) and tolerates
- * their absence, so rows from an older mesh or a refusal still show.
+ * one exchange the user opens. Pushed events and logged exchanges are both parsed with the
+ * contract's schemas on the way in, so a row is read as the contract names it; `failed` and
+ * `retries` are the mesh's, decided once when it recorded the exchange.
  */
 import type { RequestAttempt, RequestEvent, RequestFlag } from '../../../shared/events.js';
 import type { Exchange } from '../../../shared/exchange.js';
 
-/** An event as pushed, or an exchange from the log without its capture; newer fields ride along. */
-export type LogRow = RequestEvent & { failed?: boolean; seq?: number; [extra: string]: unknown };
-
-const CAPTURE_FIELDS = new Set(['requestHeaders', 'responseHeaders', 'requestBody', 'responseBody', 'bodiesDropped']);
+/** An event as pushed, or an exchange from the log without its capture (then with its `seq`). */
+export type LogRow = RequestEvent & { seq?: number };
 
 export function rowFromExchange(exchange: Exchange): LogRow {
-  const row: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(exchange)) if (!CAPTURE_FIELDS.has(key)) row[key] = value;
-  return row as LogRow;
+  const { requestHeaders: _requestHeaders, responseHeaders: _responseHeaders, requestBody: _requestBody, responseBody: _responseBody, bodiesDropped: _bodiesDropped, ...row } = exchange;
+  return row;
 }
 
 export const FLAG_LABELS: Record<RequestFlag, { short: string; title: string }> = {
@@ -33,31 +29,16 @@ export const FLAG_LABELS: Record<RequestFlag, { short: string; title: string }> 
   opaque: { short: 'opaque', title: 'a TLS tunnel: the mesh cannot see the requests inside' },
 };
 
-/** Retries: the event's count, else one fewer than its attempts. */
-export function retriesOf(row: LogRow): number {
-  return row.retries ?? Math.max(0, (row.attempts?.length ?? 0) - 1);
-}
-
-/** Every upstream attempt, in order; [] for exchanges that list none (refusals, tunnels, older meshes). */
+/** Every upstream attempt, in order; [] for exchanges that were not routed (refusals, tunnels). */
 export function attemptsOf(row: LogRow): RequestAttempt[] {
-  return Array.isArray(row.attempts) ? row.attempts : [];
+  return row.attempts ?? [];
 }
 
-/** The event's flags, with `retried` also when it reports retries but not the flag. */
 export function flagsOf(row: LogRow): RequestFlag[] {
-  const flags: RequestFlag[] = Array.isArray(row.flags) ? row.flags.filter((flag) => flag in FLAG_LABELS) : [];
-  if (retriesOf(row) > 0 && !flags.includes('retried')) flags.push('retried');
-  return flags;
+  return row.flags ?? [];
 }
 
 /** "Why did this request go there", one line a step: `version → v2: header x-meshdesk-route`. */
 export function decisionTraceOf(row: LogRow): string[] {
-  if (!Array.isArray(row.decision)) return [];
-  return row.decision.map((step) => `${step.step}${step.choice === null ? '' : ` → ${step.choice}`}: ${step.reason}`);
-}
-
-/** The mesh's own failure rule when the row does not say (mirrors telemetry's default classifier). */
-export function failedOf(row: LogRow): boolean {
-  if (typeof row.failed === 'boolean') return row.failed;
-  return row.status === 0 || row.status >= 500 || (row.error !== null && row.status < 400);
+  return (row.decision ?? []).map((step) => `${step.step}${step.choice === null ? '' : ` → ${step.choice}`}: ${step.reason}`);
 }

@@ -11,7 +11,7 @@ import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useLayoutEffect, useRef, type KeyboardEvent } from 'react';
 import { byteSize, clockTime, latency, statusClass, target } from './cell-format.js';
 import type { LiveLog } from './live-log.js';
-import { FLAG_LABELS, flagsOf, retriesOf, type LogRow } from './log-row.js';
+import { FLAG_LABELS, flagsOf, type LogRow } from './log-row.js';
 import { useLogVersion } from './use-live-log.js';
 
 export const ROW_HEIGHT = 26;
@@ -115,13 +115,13 @@ interface RowViewProps {
 
 const RowView = memo(function RowView({ row, top, index, selected, onSelect }: RowViewProps) {
   const flags = flagsOf(row);
-  const retries = retriesOf(row);
+  const { retries } = row;
   return (
     <div
       role="row"
       aria-rowindex={index + 2}
       aria-selected={selected}
-      className={`log-row status-${statusClass(row.status)}${selected ? ' selected' : ''}`}
+      className={`log-row status-${statusClass(row.status)}${row.failed ? ' failed' : ''}${selected ? ' selected' : ''}`}
       style={{ transform: `translateY(${top}px)`, height: ROW_HEIGHT }}
       data-testid="log-row"
       data-id={row.id}

@@ -3,35 +3,22 @@
  * mistakes are named. Run: `npx vitest run renderer/src/requests/replay-edit.test.ts`.
  */
 import { describe, expect, it } from 'vitest';
-import { exchangeSchema } from '../../../shared/exchange.js';
+import { MASKED_VALUE } from '../../../shared/exchange.js';
 import { replayInputSchema } from '../../../shared/replay.js';
+import { exchange } from '../../../shared/testing/exchange-fixture.js';
 import { initialEdits, replayInput, textToHeaders } from './replay-edit.js';
 
-const original = exchangeSchema.parse({
+/** A POST with a JSON body and a masked header, as the log returns it: what the form starts from. */
+const original = exchange({
   id: 41,
-  seq: 40,
-  kind: 'service',
-  caller: 'shell',
-  service: 'world',
   version: 'v1',
-  instance: '127.0.0.1:7002',
   method: 'POST',
   path: '/greet',
-  status: 200,
-  startedAt: 0,
-  timings: { dispatched: 1, firstByte: 2, end: 3 },
-  bytesIn: 7,
-  bytesOut: 9,
-  error: null,
-  failed: false,
   requestHeaders: [
     ['content-type', 'application/json'],
-    ['authorization', '[masked]'],
+    ['authorization', MASKED_VALUE],
   ],
-  responseHeaders: [],
   requestBody: { encoding: 'utf8', data: '{"a":1}', size: 7, truncated: false },
-  responseBody: null,
-  bodiesDropped: false,
 });
 
 describe('replayInput', () => {
@@ -41,7 +28,7 @@ describe('replayInput', () => {
     expect(replayInput(original, { ...edits, version: 'v2' }).input).toEqual({ id: 41, version: 'v2' });
   });
 
-  it('sends every edited part, in the shape the proposed operation takes', () => {
+  it('sends every edited part, in the shape the replay operation takes', () => {
     const edits = { ...initialEdits(original), method: 'put', path: '/greet?x=1', headersText: 'content-type: text/plain\nauthorization: [masked]\nx-new: 1', bodyText: 'hi' };
     const { input, errors } = replayInput(original, edits);
     expect(errors).toEqual([]);

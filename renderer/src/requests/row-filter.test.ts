@@ -4,31 +4,17 @@
  */
 import { describe, expect, it } from 'vitest';
 import { parseFilterWords } from '../../../shared/log-filter-words.js';
+import { event } from '../../../shared/testing/exchange-fixture.js';
 import type { LogRow } from './log-row.js';
 import { compileRowFilter, needsCapture } from './row-filter.js';
 
-const base: LogRow = {
-  id: 1,
-  kind: 'service',
-  caller: 'hello',
-  service: 'world',
-  version: 'v2',
-  instance: '127.0.0.1:7003',
-  method: 'GET',
-  path: '/API/greet',
-  status: 200,
-  startedAt: 0,
-  timings: { dispatched: 1, firstByte: 100, end: 250 },
-  bytesIn: 0,
-  bytesOut: 9,
-  error: null,
-};
+const base: LogRow = event({ id: 1, path: '/API/greet', startedAt: 0, timings: { dispatched: 1, firstByte: 100, end: 250 } });
 
 const rows: LogRow[] = [
   base,
-  { ...base, id: 2, caller: 'shell', version: 'v1', instance: '127.0.0.1:7002', status: 503, timings: { dispatched: 1, firstByte: 5, end: 6 } },
+  { ...base, id: 2, caller: 'shell', version: 'v1', instance: '127.0.0.1:7002', status: 503, timings: { dispatched: 1, firstByte: 5, end: 6 }, failed: true },
   { ...base, id: 3, method: 'POST', path: '/other', status: 404 },
-  { ...base, id: 4, status: 0, error: 'connection refused', kind: 'external', service: '127.0.0.1:9' },
+  { ...base, id: 4, status: 0, error: 'connection refused', kind: 'external', service: '127.0.0.1:9', failed: true },
   { ...base, id: 5, status: 200, failed: true },
 ];
 
@@ -54,6 +40,16 @@ describe('compileRowFilter', () => {
     ['service=world errors min=1', [2, 5]],
   ])('%s → %j', (words, ids) => {
     expect(matching(words)).toEqual(ids);
+  });
+});
+
+describe('errors', () => {
+  it('are the rows the mesh failed, whatever their status: failureStatuses [404] fails a 404 and not a 500', () => {
+    const configured = [
+      { ...base, id: 6, status: 404, failed: true },
+      { ...base, id: 7, status: 500, failed: false },
+    ];
+    expect(configured.filter(compileRowFilter(parseFilterWords('errors').filter)).map((row) => row.id)).toEqual([6]);
   });
 });
 

@@ -6,7 +6,7 @@
  * instead (see live-log-loader.ts).
  */
 import { compileFilter, needsCapture, type LogFilter } from '../../../shared/log-filter.js';
-import { failedOf, type LogRow } from './log-row.js';
+import type { LogRow } from './log-row.js';
 
 export { needsCapture };
 
@@ -15,7 +15,7 @@ export type RowPredicate = (row: LogRow) => boolean;
 /** A predicate for the filter's event fields (all of them when `needsCapture` is false). */
 export function compileRowFilter(filter: LogFilter): RowPredicate {
   const matches = compileFilter(withoutEmpty(filter));
-  return (row) => matches(row, failedOf(row), null);
+  return (row) => matches(row, row.failed, null);
 }
 
 /** The filter bar leaves cleared fields as empty strings; they filter nothing. */

@@ -8,6 +8,7 @@
 import { exportLine } from '../../../shared/export-line.js';
 import { CopyButton } from '../components/copy-button.js';
 import { useDemoCommand } from '../components/use-demo-command.js';
+import { copyExportLine } from '../desktop.js';
 import { hrefFor } from '../navigation.js';
 const YAML_EXAMPLE = `services:
   hello:
@@ -30,7 +31,7 @@ export function FirstRun({ proxyUrl }: { proxyUrl: string | null }) {
           {line && (
             <div className="copy-row">
               <code data-testid="first-run-export-line">{line}</code>
-              <CopyButton text={line} label="Copy the export line for your shell" />
+              <CopyButton text={line} label="Copy the export line for your shell" copy={copyExportLine} />
             </div>
           )}
           <p className="muted">

@@ -9,7 +9,7 @@ import http, { type IncomingMessage, type RequestListener, type ServerResponse }
 import net, { type AddressInfo, type Server } from 'node:net';
 import { onTestFinished } from 'vitest';
 import type { ProxyMode } from '../../../../shared/config-schema.js';
-import type { RequestEvent } from '../../../../shared/events.js';
+import type { ProxiedExchange } from '../../../../shared/events.js';
 import { Registry, type InstanceEntry } from '../../registry/registry.js';
 import type { ResilienceOptions } from '../../resilience/resilience.js';
 import { DEFAULT_EJECTION, DEFAULT_HOLD_MS, DEFAULT_RETRY, type EjectionPolicy, type RetryPolicy, type ServicePolicy } from '../../resilience/service-policy.js';
@@ -27,12 +27,12 @@ export interface ProxyHarness {
   /** `http://127.0.0.1:<port>`, what http_proxy is set to. */
   url: string;
   /** Every request event emitted so far. */
-  events: RequestEvent[];
+  events: ProxiedExchange[];
   /** Registers (replacing earlier test entries) `service` with instances per version. */
   register(services: Record<string, string[] | Record<string, string[]>>): void;
   setMode(mode: ProxyMode): void;
   /** Resolves with the first event matching `match` (already emitted or still to come). */
-  nextEvent(match: (event: RequestEvent) => boolean, timeoutMs?: number): Promise<RequestEvent>;
+  nextEvent(match: (event: ProxiedExchange) => boolean, timeoutMs?: number): Promise<ProxiedExchange>;
 }
 
 export interface ProxyHarnessOptions {
@@ -82,8 +82,8 @@ export async function startProxy(options: ProxyHarnessOptions = {}): Promise<Pro
     policy: policy && (() => policy),
     resilience: options.resilience,
   });
-  const events: RequestEvent[] = [];
-  const waiters = new Set<(event: RequestEvent) => void>();
+  const events: ProxiedExchange[] = [];
+  const waiters = new Set<(event: ProxiedExchange) => void>();
   if (options.listen !== false) {
     bus.subscribe((event) => {
       events.push(event);
@@ -123,7 +123,7 @@ export async function startProxy(options: ProxyHarnessOptions = {}): Promise<Pro
           waiters.delete(waiter);
           reject(new Error(`no matching request event within ${timeoutMs} ms; got ${JSON.stringify(events)}`));
         }, timeoutMs);
-        const waiter = (event: RequestEvent) => {
+        const waiter = (event: ProxiedExchange) => {
           if (!match(event)) return;
           clearTimeout(timer);
           waiters.delete(waiter);

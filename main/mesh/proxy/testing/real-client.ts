@@ -5,7 +5,7 @@
  * the check every absolute-URI client's test makes of what reached the service.
  */
 import { expect } from 'vitest';
-import type { RequestEvent } from '../../../../shared/events.js';
+import type { ProxiedExchange } from '../../../../shared/events.js';
 import { run, type Upstream } from './harness.js';
 
 /** Throws `<missing> (<probe> failed: <why>)` unless `command args` exits 0. */
@@ -20,7 +20,7 @@ export async function needClient(command: string, args: string[], missing: strin
  * A client's `GET <path>?id=1` and `POST <path>` with `body` reached `world` forward-proxied: each
  * through the proxy (its Via), each one event of its own, none flagged as inside a CONNECT tunnel.
  */
-export function expectForwardProxiedPair(world: Upstream, events: readonly RequestEvent[], path: string, body: string): void {
+export function expectForwardProxiedPair(world: Upstream, events: readonly ProxiedExchange[], path: string, body: string): void {
   expect(world.requests.map((req) => [req.method, req.url, req.headers.via])).toEqual([
     ['GET', `${path}?id=1`, '1.1 meshdesk'],
     ['POST', path, '1.1 meshdesk'],

@@ -7,7 +7,7 @@ import http, { type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { onTestFinished } from 'vitest';
 import type { ProxyMode } from '../../../../shared/config-schema.js';
-import type { RequestEvent } from '../../../../shared/events.js';
+import type { ProxiedExchange } from '../../../../shared/events.js';
 import { ProxyServer } from '../../proxy/proxy-server.js';
 import { RequestEvents } from '../../proxy/request-events.js';
 import { Registry, type InstanceEntry } from '../../registry/registry.js';
@@ -19,7 +19,7 @@ export interface RealProxy {
   bus: RequestEvents;
   registry: Registry;
   /** Every event the bus carried, in order. */
-  events: RequestEvent[];
+  events: ProxiedExchange[];
   /** `{ world: { v1: ['127.0.0.1:7002'] } }`. */
   register(services: Record<string, Record<string, string[]>>): void;
 }
@@ -27,7 +27,7 @@ export interface RealProxy {
 export async function startRealProxy(mode: ProxyMode = 'passthrough'): Promise<RealProxy> {
   const registry = new Registry();
   const bus = new RequestEvents();
-  const events: RequestEvent[] = [];
+  const events: ProxiedExchange[] = [];
   bus.subscribe((event) => events.push(event));
   // A known load: each request is exactly one upstream answer, so the proxy does not retry.
   const policy = { ...defaultPolicy({ requestTimeoutMs: 10_000, connectTimeoutMs: 5_000 }), retry: { ...DEFAULT_RETRY, attempts: 0 } };
