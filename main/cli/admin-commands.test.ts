@@ -10,7 +10,7 @@ import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { packageRoot } from '../package-root.js';
 import { answering, listenUpstream } from '../mesh/testing/http-upstream.js';
-import { runMeshdesk, startMeshdesk, tempStateDir, type RunningMeshdesk } from './testing/spawn-meshdesk.js';
+import { runMeshdesk, serveWithYaml, type RunningMeshdesk } from './testing/spawn-meshdesk.js';
 
 const exec = promisify(execFile);
 const cleanups: (() => unknown)[] = [];
@@ -23,16 +23,7 @@ const upstream = (body: string) => listenUpstream(answering(body), cleanups);
 beforeEach(async () => {
   const v1 = await upstream('world v1');
   const v2 = await upstream('world v2');
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'meshdesk-cli-'));
-  configFile = path.join(dir, 'meshdesk.yaml');
-  writeFileSync(configFile, `services:\n  world:\n    versions:\n      v1: { instances: [127.0.0.1:${v1}] }\n      v2: { instances: [127.0.0.1:${v2}] }\n`);
-  const stateDir = tempStateDir();
-  mesh = await startMeshdesk(['serve', '--proxy-port', '0', '--admin-port', '0', '--config', path.join(dir, 'meshdesk.yaml')], { MESHDESK_STATE_DIR: stateDir });
-  cleanups.push(async () => {
-    mesh.child.kill('SIGKILL');
-    await mesh.exited;
-  });
-  env = { MESHDESK_STATE_DIR: stateDir, MESHDESK_ADMIN_URL: mesh.adminUrl, NO_COLOR: '1' };
+  ({ mesh, env, configFile } = await serveWithYaml(`services:\n  world:\n    versions:\n      v1: { instances: [127.0.0.1:${v1}] }\n      v2: { instances: [127.0.0.1:${v2}] }\n`, cleanups));
 });
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();

@@ -4,13 +4,10 @@
 // run `npm run build:main` first), a real upstream, real traffic with curl.
 // Run: npx vitest run main/cli/failure-statuses.test.ts
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listenUpstream } from '../mesh/testing/http-upstream.js';
-import { runMeshdesk, startMeshdesk, tempStateDir, type RunningMeshdesk } from './testing/spawn-meshdesk.js';
+import { runMeshdesk, serveWithYaml, type RunningMeshdesk } from './testing/spawn-meshdesk.js';
 
 const exec = promisify(execFile);
 const cleanups: (() => unknown)[] = [];
@@ -20,16 +17,7 @@ let env: NodeJS.ProcessEnv;
 beforeEach(async () => {
   // Answers `/status/<code>` with that code.
   const port = await listenUpstream((req, res) => res.writeHead(Number(/^\/status\/(\d{3})$/.exec(req.url ?? '')?.[1] ?? 200)).end(), cleanups);
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'meshdesk-cli-failures-'));
-  const configFile = path.join(dir, 'meshdesk.yaml');
-  writeFileSync(configFile, `telemetry:\n  failureStatuses: [404]\nservices:\n  world:\n    instances: [127.0.0.1:${port}]\n    retries: { attempts: 0 }\n`);
-  const stateDir = tempStateDir();
-  mesh = await startMeshdesk(['serve', '--proxy-port', '0', '--admin-port', '0', '--config', configFile], { MESHDESK_STATE_DIR: stateDir });
-  cleanups.push(async () => {
-    mesh.child.kill('SIGKILL');
-    await mesh.exited;
-  });
-  env = { MESHDESK_STATE_DIR: stateDir, MESHDESK_ADMIN_URL: mesh.adminUrl, NO_COLOR: '1' };
+  ({ mesh, env } = await serveWithYaml(`telemetry:\n  failureStatuses: [404]\nservices:\n  world:\n    instances: [127.0.0.1:${port}]\n    retries: { attempts: 0 }\n`, cleanups));
 });
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();

@@ -3,7 +3,7 @@
  * and reads the addresses it prints. Needs `npm run build` first, as `npm test` does.
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { packageRoot } from '../../package-root.js';
@@ -21,6 +21,27 @@ export interface RunningMeshdesk {
 /** A state folder of the test's own, so no test reads or writes the user's real token. */
 export function tempStateDir(): string {
   return mkdtempSync(path.join(os.tmpdir(), 'meshdesk-state-'));
+}
+
+/** A `meshdesk serve` on free ports with `yaml` as its meshdesk.yaml, and the env the admin CLI needs to reach it. */
+export interface ServedMeshdesk {
+  mesh: RunningMeshdesk;
+  configFile: string;
+  /** MESHDESK_STATE_DIR, MESHDESK_ADMIN_URL and NO_COLOR for `runMeshdesk`. */
+  env: NodeJS.ProcessEnv;
+}
+
+/** Starts `meshdesk serve` with `yaml`; the kill is pushed onto `cleanups`, which the test runs. */
+export async function serveWithYaml(yaml: string, cleanups: (() => unknown)[]): Promise<ServedMeshdesk> {
+  const configFile = path.join(mkdtempSync(path.join(os.tmpdir(), 'meshdesk-cli-')), 'meshdesk.yaml');
+  writeFileSync(configFile, yaml);
+  const stateDir = tempStateDir();
+  const mesh = await startMeshdesk(['serve', '--proxy-port', '0', '--admin-port', '0', '--config', configFile], { MESHDESK_STATE_DIR: stateDir });
+  cleanups.push(async () => {
+    mesh.child.kill('SIGKILL');
+    await mesh.exited;
+  });
+  return { mesh, configFile, env: { MESHDESK_STATE_DIR: stateDir, MESHDESK_ADMIN_URL: mesh.adminUrl, NO_COLOR: '1' } };
 }
 
 export interface StartOptions {
