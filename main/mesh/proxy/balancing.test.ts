@@ -122,7 +122,8 @@ describe('passive ejection', () => {
   it('ignores ejections when they leave nothing to route to (panic), with a warning', async () => {
     const bad = await failingUpstream();
     const good = await namedUpstream('good');
-    const harness = await startProxy({ policy: { retry: { attempts: 0 }, ejection: { latencyOutliers: false } } });
+    // Round-robin for the same reason as the first ejection test: the failing instance must be picked.
+    const harness = await startProxy({ policy: { balancer: 'round-robin', retry: { attempts: 0 }, ejection: { latencyOutliers: false } } });
     const events = collectInstanceEvents(harness);
     const healthCheck = healthCheckSchema.parse({ type: 'tcp' });
     harness.registry.replaceSource('test', [
