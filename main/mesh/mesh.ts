@@ -7,7 +7,6 @@ import type { Server } from 'node:http';
 import path from 'node:path';
 import type { MeshInfo } from '../../shared/api.js';
 import { meshConfigSchema, type MeshConfig, type TelemetryConfig } from '../../shared/config-schema.js';
-import type { StatsSnapshot } from '../../shared/stats.js';
 import type { ConfigError, DeregistrationInput, RegistrationInput } from '../../shared/model.js';
 import { AdminAuth } from './admin/admin-auth.js';
 import { createAdminServer } from './admin/admin-server.js';
@@ -164,15 +163,11 @@ export class Mesh {
       policy: (service) => policies.get(this.config, service),
       captureBodyBytes: settings.captureBodyBytes,
     });
-    this.proxy.onInstanceEvent((event) => {
-      this.log(describeInstanceEvent(event));
-      this.push.publish({ kind: 'instance', event });
-    });
     this.auth = new AdminAuth(options.adminToken ?? AdminAuth.newToken(), () => this.ownAdminOrigins());
     this.admin = createAdminServer({
       handlers: adminHandlers({
         info: () => this.info(),
-        stats: () => this.statsSnapshot(),
+        stats: () => this.telemetry.snapshot(),
         demo: this.demo,
         proxyUrl: () => this.addresses?.proxyUrl ?? '',
         newLoginUrl: () => this.newLoginUrl(),
@@ -189,7 +184,7 @@ export class Mesh {
         { kind: 'services', services: this.registry.list() },
         { kind: 'routes', routes: routeViews(this.registry, this.routes) },
         { kind: 'faults', faults: this.faults.list() },
-        { kind: 'stats', stats: this.statsSnapshot() },
+        { kind: 'stats', stats: this.telemetry.snapshot() },
       ],
       metricsText: () => this.telemetry.metricsText(),
       rendererRoot: options.rendererRoot,
@@ -197,8 +192,12 @@ export class Mesh {
     this.registry.onChange(() => this.push.publish({ kind: 'services', services: this.registry.list() }));
     this.routes.onChange(() => this.push.publish({ kind: 'routes', routes: routeViews(this.registry, this.routes) }));
     this.faults.onChange((faults) => this.push.publish({ kind: 'faults', faults }));
-    this.telemetry.attach(this.events);
+    this.telemetry.attach(this.events, this.proxy);
     this.telemetry.onRecorded((event) => this.push.publish({ kind: 'request', event }));
+    this.telemetry.onInstanceEvent((event) => {
+      this.log(describeInstanceEvent(event));
+      this.push.publish({ kind: 'instance', event });
+    });
   }
 
   /**
@@ -214,7 +213,7 @@ export class Mesh {
     this.registry.onChange((change) => this.logChange(change));
     // Stats are pushed about once a second, and only while someone is listening.
     this.statsTimer = setInterval(() => {
-      if (this.push.listening) this.push.publish({ kind: 'stats', stats: this.statsSnapshot() });
+      if (this.push.listening) this.push.publish({ kind: 'stats', stats: this.telemetry.snapshot() });
     }, 1_000);
     this.statsTimer.unref();
     let proxyPort: number;
@@ -326,10 +325,6 @@ export class Mesh {
     }
   }
 
-  /** The telemetry's stats, with the retry budgets the proxy keeps. */
-  private statsSnapshot(): StatsSnapshot {
-    return { ...this.telemetry.snapshot(), retryBudgets: this.proxy.retryBudgets() };
-  }
 
   private newLoginUrl(): string {
     return `${this.addresses?.adminUrl ?? ''}/login?code=${this.auth.newLoginCode()}`;

@@ -141,4 +141,20 @@ describe('Telemetry under a known load through a real proxy', () => {
     await expect.poll(() => proxy.events.length).toBe(2);
     expect(telemetry.snapshot().mesh.totals.requests).toBe(1);
   });
+
+  it("passes on the proxy's ejections and carries its retry budgets in the stats", async () => {
+    const proxy = await startRealProxy();
+    const a = await startControlledUpstream();
+    const b = await startControlledUpstream();
+    proxy.register({ world: { v1: [a.address, b.address] } });
+    const telemetry = new Telemetry();
+    telemetry.attach(proxy.bus, proxy.proxy);
+    const told: string[] = [];
+    telemetry.onInstanceEvent((event) => told.push(`${event.kind} ${event.instance}`));
+    const send = proxyClient(proxy.port);
+    // Both fail; whichever fails 5 times in a row first is ejected (never both: at most half a version).
+    for (let sent = 0; told.length === 0 && sent < 100; sent++) await send('http://world/?status=503');
+    expect(told).toEqual([expect.stringMatching(new RegExp(`^ejected (${a.address}|${b.address})$`))]);
+    expect(telemetry.snapshot().retryBudgets).toEqual([expect.objectContaining({ service: 'world' })]);
+  });
 });

@@ -1,9 +1,10 @@
 /**
- * The telemetry: the one reader of the request-event bus. It classifies each exchange once (the
- * event leaves with `failed` and `retries`), folds it into the request log, the sliding-window
- * stats and the Prometheus metrics, answers for all three, and hands the recorded event on to
- * whoever shows live traffic (the admin push stream, the shell's tray): nothing downstream reads
- * the bus, so nothing downstream can judge an exchange differently.
+ * The telemetry: the one reader of the request-event bus and of the proxy's resilience (ejections,
+ * retry budgets). It classifies each exchange once (the event leaves with `failed` and `retries`),
+ * folds it into the request log, the sliding-window stats and the Prometheus metrics, answers for
+ * all three, and hands recorded events on to whoever shows live traffic (the admin push stream, the
+ * shell's tray): nothing downstream reads the proxy, so nothing downstream can judge an exchange
+ * differently or see a number the stats do not carry.
  *
  * Recording runs on the proxy's thread right after each exchange, so it does the least it can: the
  * event is completed in place, the log copies its fields into preallocated columns, and the stats
@@ -11,9 +12,9 @@
  * per event once the series exist. Reading (snapshot, query, metrics text) does the heavier work,
  * at the rate the admin API asks.
  */
-import type { ProxiedExchange, RequestEvent, RequestStart } from '../../../shared/events.js';
+import type { InstanceEvent, ProxiedExchange, RequestEvent, RequestStart } from '../../../shared/events.js';
 import type { Exchange, ExchangeCapture, LogPage, LogQuery } from '../../../shared/exchange.js';
-import type { StatsSnapshot } from '../../../shared/stats.js';
+import type { RetryBudgetView, StatsSnapshot } from '../../../shared/stats.js';
 import { classified, defaultIsFailure, type FailureClassifier } from './classify.js';
 import { MeshMetrics, type MetricsOptions } from './metrics.js';
 import { RequestLog, type RequestLogOptions } from './request-log.js';
@@ -25,8 +26,17 @@ export interface RequestBus {
   subscribeStarts(listener: (start: RequestStart) => void): () => unknown;
 }
 
+/** What the proxy's resilience reports besides exchanges: ejections and returns, and retry budgets. */
+export interface ResilienceReport {
+  onInstanceEvent(listener: (event: InstanceEvent) => void): () => unknown;
+  retryBudgets(): RetryBudgetView[];
+}
+
 /** Told each exchange once it is recorded, in the order they were. */
 export type RecordedListener = (event: RequestEvent) => void;
+
+/** Told each ejection, return and panic. */
+export type InstanceListener = (event: InstanceEvent) => void;
 
 export interface TelemetryOptions {
   log?: RequestLogOptions;
@@ -46,6 +56,8 @@ export class Telemetry {
   readonly log: RequestLog;
   private readonly isFailure: FailureClassifier;
   private readonly recordedListeners = new Set<RecordedListener>();
+  private readonly instanceListeners = new Set<InstanceListener>();
+  private resilience: ResilienceReport | null = null;
   private readonly now: () => number;
   private nextSweep: number;
 
@@ -58,13 +70,17 @@ export class Telemetry {
     this.nextSweep = this.now() + SWEEP_EVERY_MS;
   }
 
-  /** Subscribes to the bus; returns the unsubscribe. */
-  attach(bus: RequestBus): () => void {
+  /** Subscribes to the bus and, when given, to the proxy's resilience; returns the unsubscribe. */
+  attach(bus: RequestBus, resilience?: ResilienceReport): () => void {
     const offEvents = bus.subscribe(this.record);
     const offStarts = bus.subscribeStarts(this.started);
+    const offInstances = resilience?.onInstanceEvent(this.instanceEvent);
+    this.resilience = resilience ?? null;
     return () => {
       offEvents();
       offStarts();
+      offInstances?.();
+      if (this.resilience === resilience) this.resilience = null;
     };
   }
 
@@ -75,6 +91,12 @@ export class Telemetry {
   onRecorded(listener: RecordedListener): () => void {
     this.recordedListeners.add(listener);
     return () => void this.recordedListeners.delete(listener);
+  }
+
+  /** Listens to ejections, returns and panics; returns the unsubscribe. */
+  onInstanceEvent(listener: InstanceListener): () => void {
+    this.instanceListeners.add(listener);
+    return () => void this.instanceListeners.delete(listener);
   }
 
   /** One finished exchange; returns it as recorded. A bound arrow: it is the bus listener. */
@@ -90,13 +112,7 @@ export class Telemetry {
         this.stats.sweep(now);
       }
     }
-    for (const listener of this.recordedListeners) {
-      try {
-        listener(event);
-      } catch {
-        // See onRecorded.
-      }
-    }
+    notify(this.recordedListeners, event);
     return event;
   };
 
@@ -105,8 +121,15 @@ export class Telemetry {
     this.stats.started(start);
   };
 
+  private readonly instanceEvent = (event: InstanceEvent): void => {
+    notify(this.instanceListeners, event);
+  };
+
+  /** The sliding-window stats, with the retry budgets as the proxy keeps them. */
   snapshot(): StatsSnapshot {
-    return this.stats.snapshot(this.now());
+    const snapshot = this.stats.snapshot(this.now());
+    if (this.resilience) snapshot.retryBudgets = this.resilience.retryBudgets();
+    return snapshot;
   }
 
   query(query: Partial<LogQuery> = {}): LogPage {
@@ -139,4 +162,15 @@ export class Telemetry {
  */
 function isServiceTunnel(event: RequestEvent): boolean {
   return event.method === 'CONNECT' && event.kind === 'service';
+}
+
+/** Calls each listener; one that throws loses its own call, nothing else. */
+function notify<T>(listeners: Set<(value: T) => void>, value: T): void {
+  for (const listener of listeners) {
+    try {
+      listener(value);
+    } catch {
+      // A consumer's bug must not stop the proxy's thread or the other consumers.
+    }
+  }
 }

@@ -17,6 +17,8 @@ export interface RealProxy {
   url: string;
   port: number;
   bus: RequestEvents;
+  /** The proxy itself, for what it reports besides exchanges (ejections, retry budgets). */
+  proxy: ProxyServer;
   registry: Registry;
   /** Every event the bus carried, in order. */
   events: ProxiedExchange[];
@@ -41,6 +43,7 @@ export async function startRealProxy(mode: ProxyMode = 'passthrough'): Promise<R
     url: `http://127.0.0.1:${port}`,
     port,
     bus,
+    proxy,
     registry,
     events,
     register(services) {
