@@ -23,10 +23,7 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       // Only the Electron shell may depend on Electron: the mesh, the CLI, the renderer and the
       // contract must run headless, as `meshdesk serve` and the browser-driven e2e tests run them.
-      'no-restricted-imports': [
-        'error',
-        { paths: [{ name: 'electron', message: 'Only main/electron/** may import electron.' }] },
-      ],
+      'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'Only main/electron/** may import electron.' }] }],
     },
   },
   {

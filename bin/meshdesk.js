@@ -4,7 +4,9 @@
 // when the command is run with an older Node some other way.
 const [major] = process.versions.node.split('.').map(Number);
 if (major < 22) {
-  console.error(`meshdesk: needs Node.js 22 or newer (this is ${process.version}). Run it through npm (npx meshdesk, npm start) to use the Node 22 installed with it.`);
+  console.error(
+    `meshdesk: needs Node.js 22 or newer (this is ${process.version}). Run it through npm (npx meshdesk, npm start) to use the Node 22 installed with it.`,
+  );
   process.exit(1);
 }
 /** Commands that host the mesh for a long time: they run with its V8 heap settings (heap-tuning.ts). */

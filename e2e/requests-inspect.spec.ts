@@ -97,7 +97,12 @@ test('the detail pane shows the real headers and bodies, and copy as curl reprod
       const waterfall = requests.detail.getByTestId('waterfall');
       // Every phase the proxy measures for a forwarded request, in order.
       await expect(waterfall.locator('[data-phase]')).toHaveCount(4);
-      expect(await waterfall.locator('[data-phase]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-phase')))).toEqual(['queue', 'connect', 'first byte', 'transfer']);
+      expect(await waterfall.locator('[data-phase]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-phase')))).toEqual([
+        'queue',
+        'connect',
+        'first byte',
+        'transfer',
+      ]);
     });
 
     await test.step('the copied curl command, run with curl, sends the same request through the mesh', async () => {
@@ -149,7 +154,10 @@ test('binary bodies show as hex, and a body the capture cut says so', async ({ s
   }
 });
 
-test('a retried exchange shows its flag, each attempt and why it went where it went; masked headers reveal on demand', async ({ serveWithConfig, dashboard }) => {
+test('a retried exchange shows its flag, each attempt and why it went where it went; masked headers reveal on demand', async ({
+  serveWithConfig,
+  dashboard,
+}) => {
   const echo = await startEchoServer();
   // A port nothing listens on: the instance that refuses connections.
   const gone = createServer();
@@ -200,7 +208,12 @@ test('replay sends the request as edited in the form, through the mesh', async (
     const mesh = await serveWithConfig(`services:\n  echo:\n    instances: [${echo.address}]\n`);
     const agent = new ProxyAgent(mesh.proxyUrl);
     try {
-      const answer = await request('http://echo/original', { dispatcher: agent, method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"n":1}' });
+      const answer = await request('http://echo/original', {
+        dispatcher: agent,
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"n":1}',
+      });
       await answer.body.text();
     } finally {
       await agent.close();

@@ -47,7 +47,10 @@ test('requests inside a CONNECT tunnel are rows of their own, flagged, with the 
 
     for (const colorScheme of ['light', 'dark'] as const) {
       await page.emulateMedia({ colorScheme });
-      for (const size of [{ width: 1280, height: 800 }, { width: 1024, height: 700 }]) {
+      for (const size of [
+        { width: 1280, height: 800 },
+        { width: 1024, height: 700 },
+      ]) {
         await page.setViewportSize(size);
         await keepScreenshot(testInfo, `tunnelled requests ${colorScheme} ${size.width}x${size.height}`, page);
       }

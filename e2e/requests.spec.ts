@@ -238,7 +238,7 @@ test('the HAR export is valid HAR 1.2 and holds exactly the filtered exchanges',
   expect(exported).toEqual(await logIds(client, { service: 'world', path: '/api' }, newestSeq + 1));
 });
 
-test('replay to v2 returns v2\'s body and shows how it differs from v1', async ({ demo, dashboard }) => {
+test("replay to v2 returns v2's body and shows how it differs from v1", async ({ demo, dashboard }) => {
   const requests = new RequestsPage(dashboard.page);
   await dashboard.signIn(demo.loginUrl);
   await requests.openAt(demo.dashboardUrl, 'service=world&version=v1');

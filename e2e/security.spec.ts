@@ -42,7 +42,9 @@ function attackerPage(adminUrl: string): string {
 test('a page on another origin cannot reroute, even in a browser signed in to the dashboard', async ({ serveWithConfig, dashboard, page, workDir }) => {
   const v1 = await startTextServer('world v1');
   const v2 = await startTextServer('world v2');
-  const mesh = await serveWithConfig(`services:\n  world:\n    versions:\n      v1: { instances: [${v1.address}] }\n      v2: { instances: [${v2.address}] }\n`);
+  const mesh = await serveWithConfig(
+    `services:\n  world:\n    versions:\n      v1: { instances: [${v1.address}] }\n      v2: { instances: [${v2.address}] }\n`,
+  );
   await dashboard.signIn(mesh.loginUrl);
 
   const adminUrl = mesh.dashboardUrl.replace(/\/$/, '');

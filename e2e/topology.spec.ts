@@ -165,11 +165,11 @@ test('at 1024×700 the graph and panel fit, and a service can be rerouted from t
   await expect(topology.routeInForce).toHaveText('all to v2');
   await expect(topology.routeAllTo('v2')).toBeDisabled();
 
-  const { scrollWidth, graphWidth, panelBottom } = await page.evaluate(`({
+  const { scrollWidth, graphWidth, panelBottom } = (await page.evaluate(`({
     scrollWidth: document.documentElement.scrollWidth,
     graphWidth: document.querySelector('[data-testid="topology-graph"]').getBoundingClientRect().width,
     panelBottom: document.querySelector('[data-testid="service-panel"]').getBoundingClientRect().bottom,
-  })`) as { scrollWidth: number; graphWidth: number; panelBottom: number };
+  })`)) as { scrollWidth: number; graphWidth: number; panelBottom: number };
   expect(scrollWidth).toBeLessThanOrEqual(1024);
   expect(graphWidth).toBeGreaterThan(450);
   expect(panelBottom).toBeLessThanOrEqual(700);

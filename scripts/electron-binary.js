@@ -22,5 +22,4 @@ export function electronBinary() {
 }
 
 /** Why Electron cannot run here, for one-line messages and skip reasons. */
-export const NO_ELECTRON_REASON =
-  'no Electron binary in node_modules/electron (its postinstall download cannot reach the internet here)';
+export const NO_ELECTRON_REASON = 'no Electron binary in node_modules/electron (its postinstall download cannot reach the internet here)';

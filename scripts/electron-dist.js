@@ -65,8 +65,15 @@ try {
   writeFileSync(path.join(fakeDist, 'version'), electronVersion);
   const out = path.join(work, 'out');
   run(process.execPath, [
-    builder, '--config', 'electron-builder.yml', '--linux', 'dir', '--x64',
-    `-c.electronDist=${fakeDist}`, `-c.electronVersion=${electronVersion}`, `-c.directories.output=${out}`,
+    builder,
+    '--config',
+    'electron-builder.yml',
+    '--linux',
+    'dir',
+    '--x64',
+    `-c.electronDist=${fakeDist}`,
+    `-c.electronVersion=${electronVersion}`,
+    `-c.directories.output=${out}`,
   ]);
   const entries = listPackage(path.join(out, 'linux-unpacked', 'resources', 'app.asar'), { isPack: false });
   const missing = REQUIRED.filter((entry) => !entries.includes(entry));

@@ -25,7 +25,10 @@ export class AdminClient {
     private readonly token: string | null = null,
   ) {}
 
-  async call<Name extends OperationName>(name: Name, ...[input]: OperationInput<Name> extends Record<string, never> ? [] : [OperationInput<Name>]): Promise<OperationOutput<Name>> {
+  async call<Name extends OperationName>(
+    name: Name,
+    ...[input]: OperationInput<Name> extends Record<string, never> ? [] : [OperationInput<Name>]
+  ): Promise<OperationOutput<Name>> {
     const op = adminOperations[name];
     const url = new URL(op.path, this.baseUrl);
     const headers: Record<string, string> = { accept: 'application/json' };

@@ -14,7 +14,12 @@ function problemsOf(telemetry: unknown): string[] {
 
 describe('telemetry config', () => {
   it('defaults to what the request log and the success rate do without one', () => {
-    const defaults = { logCapacity: DEFAULT_LOG_CAPACITY, bodyCaptureBytes: DEFAULT_BODY_CAPTURE_BYTES, maskedHeaders: [...DEFAULT_MASKED_HEADERS], failureStatuses: ['5xx'] };
+    const defaults = {
+      logCapacity: DEFAULT_LOG_CAPACITY,
+      bodyCaptureBytes: DEFAULT_BODY_CAPTURE_BYTES,
+      maskedHeaders: [...DEFAULT_MASKED_HEADERS],
+      failureStatuses: ['5xx'],
+    };
     expect(meshConfigSchema.parse({}).telemetry).toEqual(defaults);
     expect(meshConfigSchema.parse({ telemetry: {} }).telemetry).toEqual(defaults);
     expect(defaults).toMatchObject({ logCapacity: 10_000, bodyCaptureBytes: 65_536 });
@@ -24,10 +29,20 @@ describe('telemetry config', () => {
   });
 
   it('accepts every setting at its bounds, codes quoted or not, classes, and empty lists', () => {
-    expect(telemetryConfigSchema.parse({ logCapacity: 1, bodyCaptureBytes: 0, maskedHeaders: [], failureStatuses: [] }))
-      .toEqual({ logCapacity: 1, bodyCaptureBytes: 0, maskedHeaders: [], failureStatuses: [] });
-    expect(telemetryConfigSchema.parse({ logCapacity: 100_000, bodyCaptureBytes: 16 * 1024 * 1024, maskedHeaders: ['X-Api-Key'], failureStatuses: ['5xx', '429', 404, '4xx'] }))
-      .toEqual({ logCapacity: 100_000, bodyCaptureBytes: 16_777_216, maskedHeaders: ['X-Api-Key'], failureStatuses: ['5xx', '429', 404, '4xx'] });
+    expect(telemetryConfigSchema.parse({ logCapacity: 1, bodyCaptureBytes: 0, maskedHeaders: [], failureStatuses: [] })).toEqual({
+      logCapacity: 1,
+      bodyCaptureBytes: 0,
+      maskedHeaders: [],
+      failureStatuses: [],
+    });
+    expect(
+      telemetryConfigSchema.parse({
+        logCapacity: 100_000,
+        bodyCaptureBytes: 16 * 1024 * 1024,
+        maskedHeaders: ['X-Api-Key'],
+        failureStatuses: ['5xx', '429', 404, '4xx'],
+      }),
+    ).toEqual({ logCapacity: 100_000, bodyCaptureBytes: 16_777_216, maskedHeaders: ['X-Api-Key'], failureStatuses: ['5xx', '429', 404, '4xx'] });
   });
 
   it('rejects mistakes with messages that say what is expected', () => {
@@ -40,7 +55,9 @@ describe('telemetry config', () => {
     expect(problemsOf({ bodyCaptureBytes: 64 * 1024 * 1024 })).toEqual(['telemetry.bodyCaptureBytes: must be at most 16777216 (16 MiB)']);
     expect(problemsOf({ maskedHeaders: ['X-Api-Key', 'not a header'] })).toEqual(['telemetry.maskedHeaders.1: must be an HTTP header name']);
     const status = 'must be a status code from 100 to 599, such as 429, or a class such as 5xx';
-    expect(problemsOf({ failureStatuses: ['5xx', 700, '6xx', 'server errors', '5XX', 99.5] })).toEqual([1, 2, 3, 4, 5].map((index) => `telemetry.failureStatuses.${index}: ${status}`));
+    expect(problemsOf({ failureStatuses: ['5xx', 700, '6xx', 'server errors', '5XX', 99.5] })).toEqual(
+      [1, 2, 3, 4, 5].map((index) => `telemetry.failureStatuses.${index}: ${status}`),
+    );
     expect(problemsOf({ logSize: 5 })).toEqual(['telemetry: Unrecognized key: "logSize"']);
   });
 });

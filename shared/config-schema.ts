@@ -11,13 +11,9 @@ import { z } from 'zod';
 import { DEFAULT_BODY_CAPTURE_BYTES, DEFAULT_LOG_CAPACITY, DEFAULT_MASKED_HEADERS } from './exchange.js';
 
 /** Service names are DNS labels: they are used as host names (`http://world/`). */
-export const dnsLabel = z
-  .string()
-  .regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, 'must be a DNS label: a-z, 0-9 and "-", at most 63 characters');
+export const dnsLabel = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, 'must be a DNS label: a-z, 0-9 and "-", at most 63 characters');
 
-export const versionLabel = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'must be letters, digits, ".", "_" or "-", at most 63 characters');
+export const versionLabel = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/, 'must be letters, digits, ".", "_" or "-", at most 63 characters');
 
 /** `host:port`, as developers write it; IPv6 hosts go in brackets (`[::1]:7002`). */
 export const instanceAddress = z
@@ -34,10 +30,9 @@ const UNIT_MS = { ms: 1, s: 1_000, m: 60_000 } as const;
 
 /** A duration in milliseconds, written as a number of ms or with a unit: `250ms`, `2s`, `1.5m`. */
 export const duration = z
-  .union([
-    z.number().int().positive(),
-    z.string().regex(DURATION, 'must be a duration such as 500ms, 2s or 1m'),
-  ], { error: 'must be a duration such as 500ms, 2s or 1m (or a number of milliseconds)' })
+  .union([z.number().int().positive(), z.string().regex(DURATION, 'must be a duration such as 500ms, 2s or 1m')], {
+    error: 'must be a duration such as 500ms, 2s or 1m (or a number of milliseconds)',
+  })
   .transform((value) => {
     if (typeof value === 'number') return value;
     const [, amount, unit] = DURATION.exec(value) as RegExpExecArray;
@@ -56,9 +51,13 @@ export const labelsSchema = z
 const checkTiming = {
   interval: duration.default(10_000).meta({ description: 'time between checks (default 10s)' }),
   timeout: duration.default(2_000).meta({ description: 'a check slower than this fails (default 2s)' }),
-  healthyThreshold: z.number().int().min(1).max(100).default(2)
-    .meta({ description: 'consecutive passes that bring a failing instance back (default 2)' }),
-  unhealthyThreshold: z.number().int().min(1).max(100).default(3)
+  healthyThreshold: z.number().int().min(1).max(100).default(2).meta({ description: 'consecutive passes that bring a failing instance back (default 2)' }),
+  unhealthyThreshold: z
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .default(3)
     .meta({ description: 'consecutive failures that take a healthy instance out of the pool (default 3)' }),
 };
 
@@ -78,26 +77,24 @@ export const tcpHealthCheckSchema = z
   .strictObject({ type: z.literal('tcp'), ...checkTiming })
   .meta({ description: 'open a TCP connection to the instance; it passes when the connection is accepted within the timeout' });
 
-export const healthCheckSchema = z
-  .discriminatedUnion('type', [httpHealthCheckSchema, tcpHealthCheckSchema])
-  .meta({
-    id: 'healthCheck',
-    description:
-      'An active health check. The first result decides an unchecked instance; after that it takes unhealthyThreshold failures to leave the pool and healthyThreshold passes to return.',
-  });
+export const healthCheckSchema = z.discriminatedUnion('type', [httpHealthCheckSchema, tcpHealthCheckSchema]).meta({
+  id: 'healthCheck',
+  description:
+    'An active health check. The first result decides an unchecked instance; after that it takes unhealthyThreshold failures to leave the pool and healthyThreshold passes to return.',
+});
 
 export const instanceConfigSchema = z
   .union(
-  [
-    instanceAddress,
-    z.strictObject({
-      address: instanceAddress,
-      labels: labelsSchema.optional(),
-      weight: z.number().positive().max(10_000).optional().meta({ description: 'relative share of its version\'s traffic (default 1)' }),
-      healthCheck: healthCheckSchema.optional(),
-    }),
-  ],
-  { error: 'must be host:port, or an object with address (and optionally labels, weight, healthCheck)' },
+    [
+      instanceAddress,
+      z.strictObject({
+        address: instanceAddress,
+        labels: labelsSchema.optional(),
+        weight: z.number().positive().max(10_000).optional().meta({ description: "relative share of its version's traffic (default 1)" }),
+        healthCheck: healthCheckSchema.optional(),
+      }),
+    ],
+    { error: 'must be host:port, or an object with address (and optionally labels, weight, healthCheck)' },
   )
   .meta({ id: 'instance', description: 'host:port, or an object with address and optional labels, weight and healthCheck' });
 
@@ -111,9 +108,7 @@ const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'must be an
 
 export const routeConfigSchema = z
   .strictObject({
-    alias: dnsLabel
-      .optional()
-      .meta({ description: 'send this service\'s traffic to another service instead, e.g. search → search-next' }),
+    alias: dnsLabel.optional().meta({ description: "send this service's traffic to another service instead, e.g. search → search-next" }),
     weights: z
       .record(versionLabel, z.number().int().min(0).max(10_000))
       .optional()
@@ -123,7 +118,7 @@ export const routeConfigSchema = z
       .optional()
       .meta({ description: 'requests whose header equals value go to version, before weights apply; the first match wins' }),
   })
-  .meta({ description: 'how this service\'s traffic divides between its versions (default: all to the first version)' });
+  .meta({ description: "how this service's traffic divides between its versions (default: all to the first version)" });
 
 export const timeoutsConfigSchema = z
   .strictObject({
@@ -138,21 +133,31 @@ export const retriesConfigSchema = z
     on: z
       .array(z.union([z.enum(['connect-failure', 'gateway-error', '5xx']), statusCode]))
       .optional()
-      .meta({ description: 'which failures are retried: connect-failure, gateway-error (502/503/504), 5xx or status codes; only idempotent requests are retried after they were sent' }),
+      .meta({
+        description:
+          'which failures are retried: connect-failure, gateway-error (502/503/504), 5xx or status codes; only idempotent requests are retried after they were sent',
+      }),
     budgetPercent: z.number().min(0).max(100).optional().meta({ description: 'retries may add at most this share to the request rate' }),
   })
   .meta({ description: 'retry policy; retries only where safe and within the budget' });
 
 export const ejectionConfigSchema = z
   .strictObject({
-    consecutiveFailures: z.number().int().min(1).max(1_000).optional()
+    consecutiveFailures: z
+      .number()
+      .int()
+      .min(1)
+      .max(1_000)
+      .optional()
       .meta({ description: 'failures in a row (connection errors or 5xx) that eject an instance (default 5)' }),
-    baseTime: duration.optional()
-      .meta({ description: 'how long a first ejection lasts; each repeat lasts that much longer, up to 10 times (default 30s)' }),
-    maxPercent: z.number().min(0).max(100).optional()
-      .meta({ description: 'most of a version\'s instances ejected at once, in percent: at least one, never all (default 50)' }),
-    latencyOutliers: z.boolean().optional()
-      .meta({ description: 'also eject an instance far slower than its peers (default true)' }),
+    baseTime: duration.optional().meta({ description: 'how long a first ejection lasts; each repeat lasts that much longer, up to 10 times (default 30s)' }),
+    maxPercent: z
+      .number()
+      .min(0)
+      .max(100)
+      .optional()
+      .meta({ description: "most of a version's instances ejected at once, in percent: at least one, never all (default 50)" }),
+    latencyOutliers: z.boolean().optional().meta({ description: 'also eject an instance far slower than its peers (default true)' }),
   })
   .meta({ description: 'passive health: instances that keep failing, or are far slower than their peers, are taken out for a while' });
 
@@ -165,11 +170,18 @@ export const serviceConfigSchema = z
     route: routeConfigSchema.optional(),
     timeouts: timeoutsConfigSchema.optional(),
     retries: retriesConfigSchema.optional(),
-    loadBalancer: z.enum(['peak-ewma', 'round-robin']).optional()
+    loadBalancer: z
+      .enum(['peak-ewma', 'round-robin'])
+      .optional()
       .meta({ description: 'how an instance of the chosen version is picked: peak-ewma (default: the faster and less busy of two) or round-robin' }),
     ejection: ejectionConfigSchema.optional(),
-    holdWhileRestarting: z.union([z.literal(false), duration]).optional()
-      .meta({ description: 'how long requests wait while every instance of a version refuses connections, as a restarting dev server does (default 5s; false: fail at once)' }),
+    holdWhileRestarting: z
+      .union([z.literal(false), duration])
+      .optional()
+      .meta({
+        description:
+          'how long requests wait while every instance of a version refuses connections, as a restarting dev server does (default 5s; false: fail at once)',
+      }),
   })
   .superRefine((service, ctx) => {
     if ((service.instances === undefined) === (service.versions === undefined)) {
@@ -205,10 +217,10 @@ export const serviceConfigSchema = z
  * often write them; the classifier reads both alike.
  */
 const FAILURE_STATUS = 'must be a status code from 100 to 599, such as 429, or a class such as 5xx';
-const failureStatus = z.union([
-  z.number().int(FAILURE_STATUS).min(100, FAILURE_STATUS).max(599, FAILURE_STATUS),
-  z.string().regex(/^[1-5](xx|\d\d)$/, FAILURE_STATUS),
-], { error: FAILURE_STATUS });
+const failureStatus = z.union(
+  [z.number().int(FAILURE_STATUS).min(100, FAILURE_STATUS).max(599, FAILURE_STATUS), z.string().regex(/^[1-5](xx|\d\d)$/, FAILURE_STATUS)],
+  { error: FAILURE_STATUS },
+);
 
 /**
  * What the request log keeps and what the success rate counts. Read when the mesh starts: the log's
@@ -219,19 +231,36 @@ export const telemetryConfigSchema = z
     // The log preallocates its columns (a few hundred bytes an exchange), and past its fixed budgets
     // for headers (16 MiB) and bodies (32 MiB) older entries keep only their summary: beyond
     // 100,000 exchanges more capacity buys little but memory.
-    logCapacity: z.number({ error: 'must be a number of exchanges, such as 10000' }).int('must be a whole number of exchanges').min(1, 'must be at least 1 exchange').max(100_000, 'must be at most 100000 exchanges')
+    logCapacity: z
+      .number({ error: 'must be a number of exchanges, such as 10000' })
+      .int('must be a whole number of exchanges')
+      .min(1, 'must be at least 1 exchange')
+      .max(100_000, 'must be at most 100000 exchanges')
       .default(DEFAULT_LOG_CAPACITY)
       .meta({ description: `exchanges the request log keeps, the newest; older ones make room (default ${DEFAULT_LOG_CAPACITY})` }),
     // Both bodies of one exchange must fit the log's 32 MiB body budget, or neither is kept.
-    bodyCaptureBytes: z.number({ error: 'must be a number of bytes, such as 65536' }).int('must be a whole number of bytes').min(0, 'must be 0 (no bodies) or more').max(16 * 1024 * 1024, 'must be at most 16777216 (16 MiB)')
+    bodyCaptureBytes: z
+      .number({ error: 'must be a number of bytes, such as 65536' })
+      .int('must be a whole number of bytes')
+      .min(0, 'must be 0 (no bodies) or more')
+      .max(16 * 1024 * 1024, 'must be at most 16777216 (16 MiB)')
       .default(DEFAULT_BODY_CAPTURE_BYTES)
-      .meta({ description: `bytes of each body kept per direction, request and response; longer bodies are cut there; 0 keeps no bodies (default ${DEFAULT_BODY_CAPTURE_BYTES})` }),
-    maskedHeaders: z.array(headerName)
+      .meta({
+        description: `bytes of each body kept per direction, request and response; longer bodies are cut there; 0 keeps no bodies (default ${DEFAULT_BODY_CAPTURE_BYTES})`,
+      }),
+    maskedHeaders: z
+      .array(headerName)
       .default(() => [...DEFAULT_MASKED_HEADERS])
-      .meta({ description: 'headers whose values the log, exports and the UI show as [masked], matched in any letter case; [] masks nothing (default authorization, cookie, set-cookie, proxy-authorization)' }),
-    failureStatuses: z.array(failureStatus)
+      .meta({
+        description:
+          'headers whose values the log, exports and the UI show as [masked], matched in any letter case; [] masks nothing (default authorization, cookie, set-cookie, proxy-authorization)',
+      }),
+    failureStatuses: z
+      .array(failureStatus)
       .default(() => ['5xx'])
-      .meta({ description: 'response statuses that count as failures in the success rate: codes (429) or classes (5xx, the default); connection errors always count' }),
+      .meta({
+        description: 'response statuses that count as failures in the success rate: codes (429) or classes (5xx, the default); connection errors always count',
+      }),
   })
   .meta({ description: 'the request log and the success rate; read at start, so changes take effect at the next start' });
 
@@ -242,9 +271,7 @@ export const proxyModeSchema = z
 export const meshConfigSchema = z
   .strictObject({
     $schema: z.string().optional().meta({ description: 'the JSON Schema of this file, for editors' }),
-    proxy: z
-      .strictObject({ mode: proxyModeSchema.default('passthrough') })
-      .default({ mode: 'passthrough' }),
+    proxy: z.strictObject({ mode: proxyModeSchema.default('passthrough') }).default({ mode: 'passthrough' }),
     services: z.record(dnsLabel, serviceConfigSchema).default({}).meta({ description: 'services by the host name callers use' }),
     telemetry: telemetryConfigSchema.default(() => telemetryConfigSchema.parse({})),
   })

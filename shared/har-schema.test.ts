@@ -25,7 +25,14 @@ function exportedHar() {
         responseHeaders: [['content-type', 'application/octet-stream']],
         responseBody: { encoding: 'base64', data: 'AAEC/w==', size: 70_000, truncated: true },
       }),
-      exchange({ id: 3, status: 0, error: 'connection refused', timings: { dispatched: 2, firstByte: null, end: 3 }, responseHeaders: null, responseBody: null }),
+      exchange({
+        id: 3,
+        status: 0,
+        error: 'connection refused',
+        timings: { dispatched: 2, firstByte: null, end: 3 },
+        responseHeaders: null,
+        responseBody: null,
+      }),
       exchange({ id: 4, status: 302, responseHeaders: [['location', '/elsewhere']], responseBody: null, bodiesDropped: true }),
     ],
     { version: '0.1.0', comment: 'service=world' },
@@ -82,7 +89,10 @@ describe('validateHar (published HAR 1.2 schema)', () => {
     entryOf(har, 0).request.headers = { Host: 'world' };
     expect(validateHar(har)).toEqual(['log.entries.0.request.headers: must be array']);
     entryOf(har, 0).request.headers = [{ name: 'Host', value: 7 }, { name: 'Accept' }];
-    expect(validateHar(har)).toEqual(['log.entries.0.request.headers.0.value: must be string', 'log.entries.0.request.headers.1.value: required field is missing']);
+    expect(validateHar(har)).toEqual([
+      'log.entries.0.request.headers.0.value: must be string',
+      'log.entries.0.request.headers.1.value: required field is missing',
+    ]);
   });
 
   it('refuses dates without a time zone, URLs that are not URIs, and server addresses that are not IPs', () => {

@@ -83,7 +83,10 @@ describe('exchangesToHar', () => {
   });
 
   it('says when a request came inside a CONNECT tunnel, and when a tunnel was opaque TLS', () => {
-    const har = exchangesToHar([exchange({ id: 1, startedAt: 1_000, flags: ['tunnelled'] }), exchange({ id: 2, startedAt: 2_000, method: 'CONNECT', flags: ['opaque'] })], { version: '0.1.0' });
+    const har = exchangesToHar(
+      [exchange({ id: 1, startedAt: 1_000, flags: ['tunnelled'] }), exchange({ id: 2, startedAt: 2_000, method: 'CONNECT', flags: ['opaque'] })],
+      { version: '0.1.0' },
+    );
     expect(validateHar(har)).toEqual([]);
     expect(har.log.entries.map((entry) => entry.comment)).toEqual([
       "sent inside the client's CONNECT tunnel to the service, served by the mesh request by request",
@@ -94,7 +97,15 @@ describe('exchangesToHar', () => {
 
 describe('harTimings', () => {
   it('splits the time into queued, waiting and receiving, adding up to the total', () => {
-    expect(harTimings({ dispatched: 1.5, firstByte: 11.5, end: 12.25 })).toEqual({ blocked: 1.5, dns: -1, connect: -1, send: 0, wait: 10, receive: 0.75, ssl: -1 });
+    expect(harTimings({ dispatched: 1.5, firstByte: 11.5, end: 12.25 })).toEqual({
+      blocked: 1.5,
+      dns: -1,
+      connect: -1,
+      send: 0,
+      wait: 10,
+      receive: 0.75,
+      ssl: -1,
+    });
   });
 
   it('shows connecting when the event reports when the connection was ready', () => {

@@ -76,8 +76,8 @@ function headerTest(name: string, value: string | undefined): ExchangePredicate 
 function textTest(needle: string): ExchangePredicate {
   const inHeaders = (headers: RawHeaders | null | undefined) => headers?.some((part) => part.toLowerCase().includes(needle)) ?? false;
   return (event, _failed, capture) =>
-    [event.service, event.caller, event.version, event.instance, event.method, event.path, String(event.status), event.error].some(
-      (field) => field?.toLowerCase().includes(needle),
+    [event.service, event.caller, event.version, event.instance, event.method, event.path, String(event.status), event.error].some((field) =>
+      field?.toLowerCase().includes(needle),
     ) ||
     inHeaders(capture?.requestHeaders) ||
     inHeaders(capture?.responseHeaders);

@@ -6,7 +6,10 @@ export const replayInputSchema = z.strictObject({
   id: z.number().int(),
   /** Send to this version of the exchange's service (the x-meshdesk-route override). */
   version: z.string().min(1).optional(),
-  method: z.string().regex(/^[A-Z]+$/, 'an HTTP method in capitals').optional(),
+  method: z
+    .string()
+    .regex(/^[A-Z]+$/, 'an HTTP method in capitals')
+    .optional(),
   path: z.string().startsWith('/').optional(),
   /** Replaces the original's headers (masked ones were never kept and are not sent). */
   headers: headerPairsSchema.optional(),

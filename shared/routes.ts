@@ -12,7 +12,10 @@ export const weightsSchema = z
 
 /** Requests whose header matches go to `version`, whatever the weights say (e.g. `x-canary: 1` → v2). */
 export const headerRuleSchema = z.strictObject({
-  header: z.string().min(1).transform((name) => name.toLowerCase()),
+  header: z
+    .string()
+    .min(1)
+    .transform((name) => name.toLowerCase()),
   /** Exact value; omitted: any request carrying the header matches. */
   value: z.string().optional(),
   version: z.string().min(1),

@@ -31,7 +31,15 @@ export async function startFakeAdmin(mesh: SyntheticMesh, rendererRoot: string):
   if (!existsSync(path.join(rendererRoot, 'index.html'))) throw new Error(`no built dashboard in ${rendererRoot}: run npm run build first`);
   const clients = new Set<ServerResponse>();
   let url = '';
-  const info = (): MeshInfo => ({ version: 'bench', proxyUrl: 'http://127.0.0.1:4140', adminUrl: url, configFile: null, configErrors: [], startedAt: new Date().toISOString(), demoLoaded: false });
+  const info = (): MeshInfo => ({
+    version: 'bench',
+    proxyUrl: 'http://127.0.0.1:4140',
+    adminUrl: url,
+    configFile: null,
+    configErrors: [],
+    startedAt: new Date().toISOString(),
+    demoLoaded: false,
+  });
 
   const server = http.createServer((req, res) => {
     const pathname = new URL(req.url ?? '/', 'http://bench').pathname;
@@ -57,7 +65,11 @@ export async function startFakeAdmin(mesh: SyntheticMesh, rendererRoot: string):
         const input = JSON.parse(body) as { service: string; version?: string };
         const route = mesh.routes.find((entry) => entry.service === input.service);
         if (!route || !input.version) return json(res, { error: 'unknown service' }, 404);
-        return json(res, { ...route, route: { weights: { [input.version]: 1 }, headerRules: [] }, effectiveWeights: Object.fromEntries(route.versions.map((v) => [v, v === input.version ? 1 : 0])) });
+        return json(res, {
+          ...route,
+          route: { weights: { [input.version]: 1 }, headerRules: [] },
+          effectiveWeights: Object.fromEntries(route.versions.map((v) => [v, v === input.version ? 1 : 0])),
+        });
       });
       return;
     }

@@ -89,7 +89,12 @@ export async function measureGraph(page: Page, url: string, expected: { nodes: n
   const nodeId = await nearestToCentre(page, '.react-flow__node');
   const nodeDrag = await measureDrag(page, page.locator(`.react-flow__node[data-id="${nodeId}"]`), { dx: 200, dy: 120 });
   const anchorEdge = await nearestToCentre(page, '.react-flow__edgeupdater-target', '.react-flow__edge');
-  const edgeDrag = await measureDrag(page, page.locator(`.react-flow__edge[data-id="${anchorEdge}"] .react-flow__edgeupdater-target`), { dx: -180, dy: 140 }, 0.25);
+  const edgeDrag = await measureDrag(
+    page,
+    page.locator(`.react-flow__edge[data-id="${anchorEdge}"] .react-flow__edgeupdater-target`),
+    { dx: -180, dy: 140 },
+    0.25,
+  );
   return { ...counts, firstRenderMs, updates, nodeDrag, edgeDrag };
 }
 
@@ -161,7 +166,9 @@ async function measureDrag(page: Page, handle: Locator, by: { dx: number; dy: nu
 }
 
 async function longTasksBetween(page: Page, from: number, to: number): Promise<LongTaskSummary> {
-  const tasks = await page.evaluate<{ start: number; duration: number }[]>(`window.__bench.longTasks.filter((task) => task.start >= ${from} && task.start <= ${to})`);
+  const tasks = await page.evaluate<{ start: number; duration: number }[]>(
+    `window.__bench.longTasks.filter((task) => task.start >= ${from} && task.start <= ${to})`,
+  );
   return {
     count: tasks.length,
     maxMs: round(Math.max(0, ...tasks.map((task) => task.duration))),

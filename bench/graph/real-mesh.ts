@@ -44,7 +44,12 @@ export interface RealFigures {
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-export async function measureRealMesh(browser: Browser, mesh: SyntheticMesh, options: RealOptions, progress: (line: string) => void): Promise<{ runs: GraphMeasurement[]; real: RealFigures }> {
+export async function measureRealMesh(
+  browser: Browser,
+  mesh: SyntheticMesh,
+  options: RealOptions,
+  progress: (line: string) => void,
+): Promise<{ runs: GraphMeasurement[]; real: RealFigures }> {
   const workDir = mkdtempSync(path.join(os.tmpdir(), 'meshdesk-bench-graph-'));
   let upstreams: BenchChild | null = null;
   let load: BenchChild | null = null;
@@ -70,11 +75,20 @@ export async function measureRealMesh(browser: Browser, mesh: SyntheticMesh, opt
     await sleep(options.warmup * 1000);
 
     const generated = { nodes: mesh.size.services + 1, edges: mesh.size.edges };
-    const reported = expectedGraph(mesh.services.map((service) => service.name), await admin.call('getStats'));
+    const reported = expectedGraph(
+      mesh.services.map((service) => service.name),
+      await admin.call('getStats'),
+    );
     progress(`the mesh's stats make ${reported.nodes} nodes / ${reported.edges} edges (generated: ${generated.nodes} / ${generated.edges})`);
 
     const pids = { mesh: serve.pid, upstreams: upstreams.pid, load: load.pid };
-    const cpuBefore = { mesh: cpuSeconds(pids.mesh), upstreams: cpuSeconds(pids.upstreams), load: cpuSeconds(pids.load), machine: machineCpu(), at: performance.now() };
+    const cpuBefore = {
+      mesh: cpuSeconds(pids.mesh),
+      upstreams: cpuSeconds(pids.upstreams),
+      load: cpuSeconds(pids.load),
+      machine: machineCpu(),
+      at: performance.now(),
+    };
     const runs: GraphMeasurement[] = [];
     for (let run = 0; run < options.runs; run++) {
       // bypassCSP: as in the synthetic mode (Playwright's string predicates need eval); it changes nothing else.

@@ -34,7 +34,10 @@ export function graphTable(results: SizeResult[], preamble: string, real: boolea
   }
   const target = results.find((result) => result.size.services === 50)?.median;
   if (target) {
-    lines.push('', `Targets (50/150${real ? ', real' : ''}): first render < 1 s: ${target.firstRenderMs < 1000 ? 'met' : 'NOT met'}; no long task > 50 ms during updates: ${target.updates.longTasks.count === 0 ? 'met' : `NOT met (${target.updates.longTasks.count}, max ${target.updates.longTasks.maxMs} ms)`}.`);
+    lines.push(
+      '',
+      `Targets (50/150${real ? ', real' : ''}): first render < 1 s: ${target.firstRenderMs < 1000 ? 'met' : 'NOT met'}; no long task > 50 ms during updates: ${target.updates.longTasks.count === 0 ? 'met' : `NOT met (${target.updates.longTasks.count}, max ${target.updates.longTasks.maxMs} ms)`}.`,
+    );
   }
   return lines;
 }
@@ -49,7 +52,10 @@ export function loadTable(results: SizeResult[]): string[] {
     if (!real) continue;
     const { load, cpu } = real;
     const achieved = load.durationMs > 0 ? Math.round(load.ok / (load.durationMs / 1000)) : 0;
-    const failures = Object.entries(load.statuses).filter(([key]) => !/^2\d\d$/.test(key)).map(([key, count]) => `${key} × ${count}`).join(', ');
+    const failures = Object.entries(load.statuses)
+      .filter(([key]) => !/^2\d\d$/.test(key))
+      .map(([key, count]) => `${key} × ${count}`)
+      .join(', ');
     lines.push(
       `| ${size.services} services / ${size.edges} edges | ${real.generated.nodes} / ${real.generated.edges}; ${real.reported.nodes} / ${real.reported.edges} | ${Math.round(load.offeredRps)} | ${achieved} over ${Math.round(load.durationMs / 1000)} s | ${real.meshRps} | ${load.sent} / ${load.skipped} / ${load.failed}${failures ? ` (${failures})` : ''} | ${real.meshCounted} | ${cpu.mesh} / ${cpu.upstreams} / ${cpu.load} cores, ${cpu.machineBusyCores} of ${cpu.cores} over ${cpu.seconds} s |`,
     );

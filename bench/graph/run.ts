@@ -78,9 +78,7 @@ try {
   await browser.close();
 }
 
-const mode = real
-  ? 'Mode: real — `meshdesk serve` proxying generated traffic to real upstream servers, all on this machine. '
-  : '';
+const mode = real ? 'Mode: real — `meshdesk serve` proxying generated traffic to real upstream servers, all on this machine. ' : '';
 const preamble = `${mode}Chromium ${browser.version()} headless, software rendering, 1440×900; ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), load ${loadBefore.map((load) => load.toFixed(2)).join(' ')}; median of ${runs} runs by first render; ${seconds} s of live updates.`;
 const lines = graphTable(results, preamble, real);
 if (real) lines.push(...loadTable(results));

@@ -165,7 +165,12 @@ export function statsAt(mesh: SyntheticMesh, atMs: number, seed: number): StatsS
       const rps = perVersion.get(`${service.name} ${version.name}`) ?? 0;
       snapshot.versions.push({ service: service.name, version: version.name, stats: series(rps, 0.99, 120, atMs) });
       for (const instance of version.instances) {
-        snapshot.instances.push({ service: service.name, version: version.name, instance: instance.address, stats: series(rps / version.instances.length, 0.99, 120, atMs) });
+        snapshot.instances.push({
+          service: service.name,
+          version: version.name,
+          instance: instance.address,
+          stats: series(rps / version.instances.length, 0.99, 120, atMs),
+        });
       }
     }
   }

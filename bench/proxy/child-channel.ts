@@ -52,4 +52,3 @@ export function serveParent(port: number, note: string | null, hooks: ChildHooks
   process.on('disconnect', () => process.exit(0));
   send({ type: 'ready', port, note });
 }
-

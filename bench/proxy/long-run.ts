@@ -51,7 +51,12 @@ export async function longRun(settings: LongRunSettings, tools: Tools, pinning: 
   try {
     const proxy =
       settings.target === 'mesh'
-        ? await startNodeChild(pinning, childScript('meshdesk-child'), [writeMeshConfig(workDir, upstream.port), 'on', String(settings.eventRing)], settings.meshNodeFlags)
+        ? await startNodeChild(
+            pinning,
+            childScript('meshdesk-child'),
+            [writeMeshConfig(workDir, upstream.port), 'on', String(settings.eventRing)],
+            settings.meshNodeFlags,
+          )
         : await startNodeChild(pinning, childScript(`${settings.target}-child`), [String(upstream.port)]);
     try {
       const target: WrkTarget =
@@ -90,7 +95,9 @@ async function untilServed(ask: () => Promise<ChildStats>, requests: number, end
     if (Date.now() - lastPrint >= 15_000) {
       lastPrint = Date.now();
       const rate = (stats.requests ?? 0) / ((lastPrint - startedAt) / 1000);
-      console.error(`bench: long run ${(stats.requests ?? 0).toLocaleString('en-US')} / ${requests.toLocaleString('en-US')} requests (${Math.round(rate)} req/s), RSS ${mb(stats.rssBytes)} MB`);
+      console.error(
+        `bench: long run ${(stats.requests ?? 0).toLocaleString('en-US')} / ${requests.toLocaleString('en-US')} requests (${Math.round(rate)} req/s), RSS ${mb(stats.rssBytes)} MB`,
+      );
     }
   }
   return stats;

@@ -70,7 +70,8 @@ export async function measureRow(row: Row, generators: LoadGenerators, settings:
 /** The same check for a Node generator row, made by the generator's own code (CONNECT first for a tunnel). */
 export async function checkNodeRow(target: NodeLoadTarget): Promise<void> {
   const { status, body } = await probe(target);
-  if (status !== 200 || !body.includes(UPSTREAM_MARKER)) throw new Error(`sanity request (${target.shape}) to :${target.port} got ${status}: ${body.slice(0, 200)}`);
+  if (status !== 200 || !body.includes(UPSTREAM_MARKER))
+    throw new Error(`sanity request (${target.shape}) to :${target.port} got ${status}: ${body.slice(0, 200)}`);
 }
 
 /** One request the way wrk will send it; throws unless the upstream's own body comes back with 200. */

@@ -94,7 +94,10 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     connections: positive('connections', values.connections),
     rounds: positive('rounds', values.rounds),
     upstream,
-    only: values.only.split(',').map((id) => id.trim()).filter((id) => id.length > 0),
+    only: values.only
+      .split(',')
+      .map((id) => id.trim())
+      .filter((id) => id.length > 0),
     requests: nonNegative('requests', values.requests),
     longTarget,
     longOnly: values['long-only'],

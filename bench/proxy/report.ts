@@ -70,15 +70,18 @@ export function summarize(rounds: readonly RowMeasurement[][], labels: Record<st
   return ids.map((id) => {
     const own = rounds.map((round) => inRound(round, id)).filter((row): row is RowMeasurement => row !== undefined);
     const perRound = (f: (row: RowMeasurement, round: readonly RowMeasurement[]) => number | null) =>
-      spread(rounds.flatMap((round) => {
-        const row = inRound(round, id);
-        const value = row ? f(row, round) : null;
-        return value === null || !Number.isFinite(value) ? [] : [value];
-      }));
-    const ratioTo = (refId: string) => perRound((row, round) => {
-      const ref = inRound(round, refId);
-      return ref && ref.generator === row.generator ? row.rps / ref.rps : null;
-    });
+      spread(
+        rounds.flatMap((round) => {
+          const row = inRound(round, id);
+          const value = row ? f(row, round) : null;
+          return value === null || !Number.isFinite(value) ? [] : [value];
+        }),
+      );
+    const ratioTo = (refId: string) =>
+      perRound((row, round) => {
+        const ref = inRound(round, refId);
+        return ref && ref.generator === row.generator ? row.rps / ref.rps : null;
+      });
     const must = (value: Spread | null) => value ?? { median: NaN, min: NaN, max: NaN };
     return {
       id,
@@ -155,28 +158,42 @@ export function spreadText(value: Spread | null, text: (v: number) => string): s
 
 export function markdownTable(rows: readonly RowSummary[], connections: number): string {
   const header = [
-    'row', `req/s @${connections}`, 'x direct', 'x http-proxy', 'x nginx', `p50 @${connections}`, `p99 @${connections}`,
-    'p50 @1', 'added p50 @1', 'p99 @1', 'proxy CPU µs/req', 'upstream CPU µs/req', 'RSS MB', 'errors',
+    'row',
+    `req/s @${connections}`,
+    'x direct',
+    'x http-proxy',
+    'x nginx',
+    `p50 @${connections}`,
+    `p99 @${connections}`,
+    'p50 @1',
+    'added p50 @1',
+    'p99 @1',
+    'proxy CPU µs/req',
+    'upstream CPU µs/req',
+    'RSS MB',
+    'errors',
   ];
   const lines = [`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`];
   for (const row of rows) {
     const ms = fixed(3);
-    lines.push(`| ${[
-      row.label,
-      spreadText(row.rps, intText),
-      spreadText(row.ratio.direct, ratioText),
-      spreadText(row.ratio.httpProxy, ratioText),
-      spreadText(row.ratio.nginx, ratioText),
-      spreadText(row.p50Ms, ms),
-      spreadText(row.p99Ms, ms),
-      spreadText(row.p50OneConnMs, ms),
-      spreadText(row.addedP50OneConnMs, ms),
-      spreadText(row.p99OneConnMs, ms),
-      spreadText(row.cpuUsPerRequest, fixed(1)),
-      spreadText(row.upstreamCpuUsPerRequest, fixed(1)),
-      spreadText(row.rssMb, fixed(1)),
-      String(row.errors),
-    ].join(' | ')} |`);
+    lines.push(
+      `| ${[
+        row.label,
+        spreadText(row.rps, intText),
+        spreadText(row.ratio.direct, ratioText),
+        spreadText(row.ratio.httpProxy, ratioText),
+        spreadText(row.ratio.nginx, ratioText),
+        spreadText(row.p50Ms, ms),
+        spreadText(row.p99Ms, ms),
+        spreadText(row.p50OneConnMs, ms),
+        spreadText(row.addedP50OneConnMs, ms),
+        spreadText(row.p99OneConnMs, ms),
+        spreadText(row.cpuUsPerRequest, fixed(1)),
+        spreadText(row.upstreamCpuUsPerRequest, fixed(1)),
+        spreadText(row.rssMb, fixed(1)),
+        String(row.errors),
+      ].join(' | ')} |`,
+    );
   }
   return lines.join('\n');
 }
@@ -188,5 +205,5 @@ export function targetLines(checks: readonly TargetCheck[]): string {
 export const ROW_LABELS_NOTE =
   'Ratios are computed within each round. "added p50 @1" is the row\'s 1-connection p50 minus direct\'s. ' +
   'Rows marked "node generator" or "Node fetch shape" are driven by the bench\'s Node load generator, not wrk: they are compared only with each other, so their x columns and added p50 are blank. ' +
-  'CPU µs/req is the process\'s own user+system time per request during the throughput run (least sensitive to other load); ' +
-  'RSS is the proxy process after its throughput run (the upstream\'s for direct).';
+  "CPU µs/req is the process's own user+system time per request during the throughput run (least sensitive to other load); " +
+  "RSS is the proxy process after its throughput run (the upstream's for direct).";

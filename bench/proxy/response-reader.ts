@@ -99,7 +99,11 @@ export class ResponseReader {
       const colon = line.indexOf(':');
       const name = line.slice(0, colon).trim().toLowerCase();
       if (name === 'content-length') length = Number(line.slice(colon + 1).trim());
-      else if (name === 'transfer-encoding') chunked = line.slice(colon + 1).toLowerCase().includes('chunked');
+      else if (name === 'transfer-encoding')
+        chunked = line
+          .slice(colon + 1)
+          .toLowerCase()
+          .includes('chunked');
     }
     this.status = status;
     if (chunked) {

@@ -98,7 +98,12 @@ export async function startRig(options: BenchOptions, tools: Tools, pinning: Pin
     for (const events of ['on', 'off'] as const) {
       if (!MESH_ROWS[events].some(wanted)) continue;
       const profile = options.profile && events === 'on' ? profileArgs(options.resultsDir) : [];
-      const mesh = await startNodeChild(pinning, childScript('meshdesk-child'), [config, events, String(options.eventRing)], [...options.meshNodeFlags, ...profile]);
+      const mesh = await startNodeChild(
+        pinning,
+        childScript('meshdesk-child'),
+        [config, events, String(options.eventRing)],
+        [...options.meshNodeFlags, ...profile],
+      );
       stops.push(() => mesh.stop());
       const host = { port: mesh.port, host: BENCH_SERVICE, requestTarget: null };
       const forward = { port: mesh.port, host: BENCH_SERVICE, requestTarget: `http://${BENCH_SERVICE}/` };
@@ -106,7 +111,8 @@ export async function startRig(options: BenchOptions, tools: Tools, pinning: Pin
       if (wanted(`mesh-forward-${events}`)) add(`mesh-forward-${events}`, mesh.pid, forward, mesh.stats, mesh.note);
       if (events === 'off') continue;
       // The same process as the wrk rows: the tunnel and its reference see the same heap and JIT state.
-      if (wanted('mesh-forward-node-on')) addNode('mesh-forward-node-on', mesh.pid, { port: mesh.port, shape: 'absolute', service: BENCH_SERVICE }, mesh.stats, mesh.note);
+      if (wanted('mesh-forward-node-on'))
+        addNode('mesh-forward-node-on', mesh.pid, { port: mesh.port, shape: 'absolute', service: BENCH_SERVICE }, mesh.stats, mesh.note);
       if (wanted('mesh-tunnel-on')) addNode('mesh-tunnel-on', mesh.pid, { port: mesh.port, shape: 'connect', service: BENCH_SERVICE }, mesh.stats, mesh.note);
     }
     for (const id of ['http-proxy', 'undici'] as const) {

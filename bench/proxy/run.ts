@@ -54,7 +54,13 @@ try {
   if (!options.longOnly) {
     const started = await startRig(options, tools, pinning, workDir);
     rig = started;
-    const settings = { connections: options.connections, duration: options.duration, warmup: options.warmup, upstreamPid: started.upstream.pid, ticksPerSecond };
+    const settings = {
+      connections: options.connections,
+      duration: options.duration,
+      warmup: options.warmup,
+      upstreamPid: started.upstream.pid,
+      ticksPerSecond,
+    };
     for (let round = 0; round < options.rounds; round++) {
       // Rotate the order each round so slow phases of a noisy machine do not always hit the same row.
       const order = [...started.rows.slice(round % started.rows.length), ...started.rows.slice(0, round % started.rows.length)];
@@ -90,19 +96,37 @@ const cpuComparisons = compareCpu(rounds, ROW_LABELS);
 const checks: TargetCheck[] = checkTargets(summaries, cpuComparisons);
 if (long && long.target === 'mesh') {
   const after = long.rssAfterTargetMb;
-  if (after !== null) checks.push({ what: `RSS after ${long.requestsTarget.toLocaleString('en-US')} requests`, measured: `${after.toFixed(1)} MB`, target: '<= 120 MB', met: after <= 120 });
-  if (long.growthMb !== null) checks.push({ what: 'RSS growth from 10,000 requests', measured: `${long.growthMb.toFixed(1)} MB`, target: '<= 50 MB', met: long.growthMb <= 50 });
+  if (after !== null)
+    checks.push({
+      what: `RSS after ${long.requestsTarget.toLocaleString('en-US')} requests`,
+      measured: `${after.toFixed(1)} MB`,
+      target: '<= 120 MB',
+      met: after <= 120,
+    });
+  if (long.growthMb !== null)
+    checks.push({ what: 'RSS growth from 10,000 requests', measured: `${long.growthMb.toFixed(1)} MB`, target: '<= 50 MB', met: long.growthMb <= 50 });
 }
 const loadAfter = os.loadavg();
 
 const out: string[] = [];
 out.push(`## Proxy benchmark, ${startedAt.toISOString()}`, '');
-out.push(`${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.availableParallelism()} CPUs; Node ${process.version}; wrk ${tools.wrk.version}; nginx ${tools.nginx?.version ?? 'not installed'}.`);
-out.push(`Upstream: ${upstreamKind === 'nginx' ? 'nginx returning a fixed body' : 'a minimal Node http server'}; servers on core 0, wrk (and the Node generator) on core 1${pinning.taskset ? '' : ' (NOT pinned)'}.`);
-out.push(`Each row: ${options.warmup} s warm-up, ${options.duration} s at ${options.connections} connections, ${options.duration} s at 1 connection; ${options.rounds} round(s)${options.rounds > 1 ? ', median (min–max)' : ''}.`);
-out.push(`Events-on listener: counts each request event${options.eventRing > 0 ? ` and keeps the last ${options.eventRing.toLocaleString('en-US')} in a ring (like the request log)` : ''}.`);
+out.push(
+  `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.availableParallelism()} CPUs; Node ${process.version}; wrk ${tools.wrk.version}; nginx ${tools.nginx?.version ?? 'not installed'}.`,
+);
+out.push(
+  `Upstream: ${upstreamKind === 'nginx' ? 'nginx returning a fixed body' : 'a minimal Node http server'}; servers on core 0, wrk (and the Node generator) on core 1${pinning.taskset ? '' : ' (NOT pinned)'}.`,
+);
+out.push(
+  `Each row: ${options.warmup} s warm-up, ${options.duration} s at ${options.connections} connections, ${options.duration} s at 1 connection; ${options.rounds} round(s)${options.rounds > 1 ? ', median (min–max)' : ''}.`,
+);
+out.push(
+  `Events-on listener: counts each request event${options.eventRing > 0 ? ` and keeps the last ${options.eventRing.toLocaleString('en-US')} in a ring (like the request log)` : ''}.`,
+);
 if (options.meshNodeFlags.length > 0) out.push(`Meshdesk processes run with ${options.meshNodeFlags.join(' ')}.`);
-out.push(`Load average before ${loadBefore.map((l) => l.toFixed(2)).join(' ')}, after ${loadAfter.map((l) => l.toFixed(2)).join(' ')} (the machine is shared).`, '');
+out.push(
+  `Load average before ${loadBefore.map((l) => l.toFixed(2)).join(' ')}, after ${loadAfter.map((l) => l.toFixed(2)).join(' ')} (the machine is shared).`,
+  '',
+);
 if (summaries.length > 0) out.push(markdownTable(summaries, options.connections), '', ROW_LABELS_NOTE, '');
 if (cpuComparisons.length > 0) out.push(cpuComparisonLines(cpuComparisons), '');
 if (long) out.push(`### Long run (${LONG_TARGET_LABELS[long.target]}, ${options.connections} connections)`, '', longRunText(long), '');

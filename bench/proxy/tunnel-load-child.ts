@@ -10,7 +10,14 @@ const [portArg, shape, service, connectionsArg, secondsArg] = process.argv.slice
 const port = Number(portArg);
 const connections = Number(connectionsArg);
 const seconds = Number(secondsArg);
-if ((shape !== 'absolute' && shape !== 'connect') || !service || !Number.isInteger(port) || !Number.isInteger(connections) || connections < 1 || !(seconds > 0)) {
+if (
+  (shape !== 'absolute' && shape !== 'connect') ||
+  !service ||
+  !Number.isInteger(port) ||
+  !Number.isInteger(connections) ||
+  connections < 1 ||
+  !(seconds > 0)
+) {
   console.error('usage: tunnel-load-child.js <port> <absolute|connect> <service> <connections> <seconds>');
   process.exit(2);
 }

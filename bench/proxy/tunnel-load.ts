@@ -152,7 +152,13 @@ class LoadConnection {
  */
 export function runLoad(target: NodeLoadTarget, settings: LoadSettings): Promise<WrkResult> {
   return new Promise((resolve) => {
-    const latency = build({ lowestDiscernibleValue: 1, highestTrackableValue: 60_000_000, numberOfSignificantValueDigits: 3, autoResize: true, useWebAssembly: false });
+    const latency = build({
+      lowestDiscernibleValue: 1,
+      highestTrackableValue: 60_000_000,
+      numberOfSignificantValueDigits: 3,
+      autoResize: true,
+      useWebAssembly: false,
+    });
     const errors: WrkResult['errors'] = { connect: 0, read: 0, write: 0, status: 0, timeout: 0 };
     let requests = 0;
     let bytes = 0;

@@ -24,11 +24,15 @@ export interface BenchMesh {
 export async function startMesh(configFile: string, workDir: string): Promise<BenchMesh> {
   const stateDir = path.join(workDir, 'state');
   const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(http|https|all|no)_proxy$/i.test(name)));
-  const child = spawn(process.execPath, [path.join(packageRoot(), 'bin', 'meshdesk.js'), 'serve', '--proxy-port', '0', '--admin-port', '0', '--config', configFile], {
-    cwd: workDir,
-    env: { ...env, TMPDIR: workDir, MESHDESK_STATE_DIR: stateDir, XDG_CONFIG_HOME: path.join(workDir, 'config') },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [path.join(packageRoot(), 'bin', 'meshdesk.js'), 'serve', '--proxy-port', '0', '--admin-port', '0', '--config', configFile],
+    {
+      cwd: workDir,
+      env: { ...env, TMPDIR: workDir, MESHDESK_STATE_DIR: stateDir, XDG_CONFIG_HOME: path.join(workDir, 'config') },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const printed = new Map<string, string>();
   const closed = once(child, 'close');
   await new Promise<void>((resolve, reject) => {
@@ -50,7 +54,14 @@ export async function startMesh(configFile: string, workDir: string): Promise<Be
     return value;
   };
   if (child.pid === undefined) throw new Error('meshdesk serve has no pid');
-  return { pid: child.pid, proxyUrl: need('proxy'), dashboardUrl: `${need('dashboard')}/`, loginUrl: need('login'), stateDir, stop: () => stopChild(child, closed, 10_000) };
+  return {
+    pid: child.pid,
+    proxyUrl: need('proxy'),
+    dashboardUrl: `${need('dashboard')}/`,
+    loginUrl: need('login'),
+    stateDir,
+    stop: () => stopChild(child, closed, 10_000),
+  };
 }
 
 /** SIGTERM, then SIGKILL after `graceMs` if the process lingers; resolves once it has closed. */

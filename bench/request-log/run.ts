@@ -89,7 +89,18 @@ try {
     const page1 = await client.call('queryLog', { service: 'bench', limit: 1 });
     const newestLogged = page1.exchanges[0]?.id ?? null;
 
-    const outcome: Outcome = { rate, seconds, connections, load: loadResult, meshLogged: logged, logHeld: page1.held, logCapacity: page1.capacity, newestLogged, page: figures, tasks };
+    const outcome: Outcome = {
+      rate,
+      seconds,
+      connections,
+      load: loadResult,
+      meshLogged: logged,
+      logHeld: page1.held,
+      logCapacity: page1.capacity,
+      newestLogged,
+      page: figures,
+      tasks,
+    };
     const verdicts = judge(outcome);
     console.log(markdown(outcome, verdicts, { cpu: os.cpus()[0]?.model ?? 'unknown', cpus: os.availableParallelism(), load: os.loadavg() }));
     if (hot.length > 0) console.log(['', 'Most self time on the page main thread:', ...hot.map((fn) => `- ${fn.selfMs} ms ${fn.name}`)].join('\n'));

@@ -28,7 +28,11 @@ interface TraceEvent {
 
 export function mainThreadTasks(trace: Buffer): TaskFigures {
   const events = (JSON.parse(trace.toString('utf8')) as { traceEvents: TraceEvent[] }).traceEvents;
-  const mains = new Set(events.filter((event) => event.ph === 'M' && event.name === 'thread_name' && event.args?.name === 'CrRendererMain').map((event) => `${event.pid}:${event.tid}`));
+  const mains = new Set(
+    events
+      .filter((event) => event.ph === 'M' && event.name === 'thread_name' && event.args?.name === 'CrRendererMain')
+      .map((event) => `${event.pid}:${event.tid}`),
+  );
   // The page's renderer is the main thread that ran the most.
   const byThread = new Map<string, TraceEvent[]>();
   for (const event of events) {

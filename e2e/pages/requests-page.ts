@@ -133,7 +133,9 @@ export class RequestsPage {
   /** The value of a header as the detail pane shows it, once the exchange's headers have loaded. */
   async headerValue(which: 'request' | 'response', name: string): Promise<string | null> {
     await expect(this.headers(which).getByRole('rowheader').first()).toBeVisible();
-    const row = this.headers(which).getByRole('row').filter({ has: this.page.getByRole('rowheader', { name, exact: true }) });
+    const row = this.headers(which)
+      .getByRole('row')
+      .filter({ has: this.page.getByRole('rowheader', { name, exact: true }) });
     return (await row.count()) === 0 ? null : row.first().getByRole('cell').innerText();
   }
 

@@ -23,7 +23,10 @@ const upstream = (body: string) => listenUpstream(answering(body), cleanups);
 beforeEach(async () => {
   const v1 = await upstream('world v1');
   const v2 = await upstream('world v2');
-  ({ mesh, env, configFile } = await serveWithYaml(`services:\n  world:\n    versions:\n      v1: { instances: [127.0.0.1:${v1}] }\n      v2: { instances: [127.0.0.1:${v2}] }\n`, cleanups));
+  ({ mesh, env, configFile } = await serveWithYaml(
+    `services:\n  world:\n    versions:\n      v1: { instances: [127.0.0.1:${v1}] }\n      v2: { instances: [127.0.0.1:${v2}] }\n`,
+    cleanups,
+  ));
 });
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -88,7 +91,10 @@ describe('admin CLI commands', () => {
     await traffic(1, 'http://elsewhere.invalid/tapped'); // not world: filtered out
     const result = await trafficUntil(tapping, 'http://world/tapped');
     expect(result.code).toBe(0);
-    const events = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as { service: string; path: string; status: number });
+    const events = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { service: string; path: string; status: number });
     expect(events).toHaveLength(2);
     expect(events.every((event) => event.service === 'world' && event.path === '/tapped' && event.status === 200)).toBe(true);
 
@@ -146,7 +152,10 @@ describe('admin CLI commands', () => {
     }
     const result = await tapping;
     expect(result.code).toBe(0);
-    const events = result.stdout.trim().split('\n').map((line) => JSON.parse(line) as unknown);
+    const events = result.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as unknown);
     expect(events).toHaveLength(2);
     for (const event of events) expect(event).toMatchObject({ service: 'codes', caller: 'tapper', method: 'POST', path: '/404', status: 404 });
   });
@@ -241,7 +250,9 @@ describe('admin CLI commands', () => {
   it('fault sets, lists and clears injected faults', async () => {
     const set = await runMeshdesk(['fault', 'set', 'world', '--percent', '25', '--abort', '503', '--caller', 'hello'], env);
     expect(set.stdout).toMatch(/world\s+hello\s+25%\s+-\s+503/);
-    expect(JSON.parse((await runMeshdesk(['fault', 'list', '--json'], env)).stdout)).toEqual([{ service: 'world', caller: 'hello', percent: 25, abortStatus: 503 }]);
+    expect(JSON.parse((await runMeshdesk(['fault', 'list', '--json'], env)).stdout)).toEqual([
+      { service: 'world', caller: 'hello', percent: 25, abortStatus: 503 },
+    ]);
     expect((await runMeshdesk(['fault', 'clear', 'world', '--caller', 'hello'], env)).stdout.trim()).toBe('no faults');
     const noEffect = await runMeshdesk(['fault', 'set', 'world', '--percent', '10'], env);
     expect(noEffect.code).toBe(1);

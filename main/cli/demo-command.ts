@@ -26,9 +26,7 @@ export function demoCommand(): Command {
     .addOption(new Option('--no-traffic', 'do not start the traffic generator'))
     .addOption(new Option('--rps <n>', 'traffic generator requests per second').argParser(Number).default(5))
     .action(async (options: DemoOptions) => {
-      const ports = options.freePorts
-        ? { hello: await freePort(), worldV1: await freePort(), worldV2: await freePort() }
-        : DEMO_PORTS;
+      const ports = options.freePorts ? { hello: await freePort(), worldV1: await freePort(), worldV2: await freePort() } : DEMO_PORTS;
       const configFile = demoConfig(ports);
       let processes: DemoProcesses | null = null;
       const running = await runMesh({ ...options, configFile, onStop: async () => processes?.stopAll() });
@@ -53,10 +51,7 @@ export function demoCommand(): Command {
 function demoConfig(ports: typeof DEMO_PORTS): string {
   const shipped = path.join(packageRoot(), 'resources', 'demo', 'meshdesk.yaml');
   if (ports === DEMO_PORTS) return shipped;
-  const text = readFileSync(shipped, 'utf8')
-    .replace(':7001', `:${ports.hello}`)
-    .replace(':7002', `:${ports.worldV1}`)
-    .replace(':7003', `:${ports.worldV2}`);
+  const text = readFileSync(shipped, 'utf8').replace(':7001', `:${ports.hello}`).replace(':7002', `:${ports.worldV1}`).replace(':7003', `:${ports.worldV2}`);
   const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'meshdesk-demo-')), 'meshdesk.yaml');
   writeFileSync(file, text);
   return file;

@@ -15,7 +15,9 @@ export function envCommand(): Command {
       const host = options.proxyHost.includes(':') ? `[${options.proxyHost}]` : options.proxyHost;
       const proxyUrl = `http://${host}:${options.proxyPort}`;
       if (options.json) {
-        console.log(JSON.stringify({ http_proxy: proxyUrl, HTTP_PROXY: proxyUrl, no_proxy: NO_PROXY_HOSTS, NO_PROXY: NO_PROXY_HOSTS, NODE_USE_ENV_PROXY: '1' }));
+        console.log(
+          JSON.stringify({ http_proxy: proxyUrl, HTTP_PROXY: proxyUrl, no_proxy: NO_PROXY_HOSTS, NO_PROXY: NO_PROXY_HOSTS, NODE_USE_ENV_PROXY: '1' }),
+        );
         return;
       }
       console.log(shellEnv(options.shell ?? shellFromEnvironment(), proxyUrl));

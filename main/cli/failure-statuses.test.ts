@@ -17,7 +17,10 @@ let env: NodeJS.ProcessEnv;
 beforeEach(async () => {
   // Answers `/status/<code>` with that code.
   const port = await listenUpstream((req, res) => res.writeHead(Number(/^\/status\/(\d{3})$/.exec(req.url ?? '')?.[1] ?? 200)).end(), cleanups);
-  ({ mesh, env } = await serveWithYaml(`telemetry:\n  failureStatuses: [404]\nservices:\n  world:\n    instances: [127.0.0.1:${port}]\n    retries: { attempts: 0 }\n`, cleanups));
+  ({ mesh, env } = await serveWithYaml(
+    `telemetry:\n  failureStatuses: [404]\nservices:\n  world:\n    instances: [127.0.0.1:${port}]\n    retries: { attempts: 0 }\n`,
+    cleanups,
+  ));
 });
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
@@ -42,8 +45,14 @@ describe('failureStatuses in the CLI', () => {
   it('tap: errors keeps the 404 and not the 500, and shows it failed in JSON and in text', async () => {
     const json = await failuresUntil(runMeshdesk(['tap', 'errors', '--max', '2', '-o', 'json'], env));
     expect(json.code).toBe(0);
-    const events = json.stdout.trim().split('\n').map((line) => JSON.parse(line) as unknown);
-    expect(events).toEqual([expect.objectContaining({ path: '/status/404', status: 404, failed: true }), expect.objectContaining({ path: '/status/404', failed: true })]);
+    const events = json.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as unknown);
+    expect(events).toEqual([
+      expect.objectContaining({ path: '/status/404', status: 404, failed: true }),
+      expect.objectContaining({ path: '/status/404', failed: true }),
+    ]);
 
     const text = await failuresUntil(runMeshdesk(['tap', 'service=world', '--max', '2'], env));
     const lines = text.stdout.trim().split('\n');

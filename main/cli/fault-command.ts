@@ -39,9 +39,10 @@ export function faultCommand(): Command {
     ),
   );
   fault.addCommand(
-    addAdminAccessOptions(new Command('clear').description('remove a service’s fault').argument('<service>').option('--caller <caller>', 'the caller-specific one')).action(
-      (service: string, options: AdminAccessOptions & { caller?: string }) =>
-        withAdmin(options, async (client) => print(await client.call('clearFault', { service, ...(options.caller ? { caller: options.caller } : {}) }), options)),
+    addAdminAccessOptions(
+      new Command('clear').description('remove a service’s fault').argument('<service>').option('--caller <caller>', 'the caller-specific one'),
+    ).action((service: string, options: AdminAccessOptions & { caller?: string }) =>
+      withAdmin(options, async (client) => print(await client.call('clearFault', { service, ...(options.caller ? { caller: options.caller } : {}) }), options)),
     ),
   );
   fault.addCommand(
@@ -64,7 +65,13 @@ function print(faults: Fault[], options: AdminAccessOptions): void {
   console.log(
     table(
       ['SERVICE', 'CALLER', 'PERCENT', 'DELAY', 'ABORT'],
-      faults.map((f) => [f.service, f.caller ?? '*', `${f.percent}%`, f.delayMs !== undefined ? `${f.delayMs}ms${f.jitterMs ? `+0..${f.jitterMs}ms` : ''}` : '-', f.abortStatus ? `${f.abortStatus}` : '-']),
+      faults.map((f) => [
+        f.service,
+        f.caller ?? '*',
+        `${f.percent}%`,
+        f.delayMs !== undefined ? `${f.delayMs}ms${f.jitterMs ? `+0..${f.jitterMs}ms` : ''}` : '-',
+        f.abortStatus ? `${f.abortStatus}` : '-',
+      ]),
     ),
   );
 }

@@ -25,7 +25,10 @@ export function importComposeCommand(): Command {
         registered.push(`${entry.service}@${entry.version} ${entry.address} (${entry.origin})`);
       }
       if (options.json) console.log(JSON.stringify({ registered: imported.entries, problems: imported.problems }));
-      else console.log(registered.length > 0 ? registered.map((line) => `registered ${line}`).join('\n') : 'nothing to import: no service publishes a port on the host');
+      else
+        console.log(
+          registered.length > 0 ? registered.map((line) => `registered ${line}`).join('\n') : 'nothing to import: no service publishes a port on the host',
+        );
       if (imported.problems.some((problem) => problem.severity !== 'warning')) process.exitCode = 1;
     }),
   );

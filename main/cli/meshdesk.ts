@@ -15,25 +15,27 @@ import { topCommand } from './top-command.js';
 import { serveCommand } from './serve-command.js';
 
 export function createProgram(): Command {
-  return new Command('meshdesk')
-    .description('A service mesh for one developer machine')
-    .version(MESHDESK_VERSION)
-    .showHelpAfterError()
-    // Program options only before the command, so `register --version v2` is the command's own flag.
-    .enablePositionalOptions()
-    .addCommand(serveCommand())
-    .addCommand(demoCommand())
-    .addCommand(envCommand())
-    .addCommand(openCommand())
-    .addCommand(statusCommand())
-    .addCommand(statCommand())
-    .addCommand(tapCommand())
-    .addCommand(topCommand())
-    .addCommand(routeCommand())
-    .addCommand(registerCommand())
-    .addCommand(deregisterCommand())
-    .addCommand(faultCommand())
-    .addCommand(importComposeCommand());
+  return (
+    new Command('meshdesk')
+      .description('A service mesh for one developer machine')
+      .version(MESHDESK_VERSION)
+      .showHelpAfterError()
+      // Program options only before the command, so `register --version v2` is the command's own flag.
+      .enablePositionalOptions()
+      .addCommand(serveCommand())
+      .addCommand(demoCommand())
+      .addCommand(envCommand())
+      .addCommand(openCommand())
+      .addCommand(statusCommand())
+      .addCommand(statCommand())
+      .addCommand(tapCommand())
+      .addCommand(topCommand())
+      .addCommand(routeCommand())
+      .addCommand(registerCommand())
+      .addCommand(deregisterCommand())
+      .addCommand(faultCommand())
+      .addCommand(importComposeCommand())
+  );
 }
 
 export async function main(argv: string[]): Promise<void> {

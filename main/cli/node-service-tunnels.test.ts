@@ -62,14 +62,21 @@ describe('a Node service calling through CONNECT tunnels', () => {
       ordersCalls++;
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
-    const tapEvents = (await tapping).stdout.trim().split('\n').map((line) => JSON.parse(line) as RequestEvent);
+    const tapEvents = (await tapping).stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as RequestEvent);
     expect(tapEvents).toHaveLength(3);
-    for (const event of tapEvents) expect(event).toMatchObject({ caller: 'hello', service: 'orders', method: 'GET', path: '/place', status: 503, flags: ['tunnelled'] });
+    for (const event of tapEvents)
+      expect(event).toMatchObject({ caller: 'hello', service: 'orders', method: 'GET', path: '/place', status: 503, flags: ['tunnelled'] });
 
     const worldCalls = await hello.send({ url: 'http://world/greet', count: 10 });
     expect(worldCalls.every((result) => result.status === 200 && result.body === 'world')).toBe(true);
 
-    const stat = async () => JSON.parse((await runMeshdesk(['stat', '--json'], env)).stdout) as { services: { service: string; stats: { totals: { requests: number; failures: number } } }[] };
+    const stat = async () =>
+      JSON.parse((await runMeshdesk(['stat', '--json'], env)).stdout) as {
+        services: { service: string; stats: { totals: { requests: number; failures: number } } }[];
+      };
     const totalsOf = async (service: string) => (await stat()).services.find((entry) => entry.service === service)?.stats.totals;
     await expect.poll(() => totalsOf('world')).toMatchObject({ requests: 10, failures: 0 });
     expect(await totalsOf('orders')).toMatchObject({ requests: ordersCalls, failures: ordersCalls, retries: 0 });

@@ -16,9 +16,16 @@ export const DEFAULT_ADMIN_PORT = 9990;
 
 export function addListenOptions(command: Command): Command {
   return command
-    .addOption(new Option('--proxy-port <port>', 'proxy listener port (0: any free port)').env('MESHDESK_PROXY_PORT').argParser(parsePort).default(DEFAULT_PROXY_PORT))
+    .addOption(
+      new Option('--proxy-port <port>', 'proxy listener port (0: any free port)').env('MESHDESK_PROXY_PORT').argParser(parsePort).default(DEFAULT_PROXY_PORT),
+    )
     .addOption(new Option('--proxy-host <host>', 'proxy listener address').env('MESHDESK_PROXY_HOST').default('127.0.0.1'))
-    .addOption(new Option('--admin-port <port>', 'admin API and dashboard port (0: any free port)').env('MESHDESK_ADMIN_PORT').argParser(parsePort).default(DEFAULT_ADMIN_PORT))
+    .addOption(
+      new Option('--admin-port <port>', 'admin API and dashboard port (0: any free port)')
+        .env('MESHDESK_ADMIN_PORT')
+        .argParser(parsePort)
+        .default(DEFAULT_ADMIN_PORT),
+    )
     .addOption(new Option('--admin-host <host>', 'admin API and dashboard address').env('MESHDESK_ADMIN_HOST').default('127.0.0.1'))
     .addOption(new Option('--state-dir <dir>', 'where the admin token and runtime registrations are kept').env('MESHDESK_STATE_DIR').default(defaultStateDir()))
     .addOption(new Option('--grace <ms>', 'on SIGINT/SIGTERM, how long in-flight requests may finish').argParser(parseNonNegative).default(5_000));

@@ -61,6 +61,8 @@ describe('meshdesk tap on a malformed batch', () => {
     const result = await runMeshdesk(['tap', '--max', '5'], { MESHDESK_ADMIN_URL: adminUrl, MESHDESK_TOKEN: 'token', NO_COLOR: '1' });
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
-    expect(result.stderr.trimEnd().split('\n')).toEqual([expect.stringMatching(/^meshdesk: the mesh sent a push batch that does not fit the contract \(.*items\.0\.event\.failed: /)]);
+    expect(result.stderr.trimEnd().split('\n')).toEqual([
+      expect.stringMatching(/^meshdesk: the mesh sent a push batch that does not fit the contract \(.*items\.0\.event\.failed: /),
+    ]);
   });
 });

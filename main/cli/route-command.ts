@@ -17,14 +17,18 @@ export function routeCommand(): Command {
     ),
   );
   route.addCommand(
-    addAdminAccessOptions(new Command('all-to').description('send all of a service’s traffic to one version').argument('<service>').argument('<version>')).action(
-      (service: string, version: string, options: AdminAccessOptions) =>
-        withAdmin(options, async (client) => print([await client.call('reroute', { service, version, origin: 'cli' })], options)),
+    addAdminAccessOptions(
+      new Command('all-to').description('send all of a service’s traffic to one version').argument('<service>').argument('<version>'),
+    ).action((service: string, version: string, options: AdminAccessOptions) =>
+      withAdmin(options, async (client) => print([await client.call('reroute', { service, version, origin: 'cli' })], options)),
     ),
   );
   route.addCommand(
     addAdminAccessOptions(
-      new Command('set').description('split traffic by weights, e.g. `route set world v1=80 v2=20`').argument('<service>').argument('<weights...>', 'version=weight pairs'),
+      new Command('set')
+        .description('split traffic by weights, e.g. `route set world v1=80 v2=20`')
+        .argument('<service>')
+        .argument('<weights...>', 'version=weight pairs'),
     ).action((service: string, pairs: string[], options: AdminAccessOptions) =>
       withAdmin(options, async (client) => print([await client.call('reroute', { service, weights: parseWeights(pairs), origin: 'cli' })], options)),
     ),

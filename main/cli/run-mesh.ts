@@ -46,13 +46,16 @@ export async function runMesh(options: RunOptions): Promise<StartedMesh | null> 
     mesh
       .stop(options.grace)
       .then(() => options.onStop?.())
-      .then(() => {
-        console.log('meshdesk: stopped');
-        process.exit(0);
-      }, (error: unknown) => {
-        console.error('meshdesk: error while stopping:', error);
-        process.exit(1);
-      });
+      .then(
+        () => {
+          console.log('meshdesk: stopped');
+          process.exit(0);
+        },
+        (error: unknown) => {
+          console.error('meshdesk: error while stopping:', error);
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));

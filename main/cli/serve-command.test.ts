@@ -60,7 +60,7 @@ describe('meshdesk serve', () => {
     expect(await page.text()).toContain('<div id="root">');
   });
 
-  it('runs under the mesh\'s V8 heap flags, in the same process it was started as', async () => {
+  it("runs under the mesh's V8 heap flags, in the same process it was started as", async () => {
     const config = workspace('services: {}\n');
     const mesh = await serve(config);
     // bin/meshdesk.js replaced itself (execve), so the pid the caller holds is the mesh's.

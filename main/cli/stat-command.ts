@@ -32,5 +32,14 @@ export function statCommand(): Command {
 
 function statRow(service: string, version: string, stats: SeriesStats): string[] {
   const { latencyMs } = stats;
-  return [service, version, percent(stats.successRate), rate(stats.rps), millis(latencyMs.p50), millis(latencyMs.p95), millis(latencyMs.p99), `${stats.totals.requests}`];
+  return [
+    service,
+    version,
+    percent(stats.successRate),
+    rate(stats.rps),
+    millis(latencyMs.p50),
+    millis(latencyMs.p95),
+    millis(latencyMs.p99),
+    `${stats.totals.requests}`,
+  ];
 }

@@ -8,24 +8,25 @@ import { addAdminAccessOptions, withAdmin, type AdminAccessOptions } from './adm
 import { colour } from './output.js';
 
 export function statusCommand(): Command {
-  return addAdminAccessOptions(new Command('status').description('where the mesh listens, its services, and any config errors')).action((options: AdminAccessOptions) =>
-    withAdmin(options, async (client) => {
-      const [info, services] = await Promise.all([client.call('getInfo'), client.call('listServices')]);
-      const errors = info.configErrors.filter((problem) => problem.severity !== 'warning');
-      if (options.json) {
-        console.log(JSON.stringify({ ...info, services: services.map((service) => service.name) }));
-      } else {
-        console.log(`proxy      ${info.proxyUrl}`);
-        console.log(`dashboard  ${info.adminUrl}/`);
-        console.log(`config     ${info.configFile ?? '(none)'}`);
-        console.log(`services   ${services.length > 0 ? services.map((service) => service.name).join(', ') : '(none)'}`);
-        for (const problem of info.configErrors) {
-          const label = problem.severity === 'warning' ? colour('warning', 'yellow') : colour('error', 'red');
-          console.log(`${label} ${problem.file}:${problem.line}:${problem.column} ${problem.message}`);
+  return addAdminAccessOptions(new Command('status').description('where the mesh listens, its services, and any config errors')).action(
+    (options: AdminAccessOptions) =>
+      withAdmin(options, async (client) => {
+        const [info, services] = await Promise.all([client.call('getInfo'), client.call('listServices')]);
+        const errors = info.configErrors.filter((problem) => problem.severity !== 'warning');
+        if (options.json) {
+          console.log(JSON.stringify({ ...info, services: services.map((service) => service.name) }));
+        } else {
+          console.log(`proxy      ${info.proxyUrl}`);
+          console.log(`dashboard  ${info.adminUrl}/`);
+          console.log(`config     ${info.configFile ?? '(none)'}`);
+          console.log(`services   ${services.length > 0 ? services.map((service) => service.name).join(', ') : '(none)'}`);
+          for (const problem of info.configErrors) {
+            const label = problem.severity === 'warning' ? colour('warning', 'yellow') : colour('error', 'red');
+            console.log(`${label} ${problem.file}:${problem.line}:${problem.column} ${problem.message}`);
+          }
+          if (errors.length > 0) console.log('the last good config stays in force until the file is fixed');
         }
-        if (errors.length > 0) console.log('the last good config stays in force until the file is fixed');
-      }
-      if (errors.length > 0) process.exitCode = 1;
-    }),
+        if (errors.length > 0) process.exitCode = 1;
+      }),
   );
 }

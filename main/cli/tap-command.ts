@@ -63,7 +63,9 @@ export function tapCommand(): Command {
           const exchange = client === null ? null : await exchangeFor(client, item.event);
           // Gone from the log before we asked (cleared, or overtaken by 10,000 newer): its headers cannot be tested.
           if (matching.needsExchange && (exchange === null || !matching.matchesExchange(item.event, exchange))) continue;
-          console.log(format === 'json' ? JSON.stringify(options.bodies && exchange ? exchange : item.event) : tapText(item.event, options.bodies ? exchange : null));
+          console.log(
+            format === 'json' ? JSON.stringify(options.bodies && exchange ? exchange : item.event) : tapText(item.event, options.bodies ? exchange : null),
+          );
           if (options.max !== undefined && ++shown >= options.max) {
             abort.abort();
             return;

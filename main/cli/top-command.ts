@@ -28,7 +28,17 @@ export class TopTable {
     const target = event.version ? `${event.service}@${event.version}` : event.service;
     const key = `${event.caller} ${target} ${event.method} ${event.path}`;
     const latency = event.timings.end;
-    const row = this.rows.get(key) ?? { caller: event.caller, target, method: event.method, path: event.path, count: 0, failures: 0, best: latency, worst: latency, last: latency };
+    const row = this.rows.get(key) ?? {
+      caller: event.caller,
+      target,
+      method: event.method,
+      path: event.path,
+      count: 0,
+      failures: 0,
+      best: latency,
+      worst: latency,
+      last: latency,
+    };
     row.count++;
     if (event.failed) row.failures++;
     row.best = Math.min(row.best, latency);
@@ -45,7 +55,17 @@ export class TopTable {
   render(limit: number): string {
     return table(
       ['CALLER', 'TARGET', 'METHOD', 'PATH', 'COUNT', 'SUCCESS', 'BEST', 'WORST', 'LAST'],
-      this.busiest(limit).map((row) => [row.caller, row.target, row.method, row.path, `${row.count}`, `${Math.round(successRate(row) * 1000) / 10}%`, millis(row.best), millis(row.worst), millis(row.last)]),
+      this.busiest(limit).map((row) => [
+        row.caller,
+        row.target,
+        row.method,
+        row.path,
+        `${row.count}`,
+        `${Math.round(successRate(row) * 1000) / 10}%`,
+        millis(row.best),
+        millis(row.worst),
+        millis(row.last),
+      ]),
     );
   }
 

@@ -55,7 +55,10 @@ async function launch(fake: FakeElectron, argv: string[] = ['--proxy-port=0', '-
     openDesktopStore: openStore,
     openMeshStore: (directory) =>
       openStateFile(
-        () => new KeyValueStateStore<MeshState>(new Conf<MeshState>({ cwd: directory, configName: 'mesh-state', defaults: emptyMeshState(), accessPropertiesByDotNotation: false })),
+        () =>
+          new KeyValueStateStore<MeshState>(
+            new Conf<MeshState>({ cwd: directory, configName: 'mesh-state', defaults: emptyMeshState(), accessPropertiesByDotNotation: false }),
+          ),
         path.join(directory, 'mesh-state.json'),
       ),
   });
@@ -69,7 +72,10 @@ function getThroughProxy(proxyUrl: string, url: string): Promise<string> {
     http
       .get({ host: proxy.hostname, port: proxy.port, path: url, headers: { host: new URL(url).host }, agent: false }, (res) => {
         let body = '';
-        res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk)).on('end', () => resolve(body));
+        res
+          .setEncoding('utf8')
+          .on('data', (chunk: string) => (body += chunk))
+          .on('end', () => resolve(body));
       })
       .on('error', reject);
   });
@@ -81,7 +87,6 @@ async function originServer(): Promise<string> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return `http://127.0.0.1:${(server.address() as net.AddressInfo).port}/`;
 }
-
 
 describe('runDesktopApp', () => {
   it('starts the mesh and opens one hardened window, signed in, with the bridge answering only it', async () => {

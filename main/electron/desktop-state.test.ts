@@ -62,7 +62,11 @@ describe('the desktop state file', () => {
 
   it('moves a corrupt file aside instead of failing to start or emptying it', () => {
     writeFileSync(file(), '{"settings": {"proxyPort": 4141,');
-    const opened = openStateFile(() => open(), file(), () => new Date('2026-01-02T03:04:05.000Z'));
+    const opened = openStateFile(
+      () => open(),
+      file(),
+      () => new Date('2026-01-02T03:04:05.000Z'),
+    );
     expect(opened.movedAside).toBe(`${file()}.unreadable-2026-01-02T03-04-05.000Z`);
     expect(readFileSync(opened.movedAside ?? '', 'utf8')).toBe('{"settings": {"proxyPort": 4141,');
     expect(opened.store.get('settings')).toEqual(desktopStateDefaults().settings);

@@ -93,7 +93,9 @@ export const desktopStateMigrations: NonNullable<Options<DesktopState>['migratio
 };
 
 /** The options shared by electron-store in the app and by `conf` in the tests. */
-export function desktopStoreOptions(projectVersion: string): Pick<
+export function desktopStoreOptions(
+  projectVersion: string,
+): Pick<
   Options<DesktopState>,
   'defaults' | 'schema' | 'migrations' | 'projectVersion' | 'clearInvalidConfig' | 'accessPropertiesByDotNotation' | 'configFileMode'
 > {

@@ -84,7 +84,11 @@ describe('registerIpc', () => {
   it('registers every channel of the table exactly once, and removes them all', () => {
     const { fake, unregister } = setup();
     const registered = [...fake.invokers.keys(), ...fake.listeners.keys()].sort();
-    expect(registered).toEqual(Object.values(desktopChannels).map((c) => c.channel).sort());
+    expect(registered).toEqual(
+      Object.values(desktopChannels)
+        .map((c) => c.channel)
+        .sort(),
+    );
     unregister();
     expect(fake.invokers.size + fake.listeners.size).toBe(0);
   });

@@ -46,14 +46,8 @@ export function conflictPrompt(error: PortInUseError, offeredPort: number | null
       ? 'Stop that program and try again.'
       : `Stop that program and try again, or use port ${offeredPort} instead. ${consequence} The choice is remembered.`,
   ].join(' ');
-  const answers: ConflictAnswer[] = [
-    ...(offeredPort === null ? [] : [{ kind: 'use-port' as const, port: offeredPort }]),
-    { kind: 'retry' },
-    { kind: 'quit' },
-  ];
-  const buttons = answers.map((answer) =>
-    answer.kind === 'use-port' ? `Use port ${answer.port}` : answer.kind === 'retry' ? 'Try again' : 'Quit Meshdesk',
-  );
+  const answers: ConflictAnswer[] = [...(offeredPort === null ? [] : [{ kind: 'use-port' as const, port: offeredPort }]), { kind: 'retry' }, { kind: 'quit' }];
+  const buttons = answers.map((answer) => (answer.kind === 'use-port' ? `Use port ${answer.port}` : answer.kind === 'retry' ? 'Try again' : 'Quit Meshdesk'));
   return {
     type: 'warning',
     title: 'Port in use',

@@ -47,7 +47,7 @@ describe('the Content-Security-Policy', () => {
   });
 
   it('replaces a policy the server sent, whatever the header case, and keeps other headers', () => {
-    const headers = withCsp({ 'content-security-policy': ["default-src *"], 'Content-Type': ['text/html'] });
+    const headers = withCsp({ 'content-security-policy': ['default-src *'], 'Content-Type': ['text/html'] });
     expect(headers).toEqual({ 'Content-Type': ['text/html'], 'Content-Security-Policy': [DASHBOARD_CSP] });
     expect(withCsp(undefined)).toEqual({ 'Content-Security-Policy': [DASHBOARD_CSP] });
   });
@@ -87,7 +87,10 @@ describe('permissions', () => {
 
 describe('hardenSession', () => {
   it('sets the CSP header on dashboard responses only and wires the permission handlers', () => {
-    const seen: { filter?: { urls: string[] }; headers?: Record<string, string | string[]>; granted: boolean[]; checks: boolean[] } = { granted: [], checks: [] };
+    const seen: { filter?: { urls: string[] }; headers?: Record<string, string | string[]>; granted: boolean[]; checks: boolean[] } = {
+      granted: [],
+      checks: [],
+    };
     const session: SessionLike = {
       webRequest: {
         onHeadersReceived: (filter, listener) => {

@@ -118,9 +118,7 @@ export function hardenSession(session: SessionLike, dashboardOrigin: string): vo
   session.setPermissionRequestHandler((_contents, permission, callback, details) => {
     callback(permissionAllowed(permission, details.requestingUrl ?? '', dashboardOrigin));
   });
-  session.setPermissionCheckHandler((_contents, permission, requestingOrigin) =>
-    permissionAllowed(permission, requestingOrigin, dashboardOrigin),
-  );
+  session.setPermissionCheckHandler((_contents, permission, requestingOrigin) => permissionAllowed(permission, requestingOrigin, dashboardOrigin));
 }
 
 /** The parts of Electron's WebContents the guards use. */

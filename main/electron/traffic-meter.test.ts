@@ -17,7 +17,15 @@ async function meshWith(yaml: string | null): Promise<Mesh> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'meshdesk-meter-'));
   const configFile = yaml === null ? null : path.join(dir, 'meshdesk.yaml');
   if (configFile !== null && yaml !== null) writeFileSync(configFile, yaml);
-  const mesh = await Mesh.create({ proxyHost: '127.0.0.1', proxyPort: 0, adminHost: '127.0.0.1', adminPort: 0, configFile, rendererRoot: dir, log: () => undefined });
+  const mesh = await Mesh.create({
+    proxyHost: '127.0.0.1',
+    proxyPort: 0,
+    adminHost: '127.0.0.1',
+    adminPort: 0,
+    configFile,
+    rendererRoot: dir,
+    log: () => undefined,
+  });
   onTestFinished(() => mesh.stop(0));
   return mesh;
 }
@@ -25,8 +33,20 @@ async function meshWith(yaml: string | null): Promise<Mesh> {
 let nextId = 1;
 function event(status: number, error: string | null = null): ProxiedExchange {
   return {
-    id: nextId++, kind: 'service', caller: 'shell', service: 'world', version: null, instance: null, method: 'GET', path: `/${status}`,
-    status, startedAt: 0, timings: { dispatched: null, firstByte: null, end: 1 }, bytesIn: 0, bytesOut: 0, error,
+    id: nextId++,
+    kind: 'service',
+    caller: 'shell',
+    service: 'world',
+    version: null,
+    instance: null,
+    method: 'GET',
+    path: `/${status}`,
+    status,
+    startedAt: 0,
+    timings: { dispatched: null, firstByte: null, end: 1 },
+    bytesIn: 0,
+    bytesOut: 0,
+    error,
   };
 }
 

@@ -48,7 +48,13 @@ describe('trayView', () => {
     expect(view.icon).toBe('paused');
     expect(view.title).toBe('');
     expect(view.tooltip).toBe('Meshdesk: proxy paused');
-    expect(labels(paused).slice(0, 5)).toEqual(['Proxy paused (127.0.0.1:4140 is closed)', '---', 'Open dashboard', 'Resume proxy', expect.stringContaining('Copy')]);
+    expect(labels(paused).slice(0, 5)).toEqual([
+      'Proxy paused (127.0.0.1:4140 is closed)',
+      '---',
+      'Open dashboard',
+      'Resume proxy',
+      expect.stringContaining('Copy'),
+    ]);
   });
 
   it('disables the toggle while switching and when the mesh cannot pause', () => {

@@ -22,10 +22,7 @@ export interface TrayState extends TrafficNumbers {
 
 export type TrayAction = 'open-dashboard' | 'toggle-proxy' | 'copy-export-line' | 'quit';
 
-export type TrayItem =
-  | { type: 'status'; label: string }
-  | { type: 'separator' }
-  | { type: 'action'; action: TrayAction; label: string; enabled: boolean };
+export type TrayItem = { type: 'status'; label: string } | { type: 'separator' } | { type: 'action'; action: TrayAction; label: string; enabled: boolean };
 
 export interface TrayView {
   icon: 'on' | 'paused' | 'errors';
@@ -46,10 +43,10 @@ function errorsLabel(count: number): string {
 
 export function trayView(state: TrayState): TrayView {
   const address = state.proxyUrl.replace(/^http:\/\//, '');
-  const proxyLine =
-    state.proxy === 'on' ? `Proxy on at ${address}` : state.proxy === 'paused' ? `Proxy paused (${address} is closed)` : 'Proxy switching…';
+  const proxyLine = state.proxy === 'on' ? `Proxy on at ${address}` : state.proxy === 'paused' ? `Proxy paused (${address} is closed)` : 'Proxy switching…';
   const trafficLine = `${formatRate(state.requestsPerSecond)} req/s · ${errorsLabel(state.errorsLastMinute)} in the last minute`;
-  const summary = state.proxy === 'on' ? `proxy on, ${formatRate(state.requestsPerSecond)} req/s, ${errorsLabel(state.errorsLastMinute)}/min` : `proxy ${state.proxy}`;
+  const summary =
+    state.proxy === 'on' ? `proxy on, ${formatRate(state.requestsPerSecond)} req/s, ${errorsLabel(state.errorsLastMinute)}/min` : `proxy ${state.proxy}`;
   const items: TrayItem[] = [{ type: 'status', label: proxyLine }];
   if (state.proxy === 'on') items.push({ type: 'status', label: trafficLine });
   if (state.problem) items.push({ type: 'status', label: state.problem });

@@ -32,7 +32,15 @@ async function startMesh(): Promise<{ proxyUrl: string; proxyPort: number; calle
   const dir = mkdtempSync(path.join(os.tmpdir(), 'meshdesk-callers-'));
   const configFile = path.join(dir, 'meshdesk.yaml');
   writeFileSync(configFile, `services:\n  world:\n    instances: [127.0.0.1:${world.port}]\n`);
-  const mesh = await Mesh.create({ proxyHost: '127.0.0.1', proxyPort: 0, adminHost: '127.0.0.1', adminPort: 0, configFile, rendererRoot: dir, log: () => undefined });
+  const mesh = await Mesh.create({
+    proxyHost: '127.0.0.1',
+    proxyPort: 0,
+    adminHost: '127.0.0.1',
+    adminPort: 0,
+    configFile,
+    rendererRoot: dir,
+    log: () => undefined,
+  });
   const events: ProxiedExchange[] = [];
   mesh.events.subscribe((event) => events.push(event));
   const addresses = await mesh.start();
@@ -57,14 +65,11 @@ async function startMesh(): Promise<{ proxyUrl: string; proxyPort: number; calle
  */
 function send(agent: http.Agent, proxyPort: number, pathname: string, headers: Record<string, string> = {}): Promise<string> {
   return new Promise((resolve, reject) => {
-    const req = http.request(
-      { host: '127.0.0.1', port: proxyPort, path: `http://world${pathname}`, agent, headers: { host: 'world', ...headers } },
-      (res) => {
-        let body = '';
-        res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
-        res.on('end', () => resolve(body));
-      },
-    );
+    const req = http.request({ host: '127.0.0.1', port: proxyPort, path: `http://world${pathname}`, agent, headers: { host: 'world', ...headers } }, (res) => {
+      let body = '';
+      res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve(body));
+    });
     req.on('error', reject);
     req.end();
   });

@@ -46,7 +46,15 @@ describe('caller attribution for one connection per request', () => {
     const configFile = path.join(dir, 'meshdesk.yaml');
     const worldPort = (world.address() as AddressInfo).port;
     writeFileSync(configFile, `services:\n  world:\n    instances: [127.0.0.1:${worldPort}]\n  frontend:\n    instances: [127.0.0.1:${frontendPort}]\n`);
-    const mesh = await Mesh.create({ proxyHost: '127.0.0.1', proxyPort: 0, adminHost: '127.0.0.1', adminPort: 0, configFile, rendererRoot: dir, log: () => undefined });
+    const mesh = await Mesh.create({
+      proxyHost: '127.0.0.1',
+      proxyPort: 0,
+      adminHost: '127.0.0.1',
+      adminPort: 0,
+      configFile,
+      rendererRoot: dir,
+      log: () => undefined,
+    });
     const events: ProxiedExchange[] = [];
     mesh.events.subscribe((event) => events.push(event));
     const { proxyUrl } = await mesh.start();

@@ -25,7 +25,16 @@ async function startMesh(): Promise<{ mesh: Mesh; client: AdminClient; proxyUrl:
   const dir = mkdtempSync(path.join(os.tmpdir(), 'meshdesk-admin-'));
   const configFile = path.join(dir, 'meshdesk.yaml');
   writeFileSync(configFile, `services:\n  world:\n    versions:\n      v1: { instances: [127.0.0.1:${v1}] }\n      v2: { instances: [127.0.0.1:${v2}] }\n`);
-  const mesh = await Mesh.create({ proxyHost: '127.0.0.1', proxyPort: 0, adminHost: '127.0.0.1', adminPort: 0, configFile, rendererRoot: dir, adminToken: 'secret', log: () => undefined });
+  const mesh = await Mesh.create({
+    proxyHost: '127.0.0.1',
+    proxyPort: 0,
+    adminHost: '127.0.0.1',
+    adminPort: 0,
+    configFile,
+    rendererRoot: dir,
+    adminToken: 'secret',
+    log: () => undefined,
+  });
   const addresses = await mesh.start();
   cleanups.push(() => mesh.stop(0));
   return { mesh, client: new AdminClient(addresses.adminUrl, 'secret'), proxyUrl: addresses.proxyUrl, v1, v2 };
@@ -93,13 +102,22 @@ describe('the admin contract on a real mesh', () => {
     await expect(client.call('getExchange', { id: 999_999 })).rejects.toThrow('no exchange 999999 in the log');
   });
 
-  it('reports each service\'s retry budget with the stats', async () => {
+  it("reports each service's retry budget with the stats", async () => {
     const { client, proxyUrl } = await startMesh();
     for (let i = 0; i < 5; i++) expect(await viaHost(proxyUrl, 'world')).toBe('world v1');
     const stats = await client.call('getStats');
     // Linkerd's default rule: 20% of 5 requests + 10/s over 10 s, none used.
     expect(stats.retryBudgets).toEqual([
-      { service: 'world', available: 101, requests: 5, retries: 0, budgetPercent: 20, budgetMinPerSecond: 10, windowSeconds: 10, maxRetries: expect.any(Number) },
+      {
+        service: 'world',
+        available: 101,
+        requests: 5,
+        retries: 0,
+        budgetPercent: 20,
+        budgetMinPerSecond: 10,
+        windowSeconds: 10,
+        maxRetries: expect.any(Number),
+      },
     ]);
   });
 

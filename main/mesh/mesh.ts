@@ -138,7 +138,9 @@ export class Mesh {
       onChange: () => this.push.publish({ kind: 'info', info: this.info() }),
     });
     const discoDir = options.discoDir === undefined ? (options.configFile ? path.join(path.dirname(options.configFile), 'disco') : null) : options.discoDir;
-    this.disco = discoDir ? new DiscoSource({ directory: discoDir, registry: this.registry, onReload: (problems) => this.reported('disco', { problems }) }) : null;
+    this.disco = discoDir
+      ? new DiscoSource({ directory: discoDir, registry: this.registry, onReload: (problems) => this.reported('disco', { problems }) })
+      : null;
     this.health = new HealthChecker(this.registry);
     const store = options.stateStore ?? new MemoryStore(emptyMeshState());
     this.runtime = new RuntimeRegistrations(store, this.registry);
@@ -320,11 +322,19 @@ export class Mesh {
     if (change.kind === 'health') {
       this.log(`meshdesk: health ${change.service}@${change.version} ${change.address} ${change.from} -> ${change.to}: ${change.reason}`);
     } else {
-      const parts = [['+', change.added], ['-', change.removed], ['~', change.changed]] as const;
-      this.log(`meshdesk: services ${parts.filter(([, keys]) => keys.length > 0).map(([sign, keys]) => `${sign}${keys.length}`).join(' ')}`);
+      const parts = [
+        ['+', change.added],
+        ['-', change.removed],
+        ['~', change.changed],
+      ] as const;
+      this.log(
+        `meshdesk: services ${parts
+          .filter(([, keys]) => keys.length > 0)
+          .map(([sign, keys]) => `${sign}${keys.length}`)
+          .join(' ')}`,
+      );
     }
   }
-
 
   private newLoginUrl(): string {
     return `${this.addresses?.adminUrl ?? ''}/login?code=${this.auth.newLoginCode()}`;

@@ -30,7 +30,16 @@ describe('GET /metrics on a real mesh', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'meshdesk-metrics-'));
     const configFile = path.join(dir, 'meshdesk.yaml');
     writeFileSync(configFile, `services:\n  world:\n    instances: [127.0.0.1:${world}]\n  other:\n    instances: [127.0.0.1:${other}]\n`);
-    const mesh = await Mesh.create({ proxyHost: '127.0.0.1', proxyPort: 0, adminHost: '127.0.0.1', adminPort: 0, configFile, rendererRoot: dir, adminToken: 'secret', log: () => undefined });
+    const mesh = await Mesh.create({
+      proxyHost: '127.0.0.1',
+      proxyPort: 0,
+      adminHost: '127.0.0.1',
+      adminPort: 0,
+      configFile,
+      rendererRoot: dir,
+      adminToken: 'secret',
+      log: () => undefined,
+    });
     const { adminUrl, proxyPort } = await mesh.start();
     cleanups.push(() => mesh.stop(0));
 

@@ -12,7 +12,18 @@ import { ROUTE_OVERRIDE_HEADER } from '../../shared/routes.js';
 import { MeshError } from './mesh-error.js';
 
 /** Headers the proxy or the HTTP client sets itself. */
-const NOT_REPLAYED = new Set(['host', 'content-length', 'transfer-encoding', 'connection', 'keep-alive', 'proxy-connection', 'proxy-authorization', 'via', 'x-meshdesk-caller', ROUTE_OVERRIDE_HEADER]);
+const NOT_REPLAYED = new Set([
+  'host',
+  'content-length',
+  'transfer-encoding',
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'proxy-authorization',
+  'via',
+  'x-meshdesk-caller',
+  ROUTE_OVERRIDE_HEADER,
+]);
 const MAX_RESPONSE_BYTES = 1024 * 1024;
 
 export interface ReplayContext {
@@ -60,7 +71,9 @@ export async function replay(original: Exchange, input: ReplayInput, context: Re
   const isText = Buffer.from(text, 'utf8').equals(bytes);
   return {
     status: answer.statusCode,
-    headers: Object.entries(answer.headers).flatMap(([name, value]) => (Array.isArray(value) ? value.map((v) => [name, v] as [string, string]) : value === undefined ? [] : [[name, String(value)] as [string, string]])),
+    headers: Object.entries(answer.headers).flatMap(([name, value]) =>
+      Array.isArray(value) ? value.map((v) => [name, v] as [string, string]) : value === undefined ? [] : [[name, String(value)] as [string, string]],
+    ),
     body: { encoding: isText ? 'utf8' : 'base64', data: isText ? text : bytes.toString('base64'), size, truncated: size > MAX_RESPONSE_BYTES },
     version: (await answeredBy(context, before)) ?? input.version ?? null,
     ms: performance.now() - started,

@@ -43,8 +43,7 @@ function Shell({ connection }: { connection: Connection }) {
           <section role="alert" className="notice" data-testid="sign-in">
             <h2>Sign in to this mesh</h2>
             <p>
-              Open the login link that <code>meshdesk serve</code> printed (<code>meshdesk: login …</code>), or print a
-              new one with <code>meshdesk open</code>.
+              Open the login link that <code>meshdesk serve</code> printed (<code>meshdesk: login …</code>), or print a new one with <code>meshdesk open</code>.
             </p>
           </section>
         )}

@@ -27,12 +27,30 @@ describe('MeshState', () => {
     const pushed: RequestEvent[][] = [];
     state.subscribeRequests((events) => pushed.push([...events]));
     const services = [serviceView('world', { v1: ['127.0.0.1:7002'] })];
-    expect(state.receive(JSON.stringify({ seq: 1, items: [{ kind: 'services', services }, { kind: 'request', event: event({ status: 404, failed: true }) }], dropped: 0 }))).toBe(true);
+    expect(
+      state.receive(
+        JSON.stringify({
+          seq: 1,
+          items: [
+            { kind: 'services', services },
+            { kind: 'request', event: event({ status: 404, failed: true }) },
+          ],
+          dropped: 0,
+        }),
+      ),
+    ).toBe(true);
     expect(state.current).toMatchObject({ services, pushError: null });
     expect(pushed).toEqual([[expect.objectContaining({ status: 404, failed: true })]]);
 
     // A request event the telemetry never judged (no `failed`), after a state item that does fit.
-    const unjudged = { seq: 2, items: [{ kind: 'services', services: [] }, { kind: 'request', event: proxiedExchange() }], dropped: 0 };
+    const unjudged = {
+      seq: 2,
+      items: [
+        { kind: 'services', services: [] },
+        { kind: 'request', event: proxiedExchange() },
+      ],
+      dropped: 0,
+    };
     expect(state.receive(JSON.stringify(unjudged))).toBe(false);
     expect(state.current.services).toEqual(services);
     expect(pushed).toHaveLength(1);

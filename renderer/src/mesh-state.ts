@@ -37,7 +37,16 @@ type Listener = () => void;
 type RequestListener = (events: readonly RequestEvent[], dropped: number) => void;
 
 export class MeshState {
-  private snapshot: MeshSnapshot = { connected: false, info: null, services: null, stats: null, routes: null, faults: null, instanceEvents: [], pushError: null };
+  private snapshot: MeshSnapshot = {
+    connected: false,
+    info: null,
+    services: null,
+    stats: null,
+    routes: null,
+    faults: null,
+    instanceEvents: [],
+    pushError: null,
+  };
   private readonly listeners = new Set<Listener>();
   private readonly requestListeners = new Set<RequestListener>();
   private notifyScheduled = false;

@@ -41,7 +41,11 @@ function queries(): Query[] {
   );
   const fromVariables = dashboard.templating.list
     .filter((variable) => variable.type === 'query')
-    .map((variable) => ({ where: `variable $${variable.name}`, expr: typeof variable.query === 'string' ? variable.query : variable.query.query, legend: null }));
+    .map((variable) => ({
+      where: `variable $${variable.name}`,
+      expr: typeof variable.query === 'string' ? variable.query : variable.query.query,
+      legend: null,
+    }));
   return [...fromPanels, ...fromVariables];
 }
 
@@ -49,7 +53,9 @@ const metricNamesIn = (expr: string) => [...new Set(expr.match(/\bmeshdesk_[a-z_
 
 /** Label names an expression relies on: in selectors, `by (…)`, and label_values(metric, label). */
 function labelsIn(expr: string): { selected: string[]; grouped: string[] } {
-  const selected = [...expr.matchAll(/\{([^}]*)\}/g)].flatMap((match) => [...(match[1] as string).matchAll(/([a-zA-Z_]\w*)\s*(?:=~|!~|!=|=)/g)].map((label) => label[1] as string));
+  const selected = [...expr.matchAll(/\{([^}]*)\}/g)].flatMap((match) =>
+    [...(match[1] as string).matchAll(/([a-zA-Z_]\w*)\s*(?:=~|!~|!=|=)/g)].map((label) => label[1] as string),
+  );
   const grouped = [
     ...[...expr.matchAll(/\bby \(([^)]*)\)/g)].flatMap((match) => (match[1] as string).split(',').map((label) => label.trim())),
     ...[...expr.matchAll(/label_values\([^,]+,\s*(\w+)\)/g)].map((match) => match[1] as string),

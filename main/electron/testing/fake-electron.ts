@@ -129,7 +129,6 @@ export function fakeElectron(options: { singleInstance?: boolean; dialogAnswer?:
   return { electron: electron as unknown as ElectronApi, app, windows, trays, ipc, recorded };
 }
 
-
 export type FakeElectron = ReturnType<typeof fakeElectron>;
 
 /** Clicks the menu item with this label, as the user would. */

@@ -137,9 +137,17 @@ describe('admin server', () => {
     const extra = await send(port, '/api/login-url', { method: 'POST', headers: { ...bearer, 'content-type': 'application/json' }, body: '{"x":1}' });
     expect(extra.status).toBe(400);
     expect(JSON.parse(extra.body).error).toContain('invalid input for createLoginUrl');
-    const form = await send(port, '/api/login-url', { method: 'POST', headers: { ...bearer, 'content-type': 'application/x-www-form-urlencoded' }, body: 'a=1' });
+    const form = await send(port, '/api/login-url', {
+      method: 'POST',
+      headers: { ...bearer, 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'a=1',
+    });
     expect(form.status).toBe(415);
-    const huge = await send(port, '/api/login-url', { method: 'POST', headers: { ...bearer, 'content-type': 'application/json' }, body: `"${'x'.repeat(1_100_000)}"` });
+    const huge = await send(port, '/api/login-url', {
+      method: 'POST',
+      headers: { ...bearer, 'content-type': 'application/json' },
+      body: `"${'x'.repeat(1_100_000)}"`,
+    });
     expect(huge.status).toBe(413);
     const unknown = await send(port, '/api/nope', { headers: bearer });
     expect(unknown.status).toBe(404);

@@ -5,13 +5,7 @@
  * handler sees it, and every failure is JSON with a message.
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import {
-  ADMIN_PATHS,
-  adminOperations,
-  type OperationParsedInput,
-  type OperationName,
-  type OperationOutput,
-} from '../../../shared/api.js';
+import { ADMIN_PATHS, adminOperations, type OperationParsedInput, type OperationName, type OperationOutput } from '../../../shared/api.js';
 import type { PushItem } from '../../../shared/push.js';
 import { MeshError } from '../mesh-error.js';
 import type { AdminAuth } from './admin-auth.js';

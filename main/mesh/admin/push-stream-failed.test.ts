@@ -30,7 +30,16 @@ async function startMesh(yaml: string) {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'meshdesk-push-failed-'));
   const configFile = path.join(dir, 'meshdesk.yaml');
   writeFileSync(configFile, yaml);
-  const mesh = await Mesh.create({ proxyHost: '127.0.0.1', proxyPort: 0, adminHost: '127.0.0.1', adminPort: 0, configFile, rendererRoot: dir, adminToken: TOKEN, log: () => undefined });
+  const mesh = await Mesh.create({
+    proxyHost: '127.0.0.1',
+    proxyPort: 0,
+    adminHost: '127.0.0.1',
+    adminPort: 0,
+    configFile,
+    rendererRoot: dir,
+    adminToken: TOKEN,
+    log: () => undefined,
+  });
   const addresses = await mesh.start();
   cleanups.push(() => mesh.stop(0));
   return { mesh, ...addresses };

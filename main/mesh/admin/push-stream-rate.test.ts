@@ -74,7 +74,16 @@ describe('the push stream of a real mesh', () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'meshdesk-push-'));
     const configFile = path.join(dir, 'meshdesk.yaml');
     writeFileSync(configFile, `services:\n  world:\n    instances: [127.0.0.1:${world}]\n`);
-    const mesh = await Mesh.create({ proxyHost: '127.0.0.1', proxyPort: 0, adminHost: '127.0.0.1', adminPort: 0, configFile, rendererRoot: dir, adminToken: 'secret', log: () => undefined });
+    const mesh = await Mesh.create({
+      proxyHost: '127.0.0.1',
+      proxyPort: 0,
+      adminHost: '127.0.0.1',
+      adminPort: 0,
+      configFile,
+      rendererRoot: dir,
+      adminToken: 'secret',
+      log: () => undefined,
+    });
     const { adminUrl, proxyPort } = await mesh.start();
     cleanups.push(() => mesh.stop(0));
 

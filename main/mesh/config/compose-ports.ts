@@ -5,9 +5,7 @@
  * published on all interfaces (no host IP, 0.0.0.0 or ::) is reached on 127.0.0.1.
  */
 export type PublishedPort =
-  | { kind: 'published'; host: string; port: number; protocol: string }
-  | { kind: 'unpublished'; reason: string }
-  | { kind: 'invalid'; reason: string };
+  { kind: 'published'; host: string; port: number; protocol: string } | { kind: 'unpublished'; reason: string } | { kind: 'invalid'; reason: string };
 
 const SHORT = /^(?:(\[[^\]]+\]|[^:[\]]*):)??(?:(\d+(?:-\d+)?)?:)?(\d+(?:-\d+)?)(?:\/(\w+))?$/;
 

@@ -31,7 +31,17 @@ describe('parseDiscoText', () => {
   });
 
   it('reports each garbage line with its line and keeps the good ones', () => {
-    const text = ['127.0.0.1 7002', 'hello', '127.0.0.1 http', '127.0.0.1 70000', '127.0.0.1 7003 * -1', 'bad_host! 7004', '127.0.0.1 7002', '  127.0.0.1:7006', '127.0.0.1 7007'].join('\n');
+    const text = [
+      '127.0.0.1 7002',
+      'hello',
+      '127.0.0.1 http',
+      '127.0.0.1 70000',
+      '127.0.0.1 7003 * -1',
+      'bad_host! 7004',
+      '127.0.0.1 7002',
+      '  127.0.0.1:7006',
+      '127.0.0.1 7007',
+    ].join('\n');
     const { instances, problems } = parseDiscoText(text, 'disco/world');
     expect(instances.map((instance) => instance.address)).toEqual(['127.0.0.1:7002', '127.0.0.1:7007']);
     expect(problems.map(({ line, column, message }) => [line, column, message])).toEqual([

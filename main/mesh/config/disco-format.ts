@@ -31,7 +31,10 @@ export function parseDiscoName(fileName: string): DiscoName {
   const service = at < 0 ? fileName : fileName.slice(0, at);
   const version = at < 0 ? DEFAULT_VERSION : fileName.slice(at + 1);
   if (!dnsLabel.safeParse(service).success) {
-    return { ignored: false, error: `the file name must be a service name (a-z, 0-9 and "-"), optionally followed by @version, e.g. world@v2; "${service}" is not one` };
+    return {
+      ignored: false,
+      error: `the file name must be a service name (a-z, 0-9 and "-"), optionally followed by @version, e.g. world@v2; "${service}" is not one`,
+    };
   }
   if (!versionLabel.safeParse(version).success) {
     return { ignored: false, error: `"${version}" is not a version label (letters, digits, ".", "_" or "-")` };

@@ -27,7 +27,11 @@ async function discoFolder(files: Record<string, string>, create = true) {
   await source.start();
   const changes: RegistryChange[] = [];
   registry.onChange((change) => changes.push(change));
-  const addresses = (service: string, version = 'default') => registry.lookup(service)?.versions.get(version)?.map((instance) => instance.address) ?? [];
+  const addresses = (service: string, version = 'default') =>
+    registry
+      .lookup(service)
+      ?.versions.get(version)
+      ?.map((instance) => instance.address) ?? [];
   const until = (check: () => void) => vi.waitFor(check, { timeout: 3_000, interval: 10 });
   const write = (name: string, text: string) => writeFileSync(path.join(dir, name), text);
   const atomicWrite = (name: string, text: string) => {
@@ -80,7 +84,9 @@ describe('DiscoSource', () => {
 
   it('reports a file whose name is not a service, and makes no event for an unchanged save', async () => {
     const d = await discoFolder({ world: '127.0.0.1 7002\n', Bad_Name: '127.0.0.1 7009\n' });
-    expect(d.source.problems).toEqual([expect.objectContaining({ file: 'disco/Bad_Name', line: 0, message: expect.stringContaining('must be a service name') })]);
+    expect(d.source.problems).toEqual([
+      expect.objectContaining({ file: 'disco/Bad_Name', line: 0, message: expect.stringContaining('must be a service name') }),
+    ]);
     const reads = vi.spyOn(d.source, 'refresh');
     d.write('world', '127.0.0.1 7002\n');
     await d.until(() => expect(reads).toHaveBeenCalledTimes(1));

@@ -128,7 +128,10 @@ export class DiscoSource {
   private publish(): void {
     // Files in name order, so the merged view does not depend on the order events arrived in.
     const names = [...this.files.keys()].sort();
-    this.options.registry.replaceSource(DISCO_SOURCE, names.flatMap((name) => this.files.get(name)?.entries ?? []));
+    this.options.registry.replaceSource(
+      DISCO_SOURCE,
+      names.flatMap((name) => this.files.get(name)?.entries ?? []),
+    );
     const problems = this.problems;
     const signature = JSON.stringify(problems);
     if (signature === this.lastSignature) return;

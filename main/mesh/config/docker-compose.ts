@@ -55,7 +55,10 @@ export function parseDockerCompose(text: string, file: string, env: Environment)
   for (const pair of services.items) {
     const composeName = isScalar(pair.key) ? String(pair.key.value) : '';
     const keyNode = pair.key as Node;
-    const name = composeName.toLowerCase().replace(/[_.]/g, '-').replace(/^-+|-+$/g, '');
+    const name = composeName
+      .toLowerCase()
+      .replace(/[_.]/g, '-')
+      .replace(/^-+|-+$/g, '');
     if (!dnsLabel.safeParse(name).success) {
       at(keyNode, `service "${composeName}" cannot be a mesh service name (a DNS label); skipped`, 'warning');
       continue;
@@ -86,7 +89,11 @@ export function parseDockerCompose(text: string, file: string, env: Environment)
     }
     if (others.length > 0) {
       const ignored = others.map((other) => other.port).join(', ');
-      at(first.node, `${composeName} publishes several ports; imported ${first.port}, not ${ignored} (list the right one in meshdesk.yaml if it is another)`, 'warning');
+      at(
+        first.node,
+        `${composeName} publishes several ports; imported ${first.port}, not ${ignored} (list the right one in meshdesk.yaml if it is another)`,
+        'warning',
+      );
     }
     const line = first.node.range ? lineCounter.linePos(first.node.range[0]).line : 0;
     entries.push({ service: name, version: DEFAULT_VERSION, address: formatAddress(first.host, first.port), origin: `${file}:${line}` });
@@ -110,14 +117,17 @@ function interpolateSpec(spec: unknown, env: Environment): { value: unknown } | 
 /** Compose's variable syntax: `$VAR`, `${VAR}`, `${VAR:-default}`, `${VAR-default}`, `$$` for `$`. */
 export function interpolate(text: string, env: Environment): { value: string } | { error: string } {
   let missing: string | null = null;
-  const value = text.replace(/\$\$|\$\{([A-Za-z_]\w*)(?:(:?-)([^}]*))?\}|\$([A-Za-z_]\w*)/g, (whole, braced?: string, op?: string, fallback?: string, bare?: string) => {
-    if (whole === '$$') return '$';
-    const name = (braced ?? bare) as string;
-    const set = env[name];
-    if (op === ':-' && (set === undefined || set === '')) return fallback ?? '';
-    if (op === '-' && set === undefined) return fallback ?? '';
-    if (set === undefined) missing ??= name;
-    return set ?? '';
-  });
+  const value = text.replace(
+    /\$\$|\$\{([A-Za-z_]\w*)(?:(:?-)([^}]*))?\}|\$([A-Za-z_]\w*)/g,
+    (whole, braced?: string, op?: string, fallback?: string, bare?: string) => {
+      if (whole === '$$') return '$';
+      const name = (braced ?? bare) as string;
+      const set = env[name];
+      if (op === ':-' && (set === undefined || set === '')) return fallback ?? '';
+      if (op === '-' && set === undefined) return fallback ?? '';
+      if (set === undefined) missing ??= name;
+      return set ?? '';
+    },
+  );
   return missing ? { error: `uses $${missing}, which is not set` } : { value };
 }

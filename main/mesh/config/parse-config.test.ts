@@ -37,16 +37,30 @@ describe('parseConfig', () => {
     const world = result.loaded.config.services.world;
     expect(world?.timeouts).toEqual({ request: 5_000, connect: 500 });
     expect(world?.healthCheck).toEqual({
-      type: 'http', path: '/health', expectStatus: '2xx', interval: 50, timeout: 2_000, healthyThreshold: 2, unhealthyThreshold: 3,
+      type: 'http',
+      path: '/health',
+      expectStatus: '2xx',
+      interval: 50,
+      timeout: 2_000,
+      healthyThreshold: 2,
+      unhealthyThreshold: 3,
     });
     expect(result.loaded.entries).toEqual([
       {
-        service: 'world', version: 'v1', address: '127.0.0.1:7002', origin: 'meshdesk.yaml:7',
-        labels: { team: 'core' }, healthCheck: world?.healthCheck,
+        service: 'world',
+        version: 'v1',
+        address: '127.0.0.1:7002',
+        origin: 'meshdesk.yaml:7',
+        labels: { team: 'core' },
+        healthCheck: world?.healthCheck,
       },
       {
-        service: 'world', version: 'v2', address: '127.0.0.1:7003', origin: 'meshdesk.yaml:11',
-        labels: { team: 'core', stage: 'canary' }, weight: 2,
+        service: 'world',
+        version: 'v2',
+        address: '127.0.0.1:7003',
+        origin: 'meshdesk.yaml:11',
+        labels: { team: 'core', stage: 'canary' },
+        weight: 2,
         healthCheck: { type: 'tcp', interval: 10_000, timeout: 1_000, healthyThreshold: 2, unhealthyThreshold: 1 },
       },
     ]);
@@ -94,7 +108,11 @@ describe('parseConfig', () => {
       'services:\n  world:\n    versions:\n      v1:\n        instances: [127.0.0.1:7002]\n      v2:\n        instances:\n          - 127.0.0.1:7003\n          - 127.0.0.1:7002\n',
     );
     expect(rest).toEqual([]);
-    expect(error).toMatchObject({ line: 9, column: 13, message: 'services.world.versions.v2.instances.1: duplicate instance 127.0.0.1:7002 (already listed in version v1)' });
+    expect(error).toMatchObject({
+      line: 9,
+      column: 13,
+      message: 'services.world.versions.v2.instances.1: duplicate instance 127.0.0.1:7002 (already listed in version v1)',
+    });
   });
 
   it('refuses a route naming a version the service does not have', () => {
@@ -108,7 +126,10 @@ describe('parseConfig', () => {
   });
 
   it('reads the telemetry section, and points at each bad setting by line and column', () => {
-    const good = parseConfig('telemetry:\n  logCapacity: 5\n  bodyCaptureBytes: 0\n  maskedHeaders: [X-Api-Key]\n  failureStatuses: ["404", 5xx]\n', 'meshdesk.yaml');
+    const good = parseConfig(
+      'telemetry:\n  logCapacity: 5\n  bodyCaptureBytes: 0\n  maskedHeaders: [X-Api-Key]\n  failureStatuses: ["404", 5xx]\n',
+      'meshdesk.yaml',
+    );
     if (!good.ok) throw new Error(JSON.stringify(good.errors));
     expect(good.config.telemetry).toEqual({ logCapacity: 5, bodyCaptureBytes: 0, maskedHeaders: ['X-Api-Key'], failureStatuses: ['404', '5xx'] });
     const errors = errorsOf(

@@ -11,9 +11,7 @@ export type KeyPath = readonly (string | number)[];
 /** Where the value at `path` is written; with `key`, where its map key is. */
 export type PositionOf = (path: KeyPath, key?: boolean) => { line: number; col: number };
 
-export type ParseResult =
-  | { ok: true; config: MeshConfig; positionOf: PositionOf }
-  | { ok: false; errors: ConfigError[] };
+export type ParseResult = { ok: true; config: MeshConfig; positionOf: PositionOf } | { ok: false; errors: ConfigError[] };
 
 export function parseConfig(text: string, file: string): ParseResult {
   const lineCounter = new LineCounter();

@@ -20,7 +20,16 @@ async function startMesh(yaml: string | null = null): Promise<{ client: AdminCli
   const configFile = yaml === null ? null : path.join(dir, 'meshdesk.yaml');
   if (configFile) writeFileSync(configFile, yaml ?? '');
   const log: string[] = [];
-  const mesh = await Mesh.create({ proxyHost: '127.0.0.1', proxyPort: 0, adminHost: '127.0.0.1', adminPort: 0, configFile, rendererRoot: dir, adminToken: 'secret', log: (line) => log.push(line) });
+  const mesh = await Mesh.create({
+    proxyHost: '127.0.0.1',
+    proxyPort: 0,
+    adminHost: '127.0.0.1',
+    adminPort: 0,
+    configFile,
+    rendererRoot: dir,
+    adminToken: 'secret',
+    log: (line) => log.push(line),
+  });
   const addresses = await mesh.start();
   cleanups.push(() => mesh.stop(0));
   return { client: new AdminClient(addresses.adminUrl, 'secret'), proxyUrl: addresses.proxyUrl, log };
@@ -51,7 +60,9 @@ describe('loading the demo into a running mesh', () => {
     expect(answer).toMatchObject({ status: 200 });
     expect(answer.body).toContain('world v1');
     // The traffic generator calls hello as `traffic` (its proxy user), so the graph has edges at once.
-    await expect.poll(async () => (await client.call('queryLog', { caller: 'traffic', service: 'hello' })).exchanges.length, { timeout: 5_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(async () => (await client.call('queryLog', { caller: 'traffic', service: 'hello' })).exchanges.length, { timeout: 5_000 })
+      .toBeGreaterThan(0);
     // A second load is the same demo, not a second one.
     await client.call('loadDemo');
     expect((await client.call('listServices')).flatMap((service) => service.versions.flatMap((version) => version.instances))).toHaveLength(3);

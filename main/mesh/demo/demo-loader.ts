@@ -59,7 +59,10 @@ export class DemoLoader {
     const { registry, log } = this.options;
     const taken = DEMO_SERVICES.filter((name) => registry.lookup(name) !== undefined);
     if (taken.length > 0) {
-      throw new MeshError(409, `the demo needs the service names ${DEMO_SERVICES.join(' and ')}, and ${taken.join(' and ')} ${taken.length > 1 ? 'are' : 'is'} already registered here`);
+      throw new MeshError(
+        409,
+        `the demo needs the service names ${DEMO_SERVICES.join(' and ')}, and ${taken.join(' and ')} ${taken.length > 1 ? 'are' : 'is'} already registered here`,
+      );
     }
     const ports = { hello: await freePort(), worldV1: await freePort(), worldV2: await freePort() };
     const processes = new DemoProcesses(this.options.proxyUrl(), { out: log, err: log });

@@ -27,10 +27,11 @@ async function controllableServer() {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as net.AddressInfo).port;
-  const stop = () => new Promise<void>((resolve) => {
-    server.close(() => resolve());
-    server.closeAllConnections();
-  });
+  const stop = () =>
+    new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
   cleanups.push(() => (server.listening ? stop() : undefined));
   return {
     port,
@@ -80,14 +81,23 @@ describe('HealthChecker', () => {
       ['failing', 'healthy', 'HTTP 204 (2 passes in a row)'],
     ]);
     expect(registry.list()[0]?.versions[0]?.instances[0]).toMatchObject({
-      health: 'healthy', healthReason: 'HTTP 204 (2 passes in a row)', healthCheck: 'http GET /health expecting 2xx every 50ms, timeout 300ms',
+      health: 'healthy',
+      healthReason: 'HTTP 204 (2 passes in a row)',
+      healthCheck: 'http GET /health expecting 2xx every 50ms, timeout 300ms',
     });
   });
 
   it('fails an instance that does not answer within the timeout, and an unexpected exact status', async () => {
     const server = await controllableServer();
     const registry = new Registry();
-    const { events, becomes } = checked(registry, server.port, { type: 'http', path: '/health', expectStatus: 200, ...timing, timeout: 100, unhealthyThreshold: 1 });
+    const { events, becomes } = checked(registry, server.port, {
+      type: 'http',
+      path: '/health',
+      expectStatus: 200,
+      ...timing,
+      timeout: 100,
+      unhealthyThreshold: 1,
+    });
     await becomes('healthy');
     server.hang(true);
     await becomes('failing');
@@ -138,7 +148,9 @@ describe('HealthChecker', () => {
     await becomes('healthy');
     expect(checker.size).toBe(1);
     const httpCheck: HealthCheck = { type: 'http', path: '/missing', expectStatus: '2xx', ...timing };
-    registry.replaceSource('config', [{ service: 'world', version: 'v1', address: `127.0.0.1:${server.port}`, origin: 'meshdesk.yaml:3', healthCheck: httpCheck }]);
+    registry.replaceSource('config', [
+      { service: 'world', version: 'v1', address: `127.0.0.1:${server.port}`, origin: 'meshdesk.yaml:3', healthCheck: httpCheck },
+    ]);
     await becomes('failing');
     registry.replaceSource('config', []);
     expect(checker.size).toBe(0);

@@ -15,6 +15,9 @@ describe('HealthTracker', () => {
   });
 
   it('lets the first result decide an unchecked instance', () => {
-    expect(new HealthTracker('unknown', { healthyThreshold: 5, unhealthyThreshold: 5 }).record(fail)).toEqual({ to: 'failing', reason: 'HTTP 500, expected 2xx (first check)' });
+    expect(new HealthTracker('unknown', { healthyThreshold: 5, unhealthyThreshold: 5 }).record(fail)).toEqual({
+      to: 'failing',
+      reason: 'HTTP 500, expected 2xx (first check)',
+    });
   });
 });

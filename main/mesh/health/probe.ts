@@ -35,9 +35,11 @@ function httpProbe(host: string, port: number, check: Extract<HealthCheck, { typ
       const status = response.statusCode ?? 0;
       // Only the status matters; a body that streams forever must not hold the probe open.
       request.destroy();
-      resolve(statusMatches(status, check.expectStatus)
-        ? { ok: true, reason: `HTTP ${status}` }
-        : { ok: false, reason: `HTTP ${status}, expected ${check.expectStatus}` });
+      resolve(
+        statusMatches(status, check.expectStatus)
+          ? { ok: true, reason: `HTTP ${status}` }
+          : { ok: false, reason: `HTTP ${status}, expected ${check.expectStatus}` },
+      );
     });
     request.once('error', (error) => resolve({ ok: false, reason: describeNetworkError(error, check.timeout) }));
     request.end();

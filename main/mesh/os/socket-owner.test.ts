@@ -20,7 +20,13 @@ interface TestServer {
 async function server(): Promise<TestServer> {
   const accepted = new Map<number, Socket>();
   const tcp: Server = createServer((socket) => accepted.set(socket.remotePort as number, socket));
-  cleanups.push(() => new Promise((resolve) => { for (const socket of accepted.values()) socket.destroy(); tcp.close(resolve); }));
+  cleanups.push(
+    () =>
+      new Promise((resolve) => {
+        for (const socket of accepted.values()) socket.destroy();
+        tcp.close(resolve);
+      }),
+  );
   await new Promise<void>((resolve) => tcp.listen(0, '127.0.0.1', resolve));
   return { port: (tcp.address() as { port: number }).port, accepted };
 }

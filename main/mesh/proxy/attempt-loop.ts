@@ -161,7 +161,8 @@ export abstract class AttemptLoop {
     this.state = balancer.last.state;
     const delay = fast && next.address !== failed ? 0 : this.context.resilience.backoffMs(this.attemptCount - 1, policy.retry);
     if (delay === 0) this.dispatchSafely();
-    else if (performance.now() + delay >= this.deadline) this.fail({ status: 504, cause: `request timeout (${policy.requestTimeoutMs} ms) ran out before a retry` });
+    else if (performance.now() + delay >= this.deadline)
+      this.fail({ status: 504, cause: `request timeout (${policy.requestTimeoutMs} ms) ran out before a retry` });
     else this.timer = setTimeout(this.dispatchSafely, delay);
     return true;
   }

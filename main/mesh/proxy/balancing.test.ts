@@ -48,9 +48,13 @@ describe('load balancing', () => {
     harness.register({ world: [fast1.address, slow.address, fast2.address] });
     const client = new ProxyClient(harness.port);
     const deadline = performance.now() + 5_000;
-    const sent = await untilStopped(6, () => performance.now() >= deadline, async () => {
-      expect((await client.send('world')).status).toBe(200);
-    });
+    const sent = await untilStopped(
+      6,
+      () => performance.now() >= deadline,
+      async () => {
+        expect((await client.send('world')).status).toBe(200);
+      },
+    );
     const share = slow.hits() / sent;
     console.log(`peak-EWMA P2C: slow instance got ${slow.hits()} of ${sent} requests (${(share * 100).toFixed(2)}%) in 5 s`);
     expect(sent).toBeGreaterThan(100);
@@ -70,7 +74,14 @@ describe('passive ejection', () => {
     const client = new ProxyClient(harness.port);
     await sendUntil(client, () => events.length > 0);
     const first = events[0] as InstanceEvent;
-    expect(first).toMatchObject({ kind: 'ejected', service: 'world', version: 'v1', instance: bad.address, ejections: 1, reason: '5 failures in a row, the last: status 503' });
+    expect(first).toMatchObject({
+      kind: 'ejected',
+      service: 'world',
+      version: 'v1',
+      instance: bad.address,
+      ejections: 1,
+      reason: '5 failures in a row, the last: status 503',
+    });
     expect((first.until as number) - first.at).toBeGreaterThanOrEqual(290);
     expect((first.until as number) - first.at).toBeLessThanOrEqual(310);
     const hitsWhenEjected = bad.hits();
@@ -82,7 +93,10 @@ describe('passive ejection', () => {
     // Back after its time; failing again, it is ejected for twice as long.
     await new Promise((resolve) => setTimeout(resolve, 350));
     await sendUntil(client, () => events.length >= 3);
-    expect(events.slice(1, 3).map((event) => [event.kind, event.ejections])).toEqual([['returned', 1], ['ejected', 2]]);
+    expect(events.slice(1, 3).map((event) => [event.kind, event.ejections])).toEqual([
+      ['returned', 1],
+      ['ejected', 2],
+    ]);
     const second = events[2] as InstanceEvent;
     expect((second.until as number) - second.at).toBeGreaterThanOrEqual(590);
   });
@@ -100,7 +114,12 @@ describe('passive ejection', () => {
     for (let i = 0; i < 20; i++) expect((await client.send('single')).status).toBe(503);
     expect(only.hits()).toBe(20);
     for (let i = 0; i < 80; i++) await client.send('world');
-    expect(events.filter((event) => event.kind === 'ejected').map((event) => event.instance).sort()).toHaveLength(2);
+    expect(
+      events
+        .filter((event) => event.kind === 'ejected')
+        .map((event) => event.instance)
+        .sort(),
+    ).toHaveLength(2);
     expect(events.some((event) => event.instance === only.address)).toBe(false);
   });
 
@@ -113,10 +132,18 @@ describe('passive ejection', () => {
     harness.register({ world: [fast1.address, fast2.address, slow.address] });
     const client = new ProxyClient(harness.port);
     const deadline = performance.now() + 8_000;
-    await untilStopped(3, () => events.length > 0 || performance.now() > deadline, async () => {
-      await client.send('world');
+    await untilStopped(
+      3,
+      () => events.length > 0 || performance.now() > deadline,
+      async () => {
+        await client.send('world');
+      },
+    );
+    expect(events[0]).toMatchObject({
+      kind: 'ejected',
+      instance: slow.address,
+      reason: expect.stringMatching(/^latency outlier: \d+(\.\d)? ms against its peers' median of \d+(\.\d)? ms$/),
     });
-    expect(events[0]).toMatchObject({ kind: 'ejected', instance: slow.address, reason: expect.stringMatching(/^latency outlier: \d+(\.\d)? ms against its peers' median of \d+(\.\d)? ms$/) });
   });
 
   it('ignores ejections when they leave nothing to route to (panic), with a warning', async () => {

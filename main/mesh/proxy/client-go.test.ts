@@ -83,7 +83,12 @@ describe('go net/http', () => {
       const harness = await startProxy();
       harness.register({ world: [world.address] });
       const lines = await goClient(
-        ['GET http://world/g?id=1', 'POST http://world/g body from go', `GET http://127.0.0.1:${outside.port}/direct`, `GET http://localhost:${outside.port}/local`],
+        [
+          'GET http://world/g?id=1',
+          'POST http://world/g body from go',
+          `GET http://127.0.0.1:${outside.port}/direct`,
+          `GET http://localhost:${outside.port}/local`,
+        ],
         { HTTP_PROXY: harness.url },
       );
       expect(lines).toEqual(['200 world GET /g?id=1 ', '200 world POST /g body from go', '200 outside GET /direct ', '200 outside GET /local ']);

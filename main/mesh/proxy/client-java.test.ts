@@ -93,7 +93,11 @@ describe('java.net.http.HttpClient', () => {
     'routes through ProxySelector.of(address), which proxies 127.0.0.1 too',
     async () => {
       const { world, outside, harness } = await servers();
-      const lines = await java('of:' + harness.port, ['GET http://world/of', 'POST http://world/of body via of', `GET http://127.0.0.1:${outside.port}/passed`]);
+      const lines = await java('of:' + harness.port, [
+        'GET http://world/of',
+        'POST http://world/of body via of',
+        `GET http://127.0.0.1:${outside.port}/passed`,
+      ]);
       expect(lines).toEqual(['200 world GET /of ', '200 world POST /of body via of', '200 outside GET /passed ']);
       expect(world.requests).toHaveLength(2);
       expect(outside.requests[0]?.headers.via, 'went through the proxy').toBe('1.1 meshdesk');

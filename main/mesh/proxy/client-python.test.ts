@@ -28,7 +28,7 @@ describe('python requests', () => {
       [
         "for m in ['GET', 'HEAD', 'POST', 'PUT', 'DELETE']:",
         "    r = requests.request(m, 'http://world/py', data=None if m in ('GET', 'HEAD') else 'body of ' + m)",
-        "    print(r.status_code, repr(r.text))",
+        '    print(r.status_code, repr(r.text))',
         "r = requests.post('http://world/gen', data=(part.encode() for part in ['one,', 'two,', 'three']))",
         "print(r.status_code, repr(r.text), r.request.headers['transfer-encoding'])",
       ].join('\n'),

@@ -14,7 +14,7 @@ const PYTHON = '/usr/bin/python3';
 
 /** Runs a Python snippet with urllib.request imported as `u`, with only `env`'s proxy variables. */
 async function urllib(code: string, env: Record<string, string>) {
-  await needClient(PYTHON, ['-c', 'import urllib.request'], "Python 3 is missing at /usr/bin/python3: install the Debian package python3");
+  await needClient(PYTHON, ['-c', 'import urllib.request'], 'Python 3 is missing at /usr/bin/python3: install the Debian package python3');
   return run(PYTHON, ['-c', `import urllib.request as u\n${code}`], env);
 }
 

@@ -35,7 +35,9 @@ export function decisionOf(exchange: ForwardExchange, resilience: Resilience): D
   const firstInstance = exchange.attempts?.[0]?.instance ?? route.instance;
   steps.push({ step: 'instance', choice: firstInstance, reason: route.instanceReason ?? 'the destination the request named' });
   if (route.ref !== null && (route.ejected > 0 || route.panic)) {
-    const ejected = route.ref.instances.filter((instance) => resilience.book.peek(instance.address)?.isEjected(performance.now())).map((instance) => instance.address);
+    const ejected = route.ref.instances
+      .filter((instance) => resilience.book.peek(instance.address)?.isEjected(performance.now()))
+      .map((instance) => instance.address);
     const reason = route.panic
       ? `panic: every available instance is ejected (${ejected.join(', ')}); ejections ignored`
       : `${route.ejected} of ${route.ref.instances.length} instances ejected when routed: ${ejected.join(', ') || 'since returned'}`;
@@ -44,7 +46,10 @@ export function decisionOf(exchange: ForwardExchange, resilience: Resilience): D
   if (exchange.fault !== null) steps.push({ step: 'fault', choice: null, reason: describeFault(exchange.fault) });
   if ((exchange.flags & FLAG.held) !== 0) {
     const held = Math.round(exchange.heldMs);
-    const reason = exchange.heldFor === null ? `held ${held} ms while every instance refused connections; none came back` : `held ${held} ms until ${exchange.heldFor} accepted connections again`;
+    const reason =
+      exchange.heldFor === null
+        ? `held ${held} ms while every instance refused connections; none came back`
+        : `held ${held} ms until ${exchange.heldFor} accepted connections again`;
     steps.push({ step: 'hold', choice: exchange.heldFor, reason });
   }
   const { policy } = route;
@@ -54,19 +59,28 @@ export function decisionOf(exchange: ForwardExchange, resilience: Resilience): D
     const left = resilience.budgets.for(route.service).available(performance.now(), policy.retry);
     const rule = `${policy.retry.budgetPercent}% of requests + ${policy.retry.budgetMinPerSecond}/s over ${policy.retry.budgetWindowMs / 1000} s`;
     const spent = (exchange.flags & FLAG.budget) !== 0 ? '; a retry was refused: budget spent' : '';
-    steps.push({ step: 'budget', choice: null, reason: `${retries} of at most ${policy.retry.attempts} retries used; service budget ${left} left (${rule})${spent}` });
+    steps.push({
+      step: 'budget',
+      choice: null,
+      reason: `${retries} of at most ${policy.retry.attempts} retries used; service budget ${left} left (${rule})${spent}`,
+    });
   }
   return steps;
 }
 
 /** The first step of a request that came inside a client's tunnel, also for its refusals. */
 export function tunnelStep(authority: string): DecisionStep {
-  return { step: 'tunnel', choice: null, reason: `came inside the client's CONNECT ${authority} tunnel (how Node's fetch, undici and gRPC clients use a proxy); routed on its own like a forward-proxied request` };
+  return {
+    step: 'tunnel',
+    choice: null,
+    reason: `came inside the client's CONNECT ${authority} tunnel (how Node's fetch, undici and gRPC clients use a proxy); routed on its own like a forward-proxied request`,
+  };
 }
 
 function describeFault(fault: Fault): string {
   const parts: string[] = [];
-  if (fault.delayMs !== undefined || fault.jitterMs !== undefined) parts.push(`delay ${fault.delayMs ?? 0} ms${fault.jitterMs ? ` + up to ${fault.jitterMs} ms jitter` : ''}`);
+  if (fault.delayMs !== undefined || fault.jitterMs !== undefined)
+    parts.push(`delay ${fault.delayMs ?? 0} ms${fault.jitterMs ? ` + up to ${fault.jitterMs} ms jitter` : ''}`);
   if (fault.abortStatus !== undefined) parts.push(`abort with ${fault.abortStatus}`);
   const whom = fault.caller === undefined ? '' : ` from ${fault.caller}`;
   return `fault injected: ${parts.join(', then ')} (${fault.percent}% of requests${whom} to ${fault.service})`;

@@ -21,7 +21,20 @@ function request(headers: Record<string, string> = {}): IncomingMessage {
   return req;
 }
 
-const FACTS: ExchangeFacts = { kind: 'service', service: 'world', version: 'v1', instance: '127.0.0.1:7002', path: '/', status: 200, error: null, start: performance.now(), dispatched: null, firstByte: null, bytesIn: 0, bytesOut: 2 };
+const FACTS: ExchangeFacts = {
+  kind: 'service',
+  service: 'world',
+  version: 'v1',
+  instance: '127.0.0.1:7002',
+  path: '/',
+  status: 200,
+  error: null,
+  start: performance.now(),
+  dispatched: null,
+  firstByte: null,
+  bytesIn: 0,
+  bytesOut: 2,
+};
 
 /** A connection lookup still running, settled by the test. */
 function pendingLookup(): { attribution: ConnectionAttribution; settle(caller: string | null): void } {
@@ -42,7 +55,14 @@ function reporterWith(attribute: (socket: Socket) => ConnectionAttribution | nul
       return attribute(socket);
     }),
   );
-  return { bus, reporter, events, starts, lookups: () => lookups, listen: () => (bus.subscribe((event) => events.push(event)), bus.subscribeStarts((start) => starts.push(start))) };
+  return {
+    bus,
+    reporter,
+    events,
+    starts,
+    lookups: () => lookups,
+    listen: () => (bus.subscribe((event) => events.push(event)), bus.subscribeStarts((start) => starts.push(start))),
+  };
 }
 
 describe('ExchangeReporter', () => {

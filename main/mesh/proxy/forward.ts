@@ -248,7 +248,12 @@ export class ForwardExchange extends AttemptLoop implements Dispatcher.DispatchH
 
   protected fail(failure: Pick<ProxyFailure, 'status' | 'cause'>): void {
     const { route } = this;
-    sendProxyError(this.req.headers.accept, this.req.method, this.res, { status: failure.status, service: route.service, instance: this.instance, cause: failure.cause });
+    sendProxyError(this.req.headers.accept, this.req.method, this.res, {
+      status: failure.status,
+      service: route.service,
+      instance: this.instance,
+      cause: failure.cause,
+    });
     this.status = failure.status;
     this.finish(failure.cause);
   }

@@ -10,7 +10,10 @@ import { startProxy, startUpstream } from './testing/harness.js';
 import { hasResponses, rawRequest } from './testing/raw-client.js';
 
 function headerLines(text: string): string[] {
-  return (text.split('\r\n\r\n')[0] ?? '').split('\r\n').slice(1).map((line) => line.toLowerCase());
+  return (text.split('\r\n\r\n')[0] ?? '')
+    .split('\r\n')
+    .slice(1)
+    .map((line) => line.toLowerCase());
 }
 
 describe('forwarded headers', () => {

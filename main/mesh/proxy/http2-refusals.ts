@@ -47,7 +47,10 @@ function refuse(stream: ServerHttp2Stream, headers: IncomingHttpHeaders): void {
   const grpc = headers['content-type']?.startsWith('application/grpc') === true;
   if (grpc) {
     // grpc-message is percent-encoded (gRPC over HTTP/2 spec); the reason is plain ASCII.
-    stream.respond({ ':status': 200, 'content-type': 'application/grpc', 'grpc-status': '14', 'grpc-message': encodeURIComponent(reason) }, { endStream: true });
+    stream.respond(
+      { ':status': 200, 'content-type': 'application/grpc', 'grpc-status': '14', 'grpc-message': encodeURIComponent(reason) },
+      { endStream: true },
+    );
   } else {
     stream.respond({ ':status': 502, 'content-type': 'text/plain; charset=utf-8', 'x-meshdesk-error': reason });
     stream.end(`meshdesk: 502 ${reason}\n`);

@@ -143,7 +143,13 @@ export class ProxyServer {
       resilience: this.resilience,
       captureBodyBytes: options.captureBodyBytes ?? DEFAULT_BODY_CAPTURE_BYTES,
     };
-    this.sideChannels = { router: this.router, limits, events: this.events, serveHttp: this.serveHttp, refuseHttp2: (socket, bytes) => this.http2Refusals.serve(socket, bytes) };
+    this.sideChannels = {
+      router: this.router,
+      limits,
+      events: this.events,
+      serveHttp: this.serveHttp,
+      refuseHttp2: (socket, bytes) => this.http2Refusals.serve(socket, bytes),
+    };
     this.tunnelServer = this.httpServer(new http.Server(this.serverOptions(), this.onTunnelRequest), true);
     // Node arms a server's header timeouts and connection list when it starts listening; this one
     // is fed sockets instead, so it is told it listens.
@@ -259,7 +265,7 @@ export class ProxyServer {
         res.destroy();
       }
     }
-  };
+  }
 
   private forward(req: IncomingMessage, res: ServerResponse, start: number, tunnel: TunnelTarget | null): void {
     const url = req.url ?? '';
@@ -310,7 +316,12 @@ export class ProxyServer {
         if (exchange.socket.destroyed) exchange.abandon();
         else exchange.send(headers, rolled(faults, route, name));
       } catch (error) {
-        sendProxyError(req.headers.accept, req.method, res, { status: 500, service: route.service, instance: null, cause: `proxy internal error: ${(error as Error).message}` });
+        sendProxyError(req.headers.accept, req.method, res, {
+          status: 500,
+          service: route.service,
+          instance: null,
+          cause: `proxy internal error: ${(error as Error).message}`,
+        });
       }
     });
     if (faults === null) exchange.send(headers, null);
@@ -359,7 +370,12 @@ export class ProxyServer {
         bytesIn: exchange.bytesIn,
         bytesOut: exchange.bytesOut,
         ...(routed
-          ? { attempts: exchange.attempts ?? [], retries: Math.max(0, exchange.attemptCount - 1), flags: flagsOf(exchange.flags), decision: decisionOf(exchange, this.resilience) }
+          ? {
+              attempts: exchange.attempts ?? [],
+              retries: Math.max(0, exchange.attemptCount - 1),
+              flags: flagsOf(exchange.flags),
+              decision: decisionOf(exchange, this.resilience),
+            }
           : {}),
       },
       captureOf(exchange),
@@ -391,7 +407,19 @@ export class ProxyServer {
         writeRawError(socket, null, failure);
       }
       const start = performance.now();
-      this.events.record(null, { ...failure, kind: 'proxy', service: '', version: null, path: '', error: failure.cause, start, dispatched: null, firstByte: null, bytesIn: 0, bytesOut: 0 });
+      this.events.record(null, {
+        ...failure,
+        kind: 'proxy',
+        service: '',
+        version: null,
+        path: '',
+        error: failure.cause,
+        start,
+        dispatched: null,
+        firstByte: null,
+        bytesIn: 0,
+        bytesOut: 0,
+      });
     } catch {
       socket.destroy();
     }

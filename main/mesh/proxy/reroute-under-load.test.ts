@@ -74,7 +74,8 @@ describe('reroute under load', () => {
       const current = flips[index] as { at: number; to: string };
       const following = flips[index + 1];
       if (event.startedAt - current.at < CLOCK_SLACK_MS || (following && following.at - event.startedAt < CLOCK_SLACK_MS)) continue;
-      if (event.version !== current.to) misrouted.push(`${event.path} at +${(event.startedAt - current.at).toFixed(1)} ms went to ${event.version}, not ${current.to}`);
+      if (event.version !== current.to)
+        misrouted.push(`${event.path} at +${(event.startedAt - current.at).toFixed(1)} ms went to ${event.version}, not ${current.to}`);
       else perFlip[index] = (perFlip[index] ?? 0) + 1;
     }
     expect(misrouted).toEqual([]);

@@ -23,16 +23,18 @@ async function devServer() {
   return {
     address: `127.0.0.1:${port}`,
     /** Closes the listener and every connection, like a process exiting. */
-    stop: () => new Promise<void>((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
-    }),
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
     start: () => new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve)),
-    close: () => new Promise<void>((resolve) => {
-      server.closeAllConnections();
-      server.close(() => resolve());
-      if (!server.listening) resolve();
-    }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+        if (!server.listening) resolve();
+      }),
   };
 }
 
@@ -44,10 +46,14 @@ async function trafficDuring(client: ProxyClient, outage: () => Promise<void>): 
   const failures: string[] = [];
   let done = false;
   const running = outage().then(() => (done = true));
-  const sent = await untilStopped(4, () => done, async (index) => {
-    const reply = await client.send('dev', { method: index % 2 === 0 ? 'GET' : 'DELETE', path: `/h${index}` });
-    if (reply.status !== 200) failures.push(`${index}: ${reply.status} ${reply.error ?? reply.body}`);
-  });
+  const sent = await untilStopped(
+    4,
+    () => done,
+    async (index) => {
+      const reply = await client.send('dev', { method: index % 2 === 0 ? 'GET' : 'DELETE', path: `/h${index}` });
+      if (reply.status !== 200) failures.push(`${index}: ${reply.status} ${reply.error ?? reply.body}`);
+    },
+  );
   await running;
   return { sent, failures };
 }
@@ -81,7 +87,9 @@ describe('hold while restarting', () => {
     expect(longest.timings.end).toBeGreaterThan(1_500);
     // The waterfall shows the hold as waiting for a connection, not as waiting for the answer.
     expect((longest.timings.connected ?? 0) - (longest.timings.dispatched ?? Infinity)).toBeGreaterThan(1_000);
-    expect(longest.decision?.find((step) => step.step === 'hold')?.reason).toMatch(new RegExp(`^held \\d+ ms until ${dev.address} accepted connections again$`));
+    expect(longest.decision?.find((step) => step.step === 'hold')?.reason).toMatch(
+      new RegExp(`^held \\d+ ms until ${dev.address} accepted connections again$`),
+    );
   });
 
   it('fails requests in the same outage without the hold', { timeout: 20_000 }, async () => {

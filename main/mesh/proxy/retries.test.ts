@@ -26,11 +26,15 @@ describe('retries', () => {
       victim.server.closeAllConnections();
       setTimeout(() => (stop = true), 1_500);
     }, 700);
-    const sent = await untilStopped(8, () => stop, async (index) => {
-      const method = index % 2 === 0 ? 'GET' : 'HEAD';
-      const reply = await client.send('world', { method, path: `/k${index}` });
-      if (reply.status !== 200) failures.push(`${method} ${index}: ${reply.status} ${reply.error ?? reply.body}`);
-    });
+    const sent = await untilStopped(
+      8,
+      () => stop,
+      async (index) => {
+        const method = index % 2 === 0 ? 'GET' : 'HEAD';
+        const reply = await client.send('world', { method, path: `/k${index}` });
+        if (reply.status !== 200) failures.push(`${method} ${index}: ${reply.status} ${reply.error ?? reply.body}`);
+      },
+    );
     expect(failures).toEqual([]);
     expect(sent).toBeGreaterThan(200);
     await expect.poll(() => harness.events.filter((event) => event.path.startsWith('/k')).length).toBe(sent);
@@ -58,7 +62,9 @@ describe('retries', () => {
       [echo.address, 200, null],
     ]);
     expect(event).toMatchObject({ retries: 1, flags: ['retried'], bytesIn: 100_000 });
-    expect(event.decision?.find((step) => step.step === 'budget')?.reason).toMatch(/^1 of at most 2 retries used; service budget \d+ left \(20% of requests \+ 10\/s over 10 s\)$/);
+    expect(event.decision?.find((step) => step.step === 'budget')?.reason).toMatch(
+      /^1 of at most 2 retries used; service budget \d+ left \(20% of requests \+ 10\/s over 10 s\)$/,
+    );
   });
 
   it('never replays a POST that reached the upstream, but retries a GET that did', async () => {
@@ -92,7 +98,10 @@ describe('retries', () => {
     for (let i = 0; i < 10; i++) expect((await client.send('world', { path: `/g${i}` })).status).toBe(200);
     const retried = harness.events.filter((event) => event.retries === 1);
     expect(retried.length).toBeGreaterThanOrEqual(4);
-    expect(retried[0]?.attempts?.map((attempt) => [attempt.instance, attempt.status])).toEqual([[failing.address, 503], [healthy.address, 200]]);
+    expect(retried[0]?.attempts?.map((attempt) => [attempt.instance, attempt.status])).toEqual([
+      [failing.address, 503],
+      [healthy.address, 200],
+    ]);
     const post = await client.send('onlyfailing', { method: 'POST', path: '/p' });
     expect(post).toMatchObject({ status: 503, body: 'busy' });
     expect((await harness.nextEvent((e) => e.path === '/p')).retries).toBe(0);

@@ -100,7 +100,22 @@ export class Router {
       return refuse('external', 502, host, null, 'unknown service, and the proxy mode is reject (not a registered service)');
     }
     const instance = host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
-    return { kind: 'external', service: host, version: null, instance, host, port, ref: null, policy: null, state: null, aliasOf: null, versionReason: null, instanceReason: null, ejected: 0, panic: false };
+    return {
+      kind: 'external',
+      service: host,
+      version: null,
+      instance,
+      host,
+      port,
+      ref: null,
+      policy: null,
+      state: null,
+      aliasOf: null,
+      versionReason: null,
+      instanceReason: null,
+      ejected: 0,
+      panic: false,
+    };
   }
 
   /** The registered service `host` names (with the documented suffixes), or null. */

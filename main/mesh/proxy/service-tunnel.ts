@@ -23,7 +23,15 @@ import { isRefusal } from './router.js';
 import { connectEstablished, pipeTunnel, type SideChannelContext } from './tunnel.js';
 import { sniffTunnel } from './tunnel-sniff.js';
 
-export function serveServiceTunnel(context: SideChannelContext, req: IncomingMessage, client: Socket, head: Buffer, target: TunnelTarget, service: string, start: number): void {
+export function serveServiceTunnel(
+  context: SideChannelContext,
+  req: IncomingMessage,
+  client: Socket,
+  head: Buffer,
+  target: TunnelTarget,
+  service: string,
+  start: number,
+): void {
   client.write(connectEstablished(req));
   sniffTunnel(client, head, context.limits.tunnelIdleTimeoutMs, (protocol, bytes) => {
     if (protocol === 'http1') context.serveHttp(client, target, bytes);
@@ -32,7 +40,15 @@ export function serveServiceTunnel(context: SideChannelContext, req: IncomingMes
   });
 }
 
-function refuseHttp2(context: SideChannelContext, req: IncomingMessage, client: Socket, bytes: Buffer, target: TunnelTarget, service: string, start: number): void {
+function refuseHttp2(
+  context: SideChannelContext,
+  req: IncomingMessage,
+  client: Socket,
+  bytes: Buffer,
+  target: TunnelTarget,
+  service: string,
+  start: number,
+): void {
   context.refuseHttp2(client, bytes);
   context.events.record(req, {
     kind: 'service',
@@ -60,7 +76,19 @@ function pipeOpaque(context: SideChannelContext, req: IncomingMessage, client: S
   };
   if (isRefusal(route)) {
     client.destroy();
-    context.events.record(req, { ...route, service: route.service ?? target.host, path: target.authority, error: route.cause, start, dispatched: null, firstByte: null, bytesIn: client.bytesRead, bytesOut: client.bytesWritten, flags: ['opaque'], decision: [opaque] });
+    context.events.record(req, {
+      ...route,
+      service: route.service ?? target.host,
+      path: target.authority,
+      error: route.cause,
+      start,
+      dispatched: null,
+      firstByte: null,
+      bytesIn: client.bytesRead,
+      bytesOut: client.bytesWritten,
+      flags: ['opaque'],
+      decision: [opaque],
+    });
     return;
   }
   const decision: DecisionStep[] = [

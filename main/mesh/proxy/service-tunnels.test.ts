@@ -163,9 +163,17 @@ describe('CONNECT to a service: the mesh serves the tunnel', () => {
     call.end();
     const [headers] = (await once(call, 'response')) as [http2.IncomingHttpHeaders];
     expect(headers['grpc-status']).toBe('14');
-    expect(decodeURIComponent(String(headers['grpc-message']))).toMatch(/does not serve HTTP\/2 \(gRPC\) to services yet, so the call to greeter:50051 was not sent/);
+    expect(decodeURIComponent(String(headers['grpc-message']))).toMatch(
+      /does not serve HTTP\/2 \(gRPC\) to services yet, so the call to greeter:50051 was not sent/,
+    );
     const event = await harness.nextEvent((e) => e.method === 'CONNECT');
-    expect(event).toMatchObject({ kind: 'service', service: 'greeter', status: 0, error: expect.stringMatching(/^HTTP\/2 inside the CONNECT tunnel/), flags: ['tunnelled'] });
+    expect(event).toMatchObject({
+      kind: 'service',
+      service: 'greeter',
+      status: 0,
+      error: expect.stringMatching(/^HTTP\/2 inside the CONNECT tunnel/),
+      flags: ['tunnelled'],
+    });
 
     const plain = await connectThrough(harness.port, 'greeter:8080');
     const other = http2.connect('http://greeter:8080', { createConnection: () => plain.socket });

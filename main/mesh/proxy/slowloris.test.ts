@@ -91,10 +91,14 @@ describe('slow and greedy clients', () => {
     const harness = await startProxy({ limits: { maxConnections: 20 } });
     harness.register({ world: [world.address] });
     const holders = await Promise.all(
-      Array.from({ length: 20 }, () => new Promise<net.Socket>((resolve) => {
-        const socket = net.connect(harness.port, '127.0.0.1', () => resolve(socket));
-        socket.on('error', () => {});
-      })),
+      Array.from(
+        { length: 20 },
+        () =>
+          new Promise<net.Socket>((resolve) => {
+            const socket = net.connect(harness.port, '127.0.0.1', () => resolve(socket));
+            socket.on('error', () => {});
+          }),
+      ),
     );
     await new Promise((resolve) => setTimeout(resolve, 100));
     // One more is accepted by the kernel and closed by the proxy at once, unanswered.

@@ -48,7 +48,12 @@ describe('CONNECT tunnels', () => {
     const harness = await startProxy();
     const refused = await rawRequest(harness.port, `CONNECT 127.0.0.1:${port} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nAccept: application/json\r\n\r\n`);
     expect(statusOf(refused.text)).toBe(502);
-    expect(JSON.parse(refused.text.split('\r\n\r\n')[1] ?? '')).toEqual({ error: 'connection refused', status: 502, service: '127.0.0.1', instance: `127.0.0.1:${port}` });
+    expect(JSON.parse(refused.text.split('\r\n\r\n')[1] ?? '')).toEqual({
+      error: 'connection refused',
+      status: 502,
+      service: '127.0.0.1',
+      instance: `127.0.0.1:${port}`,
+    });
     harness.setMode('reject');
     const rejected = await rawRequest(harness.port, 'CONNECT elsewhere.example:443 HTTP/1.1\r\nHost: elsewhere.example:443\r\n\r\n');
     expect(statusOf(rejected.text)).toBe(502);
@@ -56,7 +61,11 @@ describe('CONNECT tunnels', () => {
     const malformed = await rawRequest(harness.port, 'CONNECT no_port_here:x HTTP/1.1\r\nHost: x\r\n\r\n');
     expect(statusOf(malformed.text)).toBe(400);
     const statuses = harness.events.filter((e) => e.method === 'CONNECT').map((e) => [e.kind, e.status]);
-    expect(statuses).toEqual([['external', 502], ['external', 502], ['proxy', 400]]);
+    expect(statuses).toEqual([
+      ['external', 502],
+      ['external', 502],
+      ['proxy', 400],
+    ]);
   });
 
   it('closes a tunnel that stays idle past the limit', async () => {

@@ -62,7 +62,14 @@ export function handleConnect(context: SideChannelContext, req: IncomingMessage,
     });
   };
   if (tunnel !== null) {
-    fail({ kind: 'proxy', status: 400, service: null, instance: null, version: null, cause: `CONNECT inside the CONNECT tunnel to ${tunnel.authority} is not supported` });
+    fail({
+      kind: 'proxy',
+      status: 400,
+      service: null,
+      instance: null,
+      version: null,
+      cause: `CONNECT inside the CONNECT tunnel to ${tunnel.authority} is not supported`,
+    });
     return;
   }
   // A CONNECT names its port (RFC 9110 §9.3.6): `CONNECT world` has no default to fall back on.
@@ -89,7 +96,16 @@ export function handleConnect(context: SideChannelContext, req: IncomingMessage,
  * its 200 (a service tunnel whose bytes turned out opaque), so a failure to connect can only close
  * the tunnel; otherwise the 200 is written once the destination accepted.
  */
-export function pipeTunnel(context: SideChannelContext, req: IncomingMessage, client: Socket, head: Buffer, route: Route, start: number, answered: boolean, report: PipeReport): void {
+export function pipeTunnel(
+  context: SideChannelContext,
+  req: IncomingMessage,
+  client: Socket,
+  head: Buffer,
+  route: Route,
+  start: number,
+  answered: boolean,
+  report: PipeReport,
+): void {
   const authorityText = req.url ?? '';
   const dispatched = performance.now();
   const upstream = net.connect({ host: route.host, port: route.port, allowHalfOpen: true, noDelay: true });

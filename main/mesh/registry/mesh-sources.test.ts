@@ -28,10 +28,13 @@ async function upstream(name: string) {
     res.end(`${name} answered`);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  cleanups.push(() => new Promise((resolve) => {
-    server.close(resolve);
-    server.closeAllConnections();
-  }));
+  cleanups.push(
+    () =>
+      new Promise((resolve) => {
+        server.close(resolve);
+        server.closeAllConnections();
+      }),
+  );
   return { port: (server.address() as AddressInfo).port, setHealthy: (value: boolean) => (healthy = value) };
 }
 
@@ -75,8 +78,9 @@ describe('Mesh registry sources', () => {
     const first = await startMesh(dir);
     first.mesh.register({ service: 'hello', address: `127.0.0.1:${hello.port}`, origin: 'CLI' });
 
-    const origins = first.mesh.registry.list().flatMap((service) =>
-      service.versions.flatMap((version) => version.instances.map((instance) => `${service.name}@${version.name} ${instance.origin}`)));
+    const origins = first.mesh.registry
+      .list()
+      .flatMap((service) => service.versions.flatMap((version) => version.instances.map((instance) => `${service.name}@${version.name} ${instance.origin}`)));
     expect(origins).toEqual(['world@v1 meshdesk.yaml:5', 'world@v2 disco/world@v2', 'hello@default CLI']);
     expect(await first.curl('http://hello/')).toBe('hello answered 200');
     expect(await first.curl('http://world/')).toBe('world v1 answered 200');
@@ -115,13 +119,16 @@ describe('Mesh registry sources', () => {
   it('takes an instance failing its health check out of the proxy pool and puts it back when it passes', async () => {
     const world = await upstream('world');
     const dir = workspace();
-    writeFileSync(path.join(dir, 'meshdesk.yaml'), [
-      'services:',
-      '  world:',
-      `    instances: [127.0.0.1:${world.port}]`,
-      '    healthCheck: { type: http, path: /health, interval: 50ms, timeout: 500ms, healthyThreshold: 1, unhealthyThreshold: 1 }',
-      '',
-    ].join('\n'));
+    writeFileSync(
+      path.join(dir, 'meshdesk.yaml'),
+      [
+        'services:',
+        '  world:',
+        `    instances: [127.0.0.1:${world.port}]`,
+        '    healthCheck: { type: http, path: /health, interval: 50ms, timeout: 500ms, healthyThreshold: 1, unhealthyThreshold: 1 }',
+        '',
+      ].join('\n'),
+    );
     const { mesh, log, curl } = await startMesh(dir);
     const health = () => mesh.registry.lookup('world')?.versions.get('default')?.[0]?.health;
     await until(() => expect(health()).toBe('healthy'));

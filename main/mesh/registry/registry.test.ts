@@ -5,8 +5,13 @@ import type { HealthCheck } from '../../../shared/config-schema.js';
 import { Registry, routable, type InstanceEntry, type RegistryChange } from './registry.js';
 
 const tcp: HealthCheck = { type: 'tcp', interval: 50, timeout: 50, healthyThreshold: 1, unhealthyThreshold: 1 };
-const entry = (service: string, version: string, address: string, origin: string, extra: Partial<InstanceEntry> = {}): InstanceEntry =>
-  ({ service, version, address, origin, ...extra });
+const entry = (service: string, version: string, address: string, origin: string, extra: Partial<InstanceEntry> = {}): InstanceEntry => ({
+  service,
+  version,
+  address,
+  origin,
+  ...extra,
+});
 
 function recording(registry: Registry): RegistryChange[] {
   const changes: RegistryChange[] = [];
@@ -18,7 +23,10 @@ describe('Registry', () => {
   it('merges sources in order; the first source naming an instance gives its origin', () => {
     const registry = new Registry();
     registry.replaceSource('config', [entry('world', 'v1', '127.0.0.1:7002', 'meshdesk.yaml:7')]);
-    registry.replaceSource('disco', [entry('world', 'v1', '127.0.0.1:7002', 'disco/world@v1'), entry('world', 'v2', '127.0.0.1:7003', 'disco/world@v2', { weight: 3 })]);
+    registry.replaceSource('disco', [
+      entry('world', 'v1', '127.0.0.1:7002', 'disco/world@v1'),
+      entry('world', 'v2', '127.0.0.1:7003', 'disco/world@v2', { weight: 3 }),
+    ]);
     registry.replaceSource('runtime', [entry('hello', 'default', '127.0.0.1:7001', 'CLI')]);
     expect(registry.list()).toEqual([
       {
@@ -67,7 +75,15 @@ describe('Registry', () => {
     registry.setHealth('world', 'v1', '127.0.0.1:7002', 'failing', 'again');
     registry.setHealth('world', 'v1', '127.0.0.1:7004', 'failing', 'an instance without a check has no health');
     expect(changes).toEqual([
-      expect.objectContaining({ kind: 'health', service: 'world', version: 'v1', address: '127.0.0.1:7002', from: 'unknown', to: 'failing', reason: 'connection refused (first check)' }),
+      expect.objectContaining({
+        kind: 'health',
+        service: 'world',
+        version: 'v1',
+        address: '127.0.0.1:7002',
+        from: 'unknown',
+        to: 'failing',
+        reason: 'connection refused (first check)',
+      }),
     ]);
     const instances = registry.lookup('world')?.versions.get('v1') ?? [];
     expect(routable(instances).map((instance) => instance.address)).toEqual(['127.0.0.1:7004']);

@@ -69,9 +69,7 @@ export interface HealthChange {
   at: number;
 }
 
-export type RegistryChange =
-  | { kind: 'services'; added: string[]; removed: string[]; changed: string[] }
-  | HealthChange;
+export type RegistryChange = { kind: 'services'; added: string[]; removed: string[]; changed: string[] } | HealthChange;
 
 type ChangeListener = (change: RegistryChange) => void;
 
@@ -174,10 +172,7 @@ interface Merged {
   checked: Set<string>;
 }
 
-function merge(
-  sources: ReadonlyMap<string, readonly InstanceEntry[]>,
-  health: ReadonlyMap<string, { health: InstanceHealth; reason: string }>,
-): Merged {
+function merge(sources: ReadonlyMap<string, readonly InstanceEntry[]>, health: ReadonlyMap<string, { health: InstanceHealth; reason: string }>): Merged {
   const services = new Map<string, { name: string; versions: Map<string, Instance[]> }>();
   const signatures = new Map<string, string>();
   const checked = new Set<string>();

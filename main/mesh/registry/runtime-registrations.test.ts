@@ -35,7 +35,10 @@ describe('RuntimeRegistrations', () => {
     const first = boot(new ConfStore({ directory: dir, defaults: emptyMeshState() }));
     first.registrations.register({ service: 'world', version: 'v2', address: '127.0.0.1:7003', origin: 'CLI' });
     first.registrations.register({
-      service: 'hello', address: '127.0.0.1:7001', origin: 'GUI', labels: { owner: 'me' },
+      service: 'hello',
+      address: '127.0.0.1:7001',
+      origin: 'GUI',
+      labels: { owner: 'me' },
       healthCheck: { type: 'http', path: '/health', interval: '50ms' },
     });
     expect(first.registry.lookup('world')?.versions.get('v2')?.[0]?.origin).toBe('CLI');
@@ -44,7 +47,9 @@ describe('RuntimeRegistrations', () => {
     expect(second.problems).toEqual([]);
     expect(second.registry.list()).toEqual(first.registry.list());
     expect(second.registry.lookup('hello')?.versions.get('default')?.[0]).toMatchObject({
-      origin: 'GUI', labels: { owner: 'me' }, healthCheck: { type: 'http', path: '/health', interval: 50, expectStatus: '2xx' },
+      origin: 'GUI',
+      labels: { owner: 'me' },
+      healthCheck: { type: 'http', path: '/health', interval: 50, expectStatus: '2xx' },
     });
   });
 
@@ -105,15 +110,20 @@ describe('RuntimeRegistrations', () => {
   it('skips and reports hand-edited records that are invalid, keeping the good ones', () => {
     const dir = tempDir();
     const file = path.join(dir, 'state.json');
-    writeFileSync(file, JSON.stringify({
-      registrations: [
-        { service: 'ok', version: 'default', address: '127.0.0.1:1', origin: 'CLI', registeredAt: 'x' },
-        { service: 'bad', version: 'default', address: '127.0.0.1:99999', origin: 'CLI' },
-      ],
-    }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        registrations: [
+          { service: 'ok', version: 'default', address: '127.0.0.1:1', origin: 'CLI', registeredAt: 'x' },
+          { service: 'bad', version: 'default', address: '127.0.0.1:99999', origin: 'CLI' },
+        ],
+      }),
+    );
     const { registry, problems } = boot(new ConfStore({ directory: dir, defaults: emptyMeshState() }));
     expect(registry.list().map((service) => service.name)).toEqual(['ok']);
-    expect(problems).toEqual([expect.objectContaining({ file: 'state store', message: expect.stringContaining('registration 2 skipped: address: port must be between 1 and 65535') })]);
+    expect(problems).toEqual([
+      expect.objectContaining({ file: 'state store', message: expect.stringContaining('registration 2 skipped: address: port must be between 1 and 65535') }),
+    ]);
     expect(JSON.parse(readFileSync(file, 'utf8')).registrations).toHaveLength(2);
   });
 

@@ -79,7 +79,8 @@ export class Balancer {
     if (policy.ejection.latencyOutliers) this.ejection.checkOutliers(ref, policy.ejection, now);
     const index = candidates.length === 1 ? 0 : policy.balancer === 'round-robin' ? this.roundRobin() : this.powerOfTwo(now, explain);
     last.state = states[index] as InstanceState;
-    if (explain && last.reason === null) last.reason = candidates.length === 1 ? onlyReason(ejected, last.panic) : `round-robin over ${candidates.length} instances`;
+    if (explain && last.reason === null)
+      last.reason = candidates.length === 1 ? onlyReason(ejected, last.panic) : `round-robin over ${candidates.length} instances`;
     return candidates[index] as Instance;
   }
 

@@ -147,7 +147,10 @@ function isRecent(state: InstanceState, now: number): boolean {
 
 /** Median estimate of everyone in `states` but `self`. */
 function medianOf(states: readonly InstanceState[], self: InstanceState): number {
-  const peers = states.filter((state) => state !== self).map((state) => state.meanMs).sort((a, b) => a - b);
+  const peers = states
+    .filter((state) => state !== self)
+    .map((state) => state.meanMs)
+    .sort((a, b) => a - b);
   const middle = Math.floor(peers.length / 2);
   return peers.length % 2 === 1 ? (peers[middle] as number) : ((peers[middle - 1] as number) + (peers[middle] as number)) / 2;
 }

@@ -41,7 +41,14 @@ export function connectionFailureOf(error: Error): ConnectionFailure {
 }
 
 /** Errors that say nothing about the instance: they must not count towards its ejection. */
-const NOT_THE_INSTANCE = new Set(['UND_ERR_DESTROYED', 'UND_ERR_CLOSED', 'UND_ERR_INVALID_ARG', 'UND_ERR_NOT_SUPPORTED', 'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH', 'UND_ERR_ABORTED']);
+const NOT_THE_INSTANCE = new Set([
+  'UND_ERR_DESTROYED',
+  'UND_ERR_CLOSED',
+  'UND_ERR_INVALID_ARG',
+  'UND_ERR_NOT_SUPPORTED',
+  'UND_ERR_REQ_CONTENT_LENGTH_MISMATCH',
+  'UND_ERR_ABORTED',
+]);
 
 export function blamesInstance(error: Error): boolean {
   const code = (error as NodeJS.ErrnoException).code;

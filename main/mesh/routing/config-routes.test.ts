@@ -50,7 +50,15 @@ it('follows an alias and header rules from meshdesk.yaml', async () => {
       '',
     ].join('\n'),
   );
-  const mesh = await Mesh.create({ proxyHost: '127.0.0.1', proxyPort: 0, adminHost: '127.0.0.1', adminPort: 0, configFile, rendererRoot: dir, log: () => undefined });
+  const mesh = await Mesh.create({
+    proxyHost: '127.0.0.1',
+    proxyPort: 0,
+    adminHost: '127.0.0.1',
+    adminPort: 0,
+    configFile,
+    rendererRoot: dir,
+    log: () => undefined,
+  });
   const { proxyPort } = await mesh.start();
   cleanups.push(() => mesh.stop(0));
   expect(await get(proxyPort, 'search')).toBe('search-next');

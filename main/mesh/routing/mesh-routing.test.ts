@@ -30,7 +30,13 @@ async function upstream(name: string, handler?: http.RequestListener): Promise<n
       }),
   );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  cleanups.push(() => new Promise((resolve) => { server.closeAllConnections(); server.close(resolve); }));
+  cleanups.push(
+    () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(resolve);
+      }),
+  );
   return (server.address() as { port: number }).port;
 }
 
@@ -39,7 +45,16 @@ async function startMesh(yaml: (ports: Record<string, number>) => string, ports:
   const configFile = path.join(dir, 'meshdesk.yaml');
   writeFileSync(configFile, yaml(ports));
   const log: string[] = [];
-  const mesh = await Mesh.create({ proxyHost: '127.0.0.1', proxyPort: 0, adminHost: '127.0.0.1', adminPort: 0, configFile, rendererRoot: dir, adminToken: 'secret', log: (line) => log.push(line) });
+  const mesh = await Mesh.create({
+    proxyHost: '127.0.0.1',
+    proxyPort: 0,
+    adminHost: '127.0.0.1',
+    adminPort: 0,
+    configFile,
+    rendererRoot: dir,
+    adminToken: 'secret',
+    log: (line) => log.push(line),
+  });
   const addresses = await mesh.start();
   cleanups.push(() => mesh.stop(0));
   const events: ProxiedExchange[] = [];
@@ -53,13 +68,20 @@ interface Answer {
 }
 
 /** A request routed by Host header through the mesh's proxy. */
-function request(proxyPort: number, host: string, options: { method?: string; path?: string; headers?: Record<string, string>; body?: string } = {}): Promise<Answer> {
+function request(
+  proxyPort: number,
+  host: string,
+  options: { method?: string; path?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port: proxyPort, method: options.method ?? 'GET', path: options.path ?? '/', headers: { host, ...options.headers } }, (res) => {
-      let body = '';
-      res.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-    });
+    const req = http.request(
+      { host: '127.0.0.1', port: proxyPort, method: options.method ?? 'GET', path: options.path ?? '/', headers: { host, ...options.headers } },
+      (res) => {
+        let body = '';
+        res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
     req.on('error', reject);
     req.end(options.body);
   });
@@ -105,7 +127,12 @@ describe('routing in a running mesh', () => {
 
   it('captures real headers and bodies, found by event id in the telemetry', async () => {
     const { mesh, proxyPort, events } = await startMesh(twoVersions, { v1: await upstream('v1'), v2: await upstream('v2') });
-    const answer = await request(proxyPort, 'world', { method: 'POST', path: '/capture', headers: { 'X-Custom-Thing': 'yes', 'Content-Type': 'text/plain' }, body: 'hello body' });
+    const answer = await request(proxyPort, 'world', {
+      method: 'POST',
+      path: '/capture',
+      headers: { 'X-Custom-Thing': 'yes', 'Content-Type': 'text/plain' },
+      body: 'hello body',
+    });
     expect(answer.body).toBe('v1 says hello body');
     await expect.poll(() => events.some((event) => event.path === '/capture'), { timeout: 10_000 }).toBe(true);
     const event = events.find((e) => e.path === '/capture') as ProxiedExchange;

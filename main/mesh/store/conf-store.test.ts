@@ -50,7 +50,10 @@ describe('ConfStore', () => {
     const directory = mkdtempSync(path.join(os.tmpdir(), 'meshdesk-crash-'));
     dirs.push(directory);
     const acked: number[] = [];
-    for (const [first, killAfter] of [[0, 120], [1_000, 80]] as const) {
+    for (const [first, killAfter] of [
+      [0, 120],
+      [1_000, 80],
+    ] as const) {
       acked.push(...(await burstAndKill(directory, first, killAfter)));
 
       const registry = new Registry();

@@ -91,7 +91,7 @@ export class ByteRing {
     const next = Buffer.allocUnsafeSlow(Math.min(this.maxBytes, chunks * this.chunk));
     const from = Math.max(wantedFrom, this.head - old.length, this.floor);
     // Both sizes are whole chunks and no record crosses a chunk's end, so no record is split.
-    for (let position = from; position < this.head; ) {
+    for (let position = from; position < this.head;) {
       const at = position % old.length;
       const to = position % next.length;
       const run = Math.min(old.length - at, next.length - to, this.head - position);

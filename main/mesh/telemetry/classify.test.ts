@@ -8,7 +8,10 @@ import { defaultIsFailure, statusFailureClassifier } from './classify.js';
 const event = (status: number, error: string | null = null) => proxiedExchange({ status, error });
 
 /** Every status a proxy can report, each answered cleanly and cut short by an error. */
-const EVERY = [0, 100, 101, 200, 204, 301, 304, 400, 404, 429, 499, 500, 502, 503, 599, 600, 999].flatMap((status) => [event(status), event(status, 'upstream reset')]);
+const EVERY = [0, 100, 101, 200, 204, 301, 304, 400, 404, 429, 499, 500, 502, 503, 599, 600, 999].flatMap((status) => [
+  event(status),
+  event(status, 'upstream reset'),
+]);
 
 describe('statusFailureClassifier', () => {
   it('with ["5xx"] classifies every exchange as the default classifier does', () => {

@@ -10,8 +10,7 @@ import type { ProxiedExchange, RequestEvent } from '../../../shared/events.js';
 
 export type FailureClassifier = (event: Pick<ProxiedExchange, 'status' | 'error'>) => boolean;
 
-export const defaultIsFailure: FailureClassifier = (event) =>
-  event.status === 0 || event.status >= 500 || (event.error !== null && event.status < 400);
+export const defaultIsFailure: FailureClassifier = (event) => event.status === 0 || event.status >= 500 || (event.error !== null && event.status < 400);
 
 /**
  * The classifier of meshdesk.yaml's `failureStatuses`: the statuses listed (codes such as 429 or

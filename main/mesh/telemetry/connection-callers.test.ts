@@ -35,7 +35,13 @@ async function fakeProxy(callers: ConnectionCallers, ports: ServicePorts): Promi
     res.end(`${(await attribution.settled) ?? 'unknown'}`);
   });
   server.on('connection', (socket: Socket) => callers.attributeConnection(socket, ports));
-  cleanups.push(() => new Promise((resolve) => { server.closeAllConnections(); server.close(resolve); }));
+  cleanups.push(
+    () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(resolve);
+      }),
+  );
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return `http://127.0.0.1:${(server.address() as { port: number }).port}/`;
 }
@@ -60,9 +66,7 @@ describe('ConnectionCallers', () => {
     const agent = new http.Agent({ keepAlive: true });
     cleanups.push(() => agent.destroy());
     const fromHere = () =>
-      new Promise<string>((resolve, reject) =>
-        http.get(url, { agent }, (res) => res.setEncoding('utf8').on('data', resolve)).on('error', reject),
-      );
+      new Promise<string>((resolve, reject) => http.get(url, { agent }, (res) => res.setEncoding('utf8').on('data', resolve)).on('error', reject));
     expect(await fromHere()).toBe(self);
     // Same keep-alive connection: the lookup is not repeated.
     const before = owners.lookups;

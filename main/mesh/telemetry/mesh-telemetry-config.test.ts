@@ -35,7 +35,15 @@ async function startMesh(yaml: string) {
   const configFile = path.join(dir, 'meshdesk.yaml');
   writeFileSync(configFile, yaml);
   const log: string[] = [];
-  const mesh = await Mesh.create({ proxyHost: '127.0.0.1', proxyPort: 0, adminHost: '127.0.0.1', adminPort: 0, configFile, rendererRoot: dir, log: (line) => log.push(line) });
+  const mesh = await Mesh.create({
+    proxyHost: '127.0.0.1',
+    proxyPort: 0,
+    adminHost: '127.0.0.1',
+    adminPort: 0,
+    configFile,
+    rendererRoot: dir,
+    log: (line) => log.push(line),
+  });
   const { proxyPort } = await mesh.start();
   cleanups.push(() => mesh.stop(0));
   return { mesh, log, proxyPort, rewrite: (text: string) => writeFileSync(configFile, text) };

@@ -142,7 +142,14 @@ export class MeshMetrics {
   }
 
   private newSet(labels: Labels): LabelSet {
-    const set = { labels, duration: this.duration.addSeries(labels), requests: new Float64Array(STATUS_CLASSES.length * 2), bytesIn: 0, bytesOut: 0, retries: 0 };
+    const set = {
+      labels,
+      duration: this.duration.addSeries(labels),
+      requests: new Float64Array(STATUS_CLASSES.length * 2),
+      bytesIn: 0,
+      bytesOut: 0,
+      retries: 0,
+    };
     this.all.push(set);
     return set;
   }

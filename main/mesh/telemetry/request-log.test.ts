@@ -58,7 +58,10 @@ describe('RequestLog bounds and paging', () => {
     const events = Array.from({ length: 12 }, (_, i) => event({ path: `/${i}` }));
     events.forEach((one) => log.add(one));
     const first = log.query({ limit: 2 });
-    expect(first.exchanges.map((exchange) => [exchange.seq, exchange.path])).toEqual([[11, '/11'], [10, '/10']]);
+    expect(first.exchanges.map((exchange) => [exchange.seq, exchange.path])).toEqual([
+      [11, '/11'],
+      [10, '/10'],
+    ]);
     expect(first).toMatchObject({ held: 5, capacity: 5, nextBefore: 10 });
     const second = log.query({ limit: 2, before: first.nextBefore as number });
     expect(second.exchanges.map((exchange) => exchange.seq)).toEqual([9, 8]);
@@ -84,7 +87,7 @@ describe('RequestLog bounds and paging', () => {
     expect(log.held).toBe(1);
   });
 
-  it('keeps a routed exchange\'s attempts and retries, and the wire schema carries them to the UI', () => {
+  it("keeps a routed exchange's attempts and retries, and the wire schema carries them to the UI", () => {
     const log = new RequestLog();
     const attempts = [
       { instance: 'a', status: 0, error: 'connection refused', ms: 1 },
@@ -100,14 +103,39 @@ describe('RequestLog bounds and paging', () => {
 describe('RequestLog filters', () => {
   const log = new RequestLog();
   log.add(event({ service: 'world', caller: 'hello', version: 'v1', method: 'GET', path: '/users/42', status: 200 }));
-  log.add(event({ service: 'world', caller: 'shell', version: 'v2', method: 'POST', path: '/users', status: 503, error: 'upstream timed out', timings: { dispatched: 1, firstByte: null, end: 900 }, failed: true }));
+  log.add(
+    event({
+      service: 'world',
+      caller: 'shell',
+      version: 'v2',
+      method: 'POST',
+      path: '/users',
+      status: 503,
+      error: 'upstream timed out',
+      timings: { dispatched: 1, firstByte: null, end: 900 },
+      failed: true,
+    }),
+  );
   log.add(event({ service: 'auth', caller: 'hello', version: 'v1', method: 'get', path: '/Login', status: 404 }));
-  log.add(event({ service: 'example.com', kind: 'external', caller: 'shell', version: null, instance: 'example.com:80', path: '/', status: 0, error: 'client aborted', failed: true }), {
-    requestHeaders: ['X-Trace', 'abc-123', 'Accept', 'text/html'],
-    responseHeaders: null,
-    requestBody: null,
-    responseBody: null,
-  });
+  log.add(
+    event({
+      service: 'example.com',
+      kind: 'external',
+      caller: 'shell',
+      version: null,
+      instance: 'example.com:80',
+      path: '/',
+      status: 0,
+      error: 'client aborted',
+      failed: true,
+    }),
+    {
+      requestHeaders: ['X-Trace', 'abc-123', 'Accept', 'text/html'],
+      responseHeaders: null,
+      requestBody: null,
+      responseBody: null,
+    },
+  );
   const paths = (query: LogQueryInput) => log.query(logQuerySchema.parse(query)).exchanges.map((exchange) => exchange.path);
 
   it.each<[LogQueryInput, string[]]>([
@@ -142,7 +170,18 @@ describe('RequestLog filters', () => {
 describe('RequestLog capture', () => {
   it('masks Authorization, Cookie, Set-Cookie and Proxy-Authorization from a real exchange, keeps the rest', async () => {
     const capture = await capturedExchange(
-      ['-H', 'Authorization: Bearer t0ken', '-H', 'Cookie: sid=abc', '-H', 'Proxy-Authorization: Basic aGVsbG86', '-H', 'X-Keep: yes', '--data-binary', 'user=ann&password=pw'],
+      [
+        '-H',
+        'Authorization: Bearer t0ken',
+        '-H',
+        'Cookie: sid=abc',
+        '-H',
+        'Proxy-Authorization: Basic aGVsbG86',
+        '-H',
+        'X-Keep: yes',
+        '--data-binary',
+        'user=ann&password=pw',
+      ],
       64 * 1024,
     );
     const log = new RequestLog();
@@ -151,7 +190,10 @@ describe('RequestLog capture', () => {
     const request = Object.fromEntries(exchange?.requestHeaders ?? []);
     expect(request).toMatchObject({ Authorization: MASKED_VALUE, Cookie: MASKED_VALUE, 'Proxy-Authorization': MASKED_VALUE, 'X-Keep': 'yes' });
     expect(request.Host).toMatch(/^127\.0\.0\.1:\d+$/);
-    expect(exchange?.responseHeaders?.filter(([name]) => name === 'set-cookie')).toEqual([['set-cookie', MASKED_VALUE], ['set-cookie', MASKED_VALUE]]);
+    expect(exchange?.responseHeaders?.filter(([name]) => name === 'set-cookie')).toEqual([
+      ['set-cookie', MASKED_VALUE],
+      ['set-cookie', MASKED_VALUE],
+    ]);
     expect(exchange?.requestBody).toEqual({ encoding: 'utf8', data: 'user=ann&password=pw', size: 20, truncated: false });
     expect(JSON.stringify(exchange)).not.toMatch(/t0ken|sid=abc|aGVsbG86|s3cr3t/);
     // The proxy's own arrays are not touched: masking copies.
@@ -184,7 +226,12 @@ describe('RequestLog capture', () => {
     tight.add(event(), capture);
     expect(tight.query().exchanges[0]?.responseBody).toEqual({ encoding: 'utf8', data: 'h', size: 140, truncated: true });
     const bytes = new RequestLog();
-    bytes.add(event(), { requestHeaders: null, responseHeaders: null, requestBody: { bytes: Uint8Array.from([0xff, 0x00, 0xfe]), size: 3, truncated: false }, responseBody: null });
+    bytes.add(event(), {
+      requestHeaders: null,
+      responseHeaders: null,
+      requestBody: { bytes: Uint8Array.from([0xff, 0x00, 0xfe]), size: 3, truncated: false },
+      responseBody: null,
+    });
     expect(bytes.query().exchanges[0]?.requestBody).toEqual({ encoding: 'base64', data: '/wD+', size: 3, truncated: false });
     // 0 turns body capture off: no bodies, not empty ones; the headers are kept as before.
     const off = new RequestLog({ bodyCaptureBytes: 0 });
@@ -196,7 +243,8 @@ describe('RequestLog capture', () => {
   it('drops the oldest bodies past its byte budget and keeps their exchanges', () => {
     const log = new RequestLog({ bodyBudgetBytes: 3_000 });
     const body = () => ({ bytes: new Uint8Array(1_000).fill(65), size: 1_000, truncated: false });
-    for (let i = 0; i < 5; i++) log.add(event({ path: `/${i}` }), { requestHeaders: ['A', 'b'], responseHeaders: null, requestBody: body(), responseBody: null });
+    for (let i = 0; i < 5; i++)
+      log.add(event({ path: `/${i}` }), { requestHeaders: ['A', 'b'], responseHeaders: null, requestBody: body(), responseBody: null });
     const exchanges = log.query().exchanges;
     expect(exchanges.map((exchange) => [exchange.path, exchange.requestBody?.size ?? null, exchange.bodiesDropped])).toEqual([
       ['/4', 1_000, false],
@@ -212,8 +260,21 @@ describe('RequestLog capture', () => {
     const log = new RequestLog({ capacity: 1_000 });
     const add = (i: number) =>
       log.add(
-        event({ path: `/item/${i}`, status: 200 + (i % 3), attempts: [{ instance: '127.0.0.1:7002', status: 200, error: null, ms: i / 10 }], retries: 0, flags: i % 2 ? ['retried'] : [], decision: [{ step: 'version', choice: 'v1', reason: `rule ${i}` }], failed: i % 5 === 0 }),
-        { requestHeaders: ['X-Item', String(i)], responseHeaders: ['Content-Type', 'text/plain'], requestBody: null, responseBody: { bytes: Buffer.from(`body ${i}`), size: 6 + String(i).length, truncated: false } },
+        event({
+          path: `/item/${i}`,
+          status: 200 + (i % 3),
+          attempts: [{ instance: '127.0.0.1:7002', status: 200, error: null, ms: i / 10 }],
+          retries: 0,
+          flags: i % 2 ? ['retried'] : [],
+          decision: [{ step: 'version', choice: 'v1', reason: `rule ${i}` }],
+          failed: i % 5 === 0,
+        }),
+        {
+          requestHeaders: ['X-Item', String(i)],
+          responseHeaders: ['Content-Type', 'text/plain'],
+          requestBody: null,
+          responseBody: { bytes: Buffer.from(`body ${i}`), size: 6 + String(i).length, truncated: false },
+        },
       );
     for (let i = 0; i < 3_500; i++) add(i);
     const page = log.query({ limit: 1_000 });
@@ -236,7 +297,7 @@ describe('RequestLog capture', () => {
     expect(log.query({ headerName: 'x-item', headerValue: '3456' }).exchanges.map((exchange) => exchange.path)).toEqual(['/item/3456']);
   });
 
-  it('says the details were dropped when one exchange\'s headers are too large to keep', () => {
+  it("says the details were dropped when one exchange's headers are too large to keep", () => {
     const log = new RequestLog();
     log.add(event({ path: '/huge' }), { requestHeaders: ['X-Huge', 'h'.repeat(300 * 1024)], responseHeaders: null, requestBody: null, responseBody: null });
     log.add(event({ path: '/small' }), { requestHeaders: ['X-Small', 's'], responseHeaders: null, requestBody: null, responseBody: null });
@@ -261,11 +322,14 @@ describe('RequestLog capture', () => {
       path: '/bytes',
       attempts: [{ instance: '127.0.0.1:7002', status: 200, error: null, ms: 1 }],
       requestHeaders: [['Host', 'world']],
-      responseHeaders: [['Content-Type', 'text/plain'], ['Set-Cookie', MASKED_VALUE], ['X-Name', 'caf\u00e9']],
+      responseHeaders: [
+        ['Content-Type', 'text/plain'],
+        ['Set-Cookie', MASKED_VALUE],
+        ['X-Name', 'caf\u00e9'],
+      ],
     });
     expect(log.findById(withBytes?.id ?? 0, true)?.responseHeaders).toContainEqual(['Set-Cookie', 'session=s3cr3t']);
     expect(log.query({ headerName: 'x-name', headerValue: 'café' }).exchanges.map((exchange) => exchange.path)).toEqual(['/bytes']);
     expect(none).toMatchObject({ path: '/none', responseHeaders: [], bodiesDropped: false });
   });
 });
-

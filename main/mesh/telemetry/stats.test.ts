@@ -88,8 +88,14 @@ describe('Stats series', () => {
     const during = stats.snapshot(T0);
     expect(during.mesh.inFlight).toBe(2);
     expect(during.services[0]?.stats.inFlight).toBe(2);
-    expect(during.versions.map((row) => [row.version, row.stats.inFlight])).toEqual([['v1', 1], ['v2', 1]]);
-    expect(during.instances.map((row) => [row.instance, row.stats.inFlight])).toEqual([['127.0.0.1:7002', 1], ['127.0.0.1:7003', 1]]);
+    expect(during.versions.map((row) => [row.version, row.stats.inFlight])).toEqual([
+      ['v1', 1],
+      ['v2', 1],
+    ]);
+    expect(during.instances.map((row) => [row.instance, row.stats.inFlight])).toEqual([
+      ['127.0.0.1:7002', 1],
+      ['127.0.0.1:7003', 1],
+    ]);
     expect(during.edges.map((row) => [row.caller, row.version, row.stats.inFlight])).toEqual([
       ['hello', null, 1],
       ['hello', 'v1', 1],
@@ -101,14 +107,17 @@ describe('Stats series', () => {
     stats.record({ ...first, caller: 'hello-attributed', instance: '127.0.0.1:7009' }, T0 + 10);
     stats.record(second, T0 + 10);
     const after = stats.snapshot(T0 + 20);
-    expect([after.mesh, ...after.services, ...after.versions, ...after.instances, ...after.edges].map((row) => ('stats' in row ? row.stats : row).inFlight)).toEqual(
-      Array(1 + 1 + 2 + 3 + 6).fill(0),
-    );
+    expect(
+      [after.mesh, ...after.services, ...after.versions, ...after.instances, ...after.edges].map((row) => ('stats' in row ? row.stats : row).inFlight),
+    ).toEqual(Array(1 + 1 + 2 + 3 + 6).fill(0));
   });
 
   it('keeps no version series without a version, and no instance series for external hosts', () => {
     const stats = new Stats({}, T0);
-    stats.record(event({ kind: 'external', service: 'example.com', version: null, instance: 'example.com:80', status: 502, error: 'host not found', failed: true }), T0);
+    stats.record(
+      event({ kind: 'external', service: 'example.com', version: null, instance: 'example.com:80', status: 502, error: 'host not found', failed: true }),
+      T0,
+    );
     const snapshot = stats.snapshot(T0);
     expect(snapshot.services).toMatchObject([{ service: 'example.com', kind: 'external', stats: { requests: 1, failures: 1, successRate: 0 } }]);
     expect(snapshot.versions).toEqual([]);
@@ -121,7 +130,12 @@ describe('Stats series', () => {
     ['a', 'b', 'c'].forEach((service, i) => stats.record(event({ service }), T0 + i));
     stats.record(event({ service: 'a' }), T0 + 10);
     stats.record(event({ service: 'd' }), T0 + 11);
-    expect(stats.snapshot(T0 + 12).services.map((row) => row.service).sort()).toEqual(['a', 'c', 'd']);
+    expect(
+      stats
+        .snapshot(T0 + 12)
+        .services.map((row) => row.service)
+        .sort(),
+    ).toEqual(['a', 'c', 'd']);
   });
 
   it('frees idle histograms on a sweep and still reads correctly afterwards', () => {

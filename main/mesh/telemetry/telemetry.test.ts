@@ -20,7 +20,11 @@ function exactPercentile(values: number[], percentile: number): number {
 
 function expectLatencyOf(stats: SeriesStats, events: ProxiedExchange[]): void {
   const latencies = events.map((event) => event.timings.end);
-  for (const [key, percentile] of [['p50', 50], ['p95', 95], ['p99', 99]] as const) {
+  for (const [key, percentile] of [
+    ['p50', 50],
+    ['p95', 95],
+    ['p99', 99],
+  ] as const) {
     const exact = exactPercentile(latencies, percentile);
     expect(Math.abs((stats.latencyMs[key] as number) - exact), `${key}: ${stats.latencyMs[key]} vs exact ${exact}`).toBeLessThanOrEqual(exact * 0.01 + 0.001);
   }
@@ -124,7 +128,12 @@ describe('Telemetry under a known load through a real proxy', () => {
     expect(telemetry.query({ status: '2xx', caller: 'shell', limit: 1_000 }).exchanges).toHaveLength(70);
     expect(telemetry.query({ minLatencyMs: 120, limit: 1_000 }).exchanges.every((exchange) => exchange.path.startsWith('/slowest'))).toBe(true);
     // The proxy captures each exchange's headers and bodies along with its event.
-    expect(all.exchanges[0]).toMatchObject({ requestHeaders: expect.any(Array), responseHeaders: expect.any(Array), requestBody: null, responseBody: { encoding: 'utf8' } });
+    expect(all.exchanges[0]).toMatchObject({
+      requestHeaders: expect.any(Array),
+      responseHeaders: expect.any(Array),
+      requestBody: null,
+      responseBody: { encoding: 'utf8' },
+    });
   });
 
   it('stops folding when detached', async () => {

@@ -33,7 +33,15 @@ export function Sparkline({
   return (
     <svg className="sparkline" width={width} height={height} viewBox={`0 0 ${width} ${height}`} role="img" aria-label={label} data-testid={testId}>
       {lines.map((line, index) => (
-        <path key={index} className={line.className} d={sparklinePath(line.values, scale)} fill="none" stroke="currentColor" strokeWidth={1.5} strokeLinejoin="round" />
+        <path
+          key={index}
+          className={line.className}
+          d={sparklinePath(line.values, scale)}
+          fill="none"
+          stroke="currentColor"
+          strokeWidth={1.5}
+          strokeLinejoin="round"
+        />
       ))}
     </svg>
   );

@@ -16,7 +16,11 @@ describe('bodyView', () => {
   });
 
   it('shows text, and JSON that capture cut, as text with a notice', () => {
-    expect(bodyView({ encoding: 'utf8', data: 'world v1\n', size: 9, truncated: false }, 'text/plain')).toEqual({ kind: 'text', text: 'world v1\n', note: null });
+    expect(bodyView({ encoding: 'utf8', data: 'world v1\n', size: 9, truncated: false }, 'text/plain')).toEqual({
+      kind: 'text',
+      text: 'world v1\n',
+      note: null,
+    });
     expect(bodyView({ encoding: 'utf8', data: '{"a":', size: 70_000, truncated: true }, 'application/json')).toEqual({
       kind: 'text',
       text: '{"a":',
@@ -28,7 +32,10 @@ describe('bodyView', () => {
     const view = bodyView({ encoding: 'base64', data: btoa('\u0000\u0001Hello, binary world!\u00ff'), size: 22, truncated: false }, 'application/octet-stream');
     expect(view).toEqual({
       kind: 'hex',
-      text: ['00000000  00 01 48 65 6c 6c 6f 2c  20 62 69 6e 61 72 79 20  |..Hello, binary |', '00000010  77 6f 72 6c 64 21 ff                              |world!.|'].join('\n'),
+      text: [
+        '00000000  00 01 48 65 6c 6c 6f 2c  20 62 69 6e 61 72 79 20  |..Hello, binary |',
+        '00000010  77 6f 72 6c 64 21 ff                              |world!.|',
+      ].join('\n'),
       note: null,
     });
   });

@@ -5,10 +5,7 @@
  */
 import type { WireBody } from '../../../shared/exchange.js';
 
-export type BodyView =
-  | { kind: 'none' }
-  | { kind: 'json' | 'text'; text: string; note: string | null }
-  | { kind: 'hex'; text: string; note: string | null };
+export type BodyView = { kind: 'none' } | { kind: 'json' | 'text'; text: string; note: string | null } | { kind: 'hex'; text: string; note: string | null };
 
 /** Bytes shown in a hex dump at most (a dump is about four times the size of its bytes). */
 const HEX_LIMIT = 16 * 1024;

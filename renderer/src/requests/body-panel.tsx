@@ -13,9 +13,19 @@ interface BodyPanelProps {
 
 export function BodyPanel({ body, contentType, label, dropped, bytes }: BodyPanelProps) {
   const testId = `body-${label.toLowerCase().replace(/\s+/g, '-')}`;
-  if (dropped && !body && bytes > 0) return <p className="muted" data-testid={testId}>Dropped to keep the log within its memory budget.</p>;
+  if (dropped && !body && bytes > 0)
+    return (
+      <p className="muted" data-testid={testId}>
+        Dropped to keep the log within its memory budget.
+      </p>
+    );
   const view = bodyView(body, contentType);
-  if (view.kind === 'none') return <p className="muted" data-testid={testId}>{body || bytes === 0 ? 'None.' : 'Not captured.'}</p>;
+  if (view.kind === 'none')
+    return (
+      <p className="muted" data-testid={testId}>
+        {body || bytes === 0 ? 'None.' : 'Not captured.'}
+      </p>
+    );
   return (
     <div className="body-panel" data-testid={testId} data-kind={view.kind}>
       {view.note && (

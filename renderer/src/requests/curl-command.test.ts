@@ -35,16 +35,32 @@ describe('curlCommand', () => {
 
   it('sends revealed values when asked', () => {
     const revealed = { ...get, requestHeaders: [['Authorization', 'Bearer abc']] as [string, string][] };
-    expect(curlCommand(revealed, { proxyUrl: 'http://p:1', includeMasked: true })).toBe(`curl -x http://p:1 'http://world/greet?name=ada' -H 'Authorization: Bearer abc' -H User-Agent: -H Accept:`);
+    expect(curlCommand(revealed, { proxyUrl: 'http://p:1', includeMasked: true })).toBe(
+      `curl -x http://p:1 'http://world/greet?name=ada' -H 'Authorization: Bearer abc' -H User-Agent: -H Accept:`,
+    );
   });
 
   it('posts a text body as is, and stops curl adding a content type the original did not have', () => {
-    const post: CurlSource = { method: 'POST', service: 'world', path: '/', requestHeaders: [['x', '']], requestBody: { encoding: 'utf8', data: "{'a': 1}\n", size: 9, truncated: false } };
-    expect(curlCommand(post, { proxyUrl: 'http://p:1' })).toBe(`curl -x http://p:1 -X POST http://world/ -H 'x;' -H User-Agent: -H Accept: -H Content-Type: --data-binary '{'\\''a'\\'': 1}\n'`);
+    const post: CurlSource = {
+      method: 'POST',
+      service: 'world',
+      path: '/',
+      requestHeaders: [['x', '']],
+      requestBody: { encoding: 'utf8', data: "{'a': 1}\n", size: 9, truncated: false },
+    };
+    expect(curlCommand(post, { proxyUrl: 'http://p:1' })).toBe(
+      `curl -x http://p:1 -X POST http://world/ -H 'x;' -H User-Agent: -H Accept: -H Content-Type: --data-binary '{'\\''a'\\'': 1}\n'`,
+    );
   });
 
   it('pipes a binary body through base64 -d, and says when capture cut it', () => {
-    const put: CurlSource = { method: 'PUT', service: 'world', path: '/bin', requestHeaders: null, requestBody: { encoding: 'base64', data: 'AAEC', size: 100, truncated: true } };
+    const put: CurlSource = {
+      method: 'PUT',
+      service: 'world',
+      path: '/bin',
+      requestHeaders: null,
+      requestBody: { encoding: 'base64', data: 'AAEC', size: 100, truncated: true },
+    };
     expect(curlCommand(put, { proxyUrl: 'http://p:1' })).toBe(
       [
         '# the body was cut at the capture limit: this sends its first part only (100 bytes in all)',
@@ -54,7 +70,9 @@ describe('curlCommand', () => {
   });
 
   it('sends HEAD with --head', () => {
-    expect(curlCommand({ ...get, method: 'HEAD', requestHeaders: null }, { proxyUrl: 'http://p:1' })).toBe("curl -x http://p:1 --head 'http://world/greet?name=ada'");
+    expect(curlCommand({ ...get, method: 'HEAD', requestHeaders: null }, { proxyUrl: 'http://p:1' })).toBe(
+      "curl -x http://p:1 --head 'http://world/greet?name=ada'",
+    );
   });
 });
 

@@ -62,13 +62,25 @@ export function ExchangeDetail({ id, proxyUrl, onClose }: { id: number; proxyUrl
             <HeadersTable headers={exchange.requestHeaders} label="Request headers" />
           </Section>
           <Section title="Request body">
-            <BodyPanel body={exchange.requestBody} contentType={headerValue(exchange.requestHeaders, 'content-type')} label="Request body" dropped={exchange.bodiesDropped} bytes={exchange.bytesIn} />
+            <BodyPanel
+              body={exchange.requestBody}
+              contentType={headerValue(exchange.requestHeaders, 'content-type')}
+              label="Request body"
+              dropped={exchange.bodiesDropped}
+              bytes={exchange.bytesIn}
+            />
           </Section>
           <Section title="Response headers">
             <HeadersTable headers={exchange.responseHeaders} label="Response headers" />
           </Section>
           <Section title="Response body">
-            <BodyPanel body={exchange.responseBody} contentType={headerValue(exchange.responseHeaders, 'content-type')} label="Response body" dropped={exchange.bodiesDropped} bytes={exchange.bytesOut} />
+            <BodyPanel
+              body={exchange.responseBody}
+              contentType={headerValue(exchange.responseHeaders, 'content-type')}
+              label="Response body"
+              dropped={exchange.bodiesDropped}
+              bytes={exchange.bytesOut}
+            />
           </Section>
           <Section title="Timing">
             <TimingWaterfall timings={exchange.timings} />

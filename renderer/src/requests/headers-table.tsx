@@ -10,7 +10,15 @@ export function HeadersTable({ headers, label }: { headers: [string, string][] |
         {headers.map(([name, value], index) => (
           <tr key={`${name}-${index}`}>
             <th scope="row">{name}</th>
-            <td>{value === MASKED_VALUE ? <span className="masked" title="masked by the mesh">{MASKED_VALUE}</span> : value}</td>
+            <td>
+              {value === MASKED_VALUE ? (
+                <span className="masked" title="masked by the mesh">
+                  {MASKED_VALUE}
+                </span>
+              ) : (
+                value
+              )}
+            </td>
           </tr>
         ))}
       </tbody>

@@ -60,7 +60,10 @@ export class LiveLog {
   constructor(options: LiveLogOptions = {}) {
     this.capacity = Math.max(1, options.capacity ?? 10_000);
     this.notifyEveryMs = options.notifyEveryMs ?? DEFAULT_NOTIFY_EVERY_MS;
-    this.timers = options.timers ?? { set: (callback, ms) => setTimeout(callback, ms), clear: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>) };
+    this.timers = options.timers ?? {
+      set: (callback, ms) => setTimeout(callback, ms),
+      clear: (handle) => clearTimeout(handle as ReturnType<typeof setTimeout>),
+    };
   }
 
   subscribe = (listener: () => void): (() => void) => {

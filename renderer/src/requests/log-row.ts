@@ -14,7 +14,14 @@ import type { Exchange } from '../../../shared/exchange.js';
 export type LogRow = RequestEvent & { seq?: number };
 
 export function rowFromExchange(exchange: Exchange): LogRow {
-  const { requestHeaders: _requestHeaders, responseHeaders: _responseHeaders, requestBody: _requestBody, responseBody: _responseBody, bodiesDropped: _bodiesDropped, ...row } = exchange;
+  const {
+    requestHeaders: _requestHeaders,
+    responseHeaders: _responseHeaders,
+    requestBody: _requestBody,
+    responseBody: _responseBody,
+    bodiesDropped: _bodiesDropped,
+    ...row
+  } = exchange;
   return row;
 }
 

@@ -31,7 +31,10 @@ export function LogToolbar({ log, loader, status, follow, onFollowChange, filter
     setProblem(null);
     try {
       const exchanges = await loader.everyExchange();
-      const har = exchangesToHar(exchanges, { version: meshVersion, comment: filterWords ? `Meshdesk request log, filter: ${filterWords}` : 'Meshdesk request log' });
+      const har = exchangesToHar(exchanges, {
+        version: meshVersion,
+        comment: filterWords ? `Meshdesk request log, filter: ${filterWords}` : 'Meshdesk request log',
+      });
       download(`meshdesk-${new Date().toISOString().replace(/[:.]/g, '-')}.har`, JSON.stringify(har, null, 2));
     } catch (error) {
       setProblem(`Export failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -67,7 +70,13 @@ export function LogToolbar({ log, loader, status, follow, onFollowChange, filter
       <button type="button" onClick={() => void exportHar()} disabled={exporting} data-testid="export-har">
         {exporting ? 'Exporting…' : 'Export HAR'}
       </button>
-      <span className="log-counters" data-testid="log-counters" data-received={counters.received} data-dropped={counters.droppedByStream} data-rows={log.length}>
+      <span
+        className="log-counters"
+        data-testid="log-counters"
+        data-received={counters.received}
+        data-dropped={counters.droppedByStream}
+        data-rows={log.length}
+      >
         {log.length.toLocaleString()} shown · {counters.received.toLocaleString()} received
         {counters.droppedByStream > 0 && <> · {counters.droppedByStream.toLocaleString()} dropped by the stream (reloaded from the log)</>}
         {status.loadingHistory && <> · loading history…</>}

@@ -29,7 +29,13 @@ describe('replayInput', () => {
   });
 
   it('sends every edited part, in the shape the replay operation takes', () => {
-    const edits = { ...initialEdits(original), method: 'put', path: '/greet?x=1', headersText: 'content-type: text/plain\nauthorization: [masked]\nx-new: 1', bodyText: 'hi' };
+    const edits = {
+      ...initialEdits(original),
+      method: 'put',
+      path: '/greet?x=1',
+      headersText: 'content-type: text/plain\nauthorization: [masked]\nx-new: 1',
+      bodyText: 'hi',
+    };
     const { input, errors } = replayInput(original, edits);
     expect(errors).toEqual([]);
     expect(input).toEqual({

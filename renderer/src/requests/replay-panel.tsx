@@ -71,14 +71,26 @@ export function ReplayPanel({ original, onClose }: { original: Exchange; onClose
         </label>
         <label className="replay-wide">
           Headers
-          <textarea aria-label="Replay headers" rows={5} value={edits.headersText} onChange={(event) => edit({ headersText: event.target.value })} spellCheck={false} />
+          <textarea
+            aria-label="Replay headers"
+            rows={5}
+            value={edits.headersText}
+            onChange={(event) => edit({ headersText: event.target.value })}
+            spellCheck={false}
+          />
         </label>
         {edits.bodyText === null ? (
           <p className="muted">The request body is binary and is sent unchanged.</p>
         ) : (
           <label className="replay-wide">
             Body
-            <textarea aria-label="Replay body" rows={4} value={edits.bodyText} onChange={(event) => edit({ bodyText: event.target.value })} spellCheck={false} />
+            <textarea
+              aria-label="Replay body"
+              rows={4}
+              value={edits.bodyText}
+              onChange={(event) => edit({ bodyText: event.target.value })}
+              spellCheck={false}
+            />
           </label>
         )}
         <button type="submit" disabled={sending} data-testid="replay-send">

@@ -14,7 +14,9 @@ describe('filterFromParams', () => {
   });
 
   it('takes every query parameter of the admin API, coerced as it coerces them', () => {
-    const params = new URLSearchParams('method=post&status=5xx&pathRegex=^/a&minLatencyMs=250&errorsOnly=true&headerName=x-id&headerValue=7&text=boom&kind=service&instance=a:1&path=/x');
+    const params = new URLSearchParams(
+      'method=post&status=5xx&pathRegex=^/a&minLatencyMs=250&errorsOnly=true&headerName=x-id&headerValue=7&text=boom&kind=service&instance=a:1&path=/x',
+    );
     expect(filterFromParams(params).filter).toEqual({
       method: 'POST',
       status: '5xx',

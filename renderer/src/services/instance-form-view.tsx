@@ -48,14 +48,24 @@ export function InstanceFormView({
         data-testid={`instance-${name}`}
         {...extra}
       />
-      <span id={`instance-${name}-note`} className={errors[name] ? 'error small' : 'muted small'} data-testid={errors[name] ? `instance-${name}-error` : undefined}>
+      <span
+        id={`instance-${name}-note`}
+        className={errors[name] ? 'error small' : 'muted small'}
+        data-testid={errors[name] ? `instance-${name}-error` : undefined}
+      >
         {errors[name] ?? hint ?? ''}
       </span>
     </label>
   );
 
   return (
-    <form className="instance-form" onSubmit={(event) => void submit(event)} noValidate aria-label={original ? `Edit ${original.service} ${original.address}` : 'Register an instance'} data-testid="instance-form">
+    <form
+      className="instance-form"
+      onSubmit={(event) => void submit(event)}
+      noValidate
+      aria-label={original ? `Edit ${original.service} ${original.address}` : 'Register an instance'}
+      data-testid="instance-form"
+    >
       <h3>{original ? `Edit ${original.service} ${original.address}` : 'Register an instance'}</h3>
       <div className="form-grid">
         {text('service', 'Service', 'the host name callers use: a-z, 0-9, -', { autoComplete: 'off' })}

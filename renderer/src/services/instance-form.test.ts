@@ -8,7 +8,16 @@ const form = (patch: Partial<typeof EMPTY_INSTANCE_FORM>) => ({ ...EMPTY_INSTANC
 describe('instance form', () => {
   it('builds a GUI registration the contract accepts, health check included', () => {
     const result = registrationFromForm(
-      form({ service: 'search', version: 'v2', address: '127.0.0.1:7010', labels: 'team=core\n\nlang = go', check: 'http', checkPath: '/ready', checkExpect: '204', checkInterval: '5s' }),
+      form({
+        service: 'search',
+        version: 'v2',
+        address: '127.0.0.1:7010',
+        labels: 'team=core\n\nlang = go',
+        check: 'http',
+        checkPath: '/ready',
+        checkExpect: '204',
+        checkInterval: '5s',
+      }),
     );
     expect(result).toEqual({
       ok: true,
@@ -25,11 +34,16 @@ describe('instance form', () => {
   });
 
   it('leaves the version to the mesh default when empty', () => {
-    expect(registrationFromForm(form({ service: 'api', address: '127.0.0.1:8080' }))).toEqual({ ok: true, input: { service: 'api', address: '127.0.0.1:8080', origin: 'GUI' } });
+    expect(registrationFromForm(form({ service: 'api', address: '127.0.0.1:8080' }))).toEqual({
+      ok: true,
+      input: { service: 'api', address: '127.0.0.1:8080', origin: 'GUI' },
+    });
   });
 
   it('puts each schema error on its field', () => {
-    const result = registrationFromForm(form({ service: 'Bad_Name', version: 'v 2', address: 'localhost', check: 'http', checkPath: 'health', checkInterval: 'often' }));
+    const result = registrationFromForm(
+      form({ service: 'Bad_Name', version: 'v 2', address: 'localhost', check: 'http', checkPath: 'health', checkInterval: 'often' }),
+    );
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.errors.service).toMatch(/DNS label/);
@@ -40,22 +54,39 @@ describe('instance form', () => {
   });
 
   it('refuses labels that are not key=value', () => {
-    expect(registrationFromForm(form({ service: 'api', address: '127.0.0.1:8080', labels: 'just text' }))).toEqual({ ok: false, errors: { labels: 'line 1: write key=value' } });
+    expect(registrationFromForm(form({ service: 'api', address: '127.0.0.1:8080', labels: 'just text' }))).toEqual({
+      ok: false,
+      errors: { labels: 'line 1: write key=value' },
+    });
   });
 
   it('prefills an edit from the instance, and knows which origins the GUI may change', () => {
     const instance = serviceView('world', { v2: ['127.0.0.1:7003'] }).versions[0]?.instances[0];
     if (!instance) throw new Error('fixture');
-    expect(formFromInstance('world', 'v2', { ...instance, labels: { a: 'b' } })).toMatchObject({ service: 'world', version: 'v2', address: '127.0.0.1:7003', labels: 'a=b', check: 'none' });
+    expect(formFromInstance('world', 'v2', { ...instance, labels: { a: 'b' } })).toMatchObject({
+      service: 'world',
+      version: 'v2',
+      address: '127.0.0.1:7003',
+      labels: 'a=b',
+      check: 'none',
+    });
     expect(isRuntimeOrigin('GUI')).toBe(true);
     expect(isRuntimeOrigin('CLI')).toBe(true);
     expect(isRuntimeOrigin('meshdesk.yaml:12')).toBe(false);
   });
 
-  it('an edit starts from the instance\'s health check and saves it back unchanged, timeout and thresholds included', () => {
+  it("an edit starts from the instance's health check and saves it back unchanged, timeout and thresholds included", () => {
     const instance = serviceView('world', { v2: ['127.0.0.1:7003'] }).versions[0]?.instances[0];
     if (!instance) throw new Error('fixture');
-    const check = registrationInputSchema.shape.healthCheck.parse({ type: 'http', path: '/ready', expectStatus: 204, interval: 1500, timeout: 700, healthyThreshold: 4, unhealthyThreshold: 5 });
+    const check = registrationInputSchema.shape.healthCheck.parse({
+      type: 'http',
+      path: '/ready',
+      expectStatus: 204,
+      interval: 1500,
+      timeout: 700,
+      healthyThreshold: 4,
+      unhealthyThreshold: 5,
+    });
     const values = formFromInstance('world', 'v2', { ...instance, healthCheck: 'http GET /ready every 1.5s', healthCheckConfig: check });
     expect(values).toMatchObject({ check: 'http', checkPath: '/ready', checkExpect: '204', checkInterval: '1500ms' });
     const saved = registrationFromForm(values);

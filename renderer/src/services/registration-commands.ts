@@ -24,7 +24,9 @@ export function useRegistrationCommands() {
       runCommand(async () => {
         state.update({ services: await client.call('registerInstance', input) });
         if (original && (original.service !== input.service || original.address.toLowerCase() !== input.address.toLowerCase())) {
-          state.update({ services: await client.call('deregisterInstance', { service: original.service, version: original.version, address: original.address }) });
+          state.update({
+            services: await client.call('deregisterInstance', { service: original.service, version: original.version, address: original.address }),
+          });
         }
       }),
     [client, state],

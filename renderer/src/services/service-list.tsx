@@ -13,15 +13,23 @@ export interface InstanceRef {
   instance: InstanceView;
 }
 
-export function ServiceList({ services, onEdit, onRemove }: { services: ServiceView[]; onEdit: (ref: InstanceRef) => void; onRemove: (ref: InstanceRef) => void }) {
+export function ServiceList({
+  services,
+  onEdit,
+  onRemove,
+}: {
+  services: ServiceView[];
+  onEdit: (ref: InstanceRef) => void;
+  onRemove: (ref: InstanceRef) => void;
+}) {
   const [confirming, setConfirming] = useState<string | null>(null);
   if (services.length === 0) {
     return (
       <section className="empty" data-testid="no-services">
         <h2>No services yet</h2>
         <p>
-          Register one with the form above, add them to a <code>meshdesk.yaml</code> in your workspace, or run <code>npx meshdesk demo</code> to see
-          the hello-world mesh.
+          Register one with the form above, add them to a <code>meshdesk.yaml</code> in your workspace, or run <code>npx meshdesk demo</code> to see the
+          hello-world mesh.
         </p>
       </section>
     );
@@ -92,7 +100,12 @@ export function ServiceList({ services, onEdit, onRemove }: { services: ServiceV
                               Remove?
                             </button>
                           ) : (
-                            <button type="button" onClick={() => setConfirming(key)} aria-label={`Remove ${service.name} ${instance.address}`} data-testid="instance-remove">
+                            <button
+                              type="button"
+                              onClick={() => setConfirming(key)}
+                              aria-label={`Remove ${service.name} ${instance.address}`}
+                              data-testid="instance-remove"
+                            >
                               Remove
                             </button>
                           )}

@@ -57,7 +57,11 @@ export function ServicesPage() {
         <ServiceList
           services={services}
           onEdit={({ service, version, instance }) =>
-            setEditing({ initial: formFromInstance(service, version, instance), original: { service, version, address: instance.address }, currentCheck: instance.healthCheck })
+            setEditing({
+              initial: formFromInstance(service, version, instance),
+              original: { service, version, address: instance.address },
+              currentCheck: instance.healthCheck,
+            })
           }
           onRemove={({ service, version, instance }) => {
             setError(null);

@@ -53,11 +53,16 @@ export function serializeSettings(settings: Settings): string {
  * Thresholds as the settings form edits them: percentages in text fields. Returns the thresholds,
  * or a message for the field that is wrong.
  */
-export function thresholdsFromPercent(warn: string, error: string): { ok: true; thresholds: Thresholds } | { ok: false; field: 'warn' | 'error'; message: string } {
+export function thresholdsFromPercent(
+  warn: string,
+  error: string,
+): { ok: true; thresholds: Thresholds } | { ok: false; field: 'warn' | 'error'; message: string } {
   const warnValue = Number(warn);
   const errorValue = Number(error);
-  if (warn.trim() === '' || !Number.isFinite(warnValue) || warnValue < 0 || warnValue > 100) return { ok: false, field: 'warn', message: 'a percentage from 0 to 100' };
-  if (error.trim() === '' || !Number.isFinite(errorValue) || errorValue < 0 || errorValue > 100) return { ok: false, field: 'error', message: 'a percentage from 0 to 100' };
+  if (warn.trim() === '' || !Number.isFinite(warnValue) || warnValue < 0 || warnValue > 100)
+    return { ok: false, field: 'warn', message: 'a percentage from 0 to 100' };
+  if (error.trim() === '' || !Number.isFinite(errorValue) || errorValue < 0 || errorValue > 100)
+    return { ok: false, field: 'error', message: 'a percentage from 0 to 100' };
   const parsed = thresholdsSchema.safeParse({ warnBelow: warnValue / 100, errorBelow: errorValue / 100 });
   if (!parsed.success) return { ok: false, field: 'error', message: parsed.error.issues[0]?.message ?? 'invalid' };
   return { ok: true, thresholds: parsed.data };

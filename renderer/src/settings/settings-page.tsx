@@ -52,7 +52,14 @@ export function SettingsPage() {
         <legend>Theme</legend>
         {THEMES.map((theme) => (
           <label key={theme.value} className="radio">
-            <input type="radio" name="theme" value={theme.value} checked={settings.theme === theme.value} onChange={() => update({ theme: theme.value })} data-testid={`theme-${theme.value}`} />
+            <input
+              type="radio"
+              name="theme"
+              value={theme.value}
+              checked={settings.theme === theme.value}
+              onChange={() => update({ theme: theme.value })}
+              data-testid={`theme-${theme.value}`}
+            />
             {theme.label}
           </label>
         ))}

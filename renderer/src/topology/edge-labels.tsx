@@ -22,7 +22,14 @@ export function EdgeLabels({ curves }: { curves: readonly EdgeCurve[] }) {
         {curves.map(({ edge, points }) => {
           const middle = pointOnCurve(points, 0.5);
           return (
-            <text key={edge.id} x={middle.x} y={middle.y - 6} className={`traffic-label${edge.idle ? ' idle' : ''}`} textAnchor="middle" data-testid={`edge-label-${edge.id}`}>
+            <text
+              key={edge.id}
+              x={middle.x}
+              y={middle.y - 6}
+              className={`traffic-label${edge.idle ? ' idle' : ''}`}
+              textAnchor="middle"
+              data-testid={`edge-label-${edge.id}`}
+            >
               {edgeLabel(edge, FORMAT)}
             </text>
           );

@@ -15,7 +15,9 @@ export function EdgePanel({ edge, history, onClose }: { edge: GraphEdge; history
   const { stats } = useMeshSnapshot();
   const external = edge.service === EXTERNAL_NODE_ID;
   const target = external ? 'external hosts' : `${edge.service}${edge.version === null ? '' : `@${edge.version}`}`;
-  const edgeStats = external ? null : (stats?.edges.find((entry) => entry.caller === edge.caller && entry.service === edge.service && entry.version === edge.version)?.stats ?? null);
+  const edgeStats = external
+    ? null
+    : (stats?.edges.find((entry) => entry.caller === edge.caller && entry.service === edge.service && entry.version === edge.version)?.stats ?? null);
   return (
     <aside className="service-panel" aria-label={`Traffic from ${edge.caller} to ${target}`} data-testid="edge-panel">
       <header className="panel-header">
@@ -29,7 +31,9 @@ export function EdgePanel({ edge, history, onClose }: { edge: GraphEdge; history
       <section className="panel-section" aria-label="Golden metrics">
         <h3>Golden metrics</h3>
         {external ? (
-          <p className="muted small">Summed over every external host {edge.caller} called: {edge.requests} requests in the window.</p>
+          <p className="muted small">
+            Summed over every external host {edge.caller} called: {edge.requests} requests in the window.
+          </p>
         ) : (
           <GoldenMetrics stats={edgeStats} samples={history.samples(historyKey.edge(edge.caller, edge.service, edge.version))} testId="edge-metrics" />
         )}

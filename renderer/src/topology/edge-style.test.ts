@@ -7,7 +7,7 @@ describe('edge style', () => {
     expect(flowSpeed(0)).toBeNull();
     expect(flowSpeed(-1)).toBeNull();
     const speeds = [0.5, 2, 20, 200, 2000, 1e9].map((rps) => flowSpeed(rps) as number);
-    for (let index = 1; index < speeds.length; index++) expect(speeds[index]).toBeGreaterThan(speeds[index - 1] as number - 1);
+    for (let index = 1; index < speeds.length; index++) expect(speeds[index]).toBeGreaterThan((speeds[index - 1] as number) - 1);
     expect(speeds[3]).toBeGreaterThan(2 * (speeds[0] as number));
     expect(Math.max(...speeds)).toBeLessThanOrEqual(400);
   });

@@ -47,6 +47,9 @@ export function flowSpeed(rps: number): number | null {
 export const IDLE_OPACITY = 0.35;
 
 /** `12 rps · 99.5% · p99 45 ms`, the text on an edge. */
-export function edgeLabel(edge: { rps: number; successRate: number | null; p99: number | null }, format: { rps: (n: number) => string; percent: (n: number | null) => string; ms: (n: number | null) => string }): string {
+export function edgeLabel(
+  edge: { rps: number; successRate: number | null; p99: number | null },
+  format: { rps: (n: number) => string; percent: (n: number | null) => string; ms: (n: number | null) => string },
+): string {
   return `${format.rps(edge.rps)} · ${format.percent(edge.successRate)} · p99 ${format.ms(edge.p99)}`;
 }

@@ -4,7 +4,17 @@ import type { InstanceEvent } from '../../../shared/events.js';
 import { ejectionOf, inPanic } from './ejection-state.js';
 
 function event(fields: Partial<InstanceEvent>): InstanceEvent {
-  return { kind: 'ejected', service: 'world', version: 'v1', instance: '127.0.0.1:7002', reason: '5 consecutive failures', at: 1_000, until: 31_000, ejections: 1, ...fields };
+  return {
+    kind: 'ejected',
+    service: 'world',
+    version: 'v1',
+    instance: '127.0.0.1:7002',
+    reason: '5 consecutive failures',
+    at: 1_000,
+    until: 31_000,
+    ejections: 1,
+    ...fields,
+  };
 }
 
 describe('ejectionOf', () => {

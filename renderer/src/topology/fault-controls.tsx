@@ -4,7 +4,17 @@ import type { Fault } from '../../../shared/routes.js';
 import { describeFault, EMPTY_FAULT_FORM, faultFromForm, type FaultFormErrors, type FaultFormValues } from './fault-form.js';
 import type { MeshCommands } from './mesh-commands.js';
 
-export function FaultControls({ service, faults, callers, commands }: { service: string; faults: readonly Fault[] | null; callers: readonly string[]; commands: MeshCommands }) {
+export function FaultControls({
+  service,
+  faults,
+  callers,
+  commands,
+}: {
+  service: string;
+  faults: readonly Fault[] | null;
+  callers: readonly string[];
+  commands: MeshCommands;
+}) {
   const [values, setValues] = useState<FaultFormValues>(EMPTY_FAULT_FORM);
   const [errors, setErrors] = useState<FaultFormErrors>({});
   const [busy, setBusy] = useState(false);

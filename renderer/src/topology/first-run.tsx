@@ -34,9 +34,7 @@ export function FirstRun({ proxyUrl }: { proxyUrl: string | null }) {
               <CopyButton text={line} label="Copy the export line for your shell" copy={copyExportLine} />
             </div>
           )}
-          <p className="muted">
-            Nothing else changes: hosts that are not registered services pass straight through, so the rest of the shell keeps working.
-          </p>
+          <p className="muted">Nothing else changes: hosts that are not registered services pass straight through, so the rest of the shell keeps working.</p>
         </li>
         <li>
           <h3>Tell it about your services</h3>
@@ -47,10 +45,7 @@ export function FirstRun({ proxyUrl }: { proxyUrl: string | null }) {
         </li>
         <li>
           <h3>Or load the demo</h3>
-          <p>
-            Starts hello, world v1 and v2 and steady traffic in this mesh, so there is something to see and reroute at once. Unload it
-            in Settings.
-          </p>
+          <p>Starts hello, world v1 and v2 and steady traffic in this mesh, so there is something to see and reroute at once. Unload it in Settings.</p>
           <button type="button" className="primary" onClick={() => void loadDemo()} disabled={loading} data-testid="first-run-load-demo">
             {loading ? 'Starting the demo…' : 'Load the demo'}
           </button>

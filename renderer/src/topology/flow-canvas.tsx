@@ -54,7 +54,11 @@ export function FlowCanvas({ paths, palette }: { paths: readonly FlowPath[]; pal
     const sprites = new Map<string, HTMLCanvasElement>();
     let drewLast = false;
     const draw = (now: number) => {
-      const { paths: current, palette: colours, view: { transform, width, height } } = latest.current;
+      const {
+        paths: current,
+        palette: colours,
+        view: { transform, width, height },
+      } = latest.current;
       // Nothing to move: this frame clears what is left and the loop stops until woken.
       const still = reduced.matches || current.length === 0;
       frame = still ? 0 : requestAnimationFrame(draw);

@@ -9,10 +9,23 @@ import { serviceView, statsSnapshot } from './testing/mesh-fixtures.js';
 describe('flow dots', () => {
   it("follow React Flow's own bezier", () => {
     for (const [source, target] of [
-      [{ x: 0, y: 0 }, { x: 300, y: 120 }],
-      [{ x: 400, y: 50 }, { x: 100, y: 300 }],
+      [
+        { x: 0, y: 0 },
+        { x: 300, y: 120 },
+      ],
+      [
+        { x: 400, y: 50 },
+        { x: 100, y: 300 },
+      ],
     ] as const) {
-      const [path] = getBezierPath({ sourceX: source.x, sourceY: source.y, targetX: target.x, targetY: target.y, sourcePosition: Position.Right, targetPosition: Position.Left });
+      const [path] = getBezierPath({
+        sourceX: source.x,
+        sourceY: source.y,
+        targetX: target.x,
+        targetY: target.y,
+        sourcePosition: Position.Right,
+        targetPosition: Position.Left,
+      });
       const [p0, p1, p2, p3] = edgeCurve(source, target);
       const numbers = (text: string) => text.match(/-?\d+(\.\d+)?/g)?.map(Number) ?? [];
       expect(numbers(path)).toEqual([p0.x, p0.y, p1.x, p1.y, p2.x, p2.y, p3.x, p3.y].map((value) => expect.closeTo(value, 5)));

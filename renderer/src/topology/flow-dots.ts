@@ -79,7 +79,10 @@ export function edgeCurves(graph: GraphModel, positions: ReadonlyMap<string, XY>
     const out = handleOffset('source', null, source, []);
     const into = handleOffset('target', edge.targetHandle, target, versions);
     // React Flow ends an edge at the handle's outer side: half a handle beyond the node's border.
-    curves.push({ edge, points: edgeCurve({ x: from.x + out.x + HANDLE_SIZE / 2, y: from.y + out.y }, { x: to.x + into.x - HANDLE_SIZE / 2, y: to.y + into.y }) });
+    curves.push({
+      edge,
+      points: edgeCurve({ x: from.x + out.x + HANDLE_SIZE / 2, y: from.y + out.y }, { x: to.x + into.x - HANDLE_SIZE / 2, y: to.y + into.y }),
+    });
   }
   return curves;
 }

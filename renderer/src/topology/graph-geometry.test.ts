@@ -15,7 +15,11 @@ describe('graph geometry', () => {
 
   it('gives callers a source only and the external node a target only', () => {
     const caller = { width: CALLER_WIDTH, height: CALLER_HEIGHT };
-    expect(handleBoxes('caller', caller, []).map((handle) => [handle.type, handle.x + handle.width / 2, handle.y + handle.height / 2])).toEqual([['source', CALLER_WIDTH, CALLER_HEIGHT / 2]]);
-    expect(handleBoxes('external', { width: 170, height: 56 }, []).map((handle) => [handle.id, handle.type, handle.x + 4, handle.y + 4])).toEqual([[null, 'target', 0, 28]]);
+    expect(handleBoxes('caller', caller, []).map((handle) => [handle.type, handle.x + handle.width / 2, handle.y + handle.height / 2])).toEqual([
+      ['source', CALLER_WIDTH, CALLER_HEIGHT / 2],
+    ]);
+    expect(handleBoxes('external', { width: 170, height: 56 }, []).map((handle) => [handle.id, handle.type, handle.x + 4, handle.y + 4])).toEqual([
+      [null, 'target', 0, 28],
+    ]);
   });
 });

@@ -93,7 +93,9 @@ export function handleBoxes(kind: 'service' | 'caller' | 'external', size: Size,
       return [
         source,
         box(SERVICE_TARGET_HANDLE, 'target', handleOffset('target', SERVICE_TARGET_HANDLE, size, versions)),
-        ...versions.map((version) => box(versionHandle(version), 'target', handleOffset('target', versionHandle(version), size, versions), VERSION_HANDLE_HEIGHT)),
+        ...versions.map((version) =>
+          box(versionHandle(version), 'target', handleOffset('target', versionHandle(version), size, versions), VERSION_HANDLE_HEIGHT),
+        ),
       ];
   }
 }

@@ -46,7 +46,11 @@ describe('graph layout', () => {
     for (const a of all) for (const b of all) if (a !== b) expect(overlap(a, b), `${a.id} overlaps ${b.id}`).toBe(false);
 
     // A node leaves: the others stay put, and nothing is laid out again.
-    const shrunk = placeNodes(grown.filter((n) => n.id !== 'cache'), grownEdges, second);
+    const shrunk = placeNodes(
+      grown.filter((n) => n.id !== 'cache'),
+      grownEdges,
+      second,
+    );
     expect(shrunk.has('cache')).toBe(false);
     for (const id of ['shell', 'hello', 'world', 'queue']) expect(shrunk.get(id)).toEqual(second.get(id));
   });

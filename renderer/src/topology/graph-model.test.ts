@@ -4,7 +4,10 @@ import { buildGraph, healthOf, type ServiceNodeData } from './graph-model.js';
 import { serviceRoute, serviceView, statsSnapshot } from './testing/mesh-fixtures.js';
 
 const thresholds = DEFAULT_THRESHOLDS;
-const demoServices = [serviceView('hello', { default: ['127.0.0.1:7001'] }), serviceView('world', { v1: ['127.0.0.1:7002'], v2: ['127.0.0.1:7003'] }, 'healthy')];
+const demoServices = [
+  serviceView('hello', { default: ['127.0.0.1:7001'] }),
+  serviceView('world', { v1: ['127.0.0.1:7002'], v2: ['127.0.0.1:7003'] }, 'healthy'),
+];
 
 describe('buildGraph', () => {
   it('draws the demo: shell → hello → world@v1, each version a distinct target', () => {

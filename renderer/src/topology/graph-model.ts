@@ -19,7 +19,6 @@ import { indexInput, serviceNode } from './service-node-model.js';
 
 export { callerNodeId, edgeId, EXTERNAL_NODE_ID, serviceNodeId, healthOf, type Health };
 
-
 export interface InstanceDot {
   address: string;
   health: string;
@@ -129,7 +128,10 @@ export function buildGraph(input: GraphInput): GraphModel {
     nodes.push({ id: callerNodeId(name), data: { kind: 'caller', name, rps }, width: CALLER_WIDTH, height: CALLER_HEIGHT });
   }
 
-  const hosts = [...kinds].filter(([, kind]) => kind === 'external').map(([name]) => name).sort();
+  const hosts = [...kinds]
+    .filter(([, kind]) => kind === 'external')
+    .map(([name]) => name)
+    .sort();
   if (hosts.length > 0) {
     const external = (stats?.services ?? []).filter((entry) => entry.kind === 'external').map((entry) => entry.stats);
     const { rps, successRate } = combine(external);

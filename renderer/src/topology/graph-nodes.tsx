@@ -19,13 +19,28 @@ const SERVICE_NOTE = 'Traffic not yet routed to a version';
 const ServiceNode = memo(function ServiceNode({ data, selected }: NodeProps<ServiceFlowNode>) {
   return (
     <div className={`topo-node topo-service${selected ? ' selected' : ''}${data.registered ? '' : ' gone'}`} data-testid={`service-node-${data.name}`}>
-      <Handle type="target" id={SERVICE_TARGET_HANDLE} position={Position.Left} style={{ top: HEADER_HANDLE_Y }} isConnectableStart={false} title={SERVICE_NOTE} />
+      <Handle
+        type="target"
+        id={SERVICE_TARGET_HANDLE}
+        position={Position.Left}
+        style={{ top: HEADER_HANDLE_Y }}
+        isConnectableStart={false}
+        title={SERVICE_NOTE}
+      />
       <Handle type="source" id={SOURCE_HANDLE} position={Position.Right} style={{ top: HEADER_HANDLE_Y }} isConnectableStart={false} isConnectableEnd={false} />
       <div className="topo-service-header">
         <span className={`health-dot health-${data.health}`} aria-hidden="true" />
         <strong className="topo-name">{data.name}</strong>
-        {data.customRoute && <span className="badge" title="Route changed from the default">routed</span>}
-        {data.faulted && <span className="badge badge-warn" title="A fault is injected">fault</span>}
+        {data.customRoute && (
+          <span className="badge" title="Route changed from the default">
+            routed
+          </span>
+        )}
+        {data.faulted && (
+          <span className="badge badge-warn" title="A fault is injected">
+            fault
+          </span>
+        )}
         {!data.registered && <span className="badge">gone</span>}
         <span className="topo-summary" data-testid={`service-summary-${data.name}`}>
           {formatRps(data.rps)} · {formatPercent(data.successRate)}
@@ -45,7 +60,11 @@ const ServiceNode = memo(function ServiceNode({ data, selected }: NodeProps<Serv
           <span className="topo-version-name">{version.name}</span>
           <span className="instance-dots" aria-label={instanceSummary(version.instances)}>
             {version.instances.slice(0, 8).map((instance) => (
-              <span key={instance.address} className={`instance-dot instance-${instance.health}`} title={`${instance.address}: ${instance.health}${instance.reason ? ` (${instance.reason})` : ''}`} />
+              <span
+                key={instance.address}
+                className={`instance-dot instance-${instance.health}`}
+                title={`${instance.address}: ${instance.health}${instance.reason ? ` (${instance.reason})` : ''}`}
+              />
             ))}
             {version.instances.length > 8 && <span className="more">+{version.instances.length - 8}</span>}
           </span>
@@ -106,7 +125,10 @@ export function nodeSignature(data: GraphNodeData): string {
         data.customRoute,
         formatRps(data.rps),
         formatPercent(data.successRate),
-        ...data.versions.map((version) => `${version.name}:${version.registered}:${formatShare(version.share)}:${version.instances.map((instance) => `${instance.address}=${instance.health}:${instance.reason ?? ''}`).join(',')}`),
+        ...data.versions.map(
+          (version) =>
+            `${version.name}:${version.registered}:${formatShare(version.share)}:${version.instances.map((instance) => `${instance.address}=${instance.health}:${instance.reason ?? ''}`).join(',')}`,
+        ),
       ].join('|');
     case 'caller':
       return `${data.name}|${formatRps(data.rps)}`;

@@ -10,11 +10,14 @@ import { serviceRoute, serviceView, statsSnapshot } from './testing/mesh-fixture
 function demoGraph() {
   const graph = buildGraph({
     services: [serviceView('hello', { default: ['127.0.0.1:7001'] }), serviceView('world', { v1: ['127.0.0.1:7002'], v2: ['127.0.0.1:7003'] }, 'healthy')],
-    stats: statsSnapshot([
-      { caller: 'shell', service: 'hello', version: 'default', rps: 2 },
-      { caller: 'hello', service: 'world', version: 'v1', rps: 2, successRate: 0.9 },
-      { caller: 'hello', service: '<evil>&"', rps: 1 },
-    ], ['<evil>&"']),
+    stats: statsSnapshot(
+      [
+        { caller: 'shell', service: 'hello', version: 'default', rps: 2 },
+        { caller: 'hello', service: 'world', version: 'v1', rps: 2, successRate: 0.9 },
+        { caller: 'hello', service: '<evil>&"', rps: 1 },
+      ],
+      ['<evil>&"'],
+    ),
     routes: [serviceRoute('world', ['v1', 'v2'])],
     faults: [],
     thresholds: DEFAULT_THRESHOLDS,
@@ -26,7 +29,8 @@ describe('graphSvg', () => {
   it('draws every node and edge as plain SVG that a real renderer accepts', () => {
     const { graph, positions } = demoGraph();
     const { svg, width, height } = graphSvg(graph, positions, PALETTES.light);
-    for (const id of ['svc:hello', 'svc:world', 'caller:shell', 'external', 'hello-&gt;world@v1', 'shell-&gt;hello@default']) expect(svg).toContain(`data-id="${id}"`);
+    for (const id of ['svc:hello', 'svc:world', 'caller:shell', 'external', 'hello-&gt;world@v1', 'shell-&gt;hello@default'])
+      expect(svg).toContain(`data-id="${id}"`);
     expect(svg).toContain('>world</text>');
     expect(svg).toContain('2.0 rps · 90% · p99 20 ms');
     expect(svg).toContain(PALETTES.light.health.bad); // hello → world at 90 % is red

@@ -12,7 +12,7 @@ import type { GraphModel, GraphNode } from './graph-model.js';
 import type { XY } from './graph-layout.js';
 
 const PAD = 24;
-const FONT = "font-family=\"system-ui, -apple-system, 'Segoe UI', sans-serif\"";
+const FONT = 'font-family="system-ui, -apple-system, \'Segoe UI\', sans-serif"';
 
 export interface SvgDocument {
   svg: string;
@@ -39,12 +39,21 @@ export function graphSvg(graph: GraphModel, positions: ReadonlyMap<string, XY>, 
     if (!source || !target) continue;
     const from = anchor(source, 'source', null);
     const to = anchor(target, 'target', edge.targetHandle);
-    const [path, labelX, labelY] = getBezierPath({ sourceX: from.x, sourceY: from.y, targetX: to.x, targetY: to.y, sourcePosition: Position.Right, targetPosition: Position.Left });
+    const [path, labelX, labelY] = getBezierPath({
+      sourceX: from.x,
+      sourceY: from.y,
+      targetX: to.x,
+      targetY: to.y,
+      sourcePosition: Position.Right,
+      targetPosition: Position.Left,
+    });
     const colour = palette.health[edge.health];
     const opacity = edge.idle ? ` opacity="${IDLE_OPACITY}"` : '';
     parts.push(`<g data-id="${attr(edge.id)}"${opacity}><path d="${path}" fill="none" stroke="${colour}" stroke-width="${edgeWidth(edge.rps)}"/>`);
     const label = edgeLabel(edge, { rps: formatRps, percent: formatPercent, ms: formatMs });
-    parts.push(`<text x="${round(labelX)}" y="${round(labelY - 6)}" text-anchor="middle" font-size="11" fill="${palette.muted}" ${FONT}>${text(label)}</text></g>`);
+    parts.push(
+      `<text x="${round(labelX)}" y="${round(labelY - 6)}" text-anchor="middle" font-size="11" fill="${palette.muted}" ${FONT}>${text(label)}</text></g>`,
+    );
   }
   for (const node of placed) parts.push(nodeSvg(node, at(node), palette));
 
@@ -71,22 +80,32 @@ function nodeSvg(node: GraphNode, at: XY, palette: Palette): string {
   if (data.kind === 'service') {
     out.push(`<circle cx="14" cy="${HEADER_HANDLE_Y - 6}" r="5" fill="${palette.health[data.health]}"/>`);
     out.push(`<text x="26" y="${HEADER_HANDLE_Y - 2}" font-size="14" font-weight="600" fill="${palette.text}" ${FONT}>${text(data.name)}</text>`);
-    out.push(`<text x="26" y="${HEADER_HANDLE_Y + 14}" font-size="11" fill="${palette.muted}" ${FONT}>${text(`${formatRps(data.rps)} · ${formatPercent(data.successRate)}`)}</text>`);
+    out.push(
+      `<text x="26" y="${HEADER_HANDLE_Y + 14}" font-size="11" fill="${palette.muted}" ${FONT}>${text(`${formatRps(data.rps)} · ${formatPercent(data.successRate)}`)}</text>`,
+    );
     data.versions.forEach((version, index) => {
       const y = SERVICE_HEADER + VERSION_ROW * index;
       out.push(`<line x1="8" x2="${node.width - 8}" y1="${y}" y2="${y}" stroke="${palette.nodeBorder}"/>`);
       out.push(`<text x="14" y="${y + 19}" font-size="12" fill="${palette.text}" ${FONT}>${text(version.name)}</text>`);
-      out.push(`<text x="${node.width - 14}" y="${y + 19}" font-size="11" text-anchor="end" fill="${palette.muted}" ${FONT}>${text(version.share === null ? '' : formatShare(version.share))}</text>`);
+      out.push(
+        `<text x="${node.width - 14}" y="${y + 19}" font-size="11" text-anchor="end" fill="${palette.muted}" ${FONT}>${text(version.share === null ? '' : formatShare(version.share))}</text>`,
+      );
       version.instances.slice(0, 8).forEach((instance, dot) => {
         const colour = instance.health === 'failing' ? palette.health.bad : instance.health === 'healthy' ? palette.health.good : palette.health.none;
         out.push(`<circle cx="${80 + dot * 10}" cy="${y + 15}" r="3.5" fill="${colour}"/>`);
       });
     });
   } else if (data.kind === 'caller') {
-    out.push(`<text x="${node.width / 2}" y="${node.height / 2 + 5}" text-anchor="middle" font-size="13" font-weight="600" fill="${palette.text}" ${FONT}>${text(data.name)}</text>`);
+    out.push(
+      `<text x="${node.width / 2}" y="${node.height / 2 + 5}" text-anchor="middle" font-size="13" font-weight="600" fill="${palette.text}" ${FONT}>${text(data.name)}</text>`,
+    );
   } else {
-    out.push(`<text x="${node.width / 2}" y="${node.height / 2 - 3}" text-anchor="middle" font-size="13" font-weight="600" fill="${palette.text}" ${FONT}>external</text>`);
-    out.push(`<text x="${node.width / 2}" y="${node.height / 2 + 13}" text-anchor="middle" font-size="11" fill="${palette.muted}" ${FONT}>${text(`${data.hosts.length} host${data.hosts.length === 1 ? '' : 's'} · ${formatRps(data.rps)}`)}</text>`);
+    out.push(
+      `<text x="${node.width / 2}" y="${node.height / 2 - 3}" text-anchor="middle" font-size="13" font-weight="600" fill="${palette.text}" ${FONT}>external</text>`,
+    );
+    out.push(
+      `<text x="${node.width / 2}" y="${node.height / 2 + 13}" text-anchor="middle" font-size="11" fill="${palette.muted}" ${FONT}>${text(`${data.hosts.length} host${data.hosts.length === 1 ? '' : 's'} · ${formatRps(data.rps)}`)}</text>`,
+    );
   }
   out.push('</g>');
   return out.join('');

@@ -35,7 +35,14 @@ export function InstanceHealth({
   /** The version (`v <name>`) or instance (`i <address>`) whose metrics are open. */
   const [open, setOpen] = useState<string | null>(null);
   const toggle = (key: string, label: string) => (
-    <button type="button" className="series-toggle" aria-expanded={open === key} onClick={() => setOpen(open === key ? null : key)} aria-label={`${open === key ? 'Hide' : 'Show'} the metrics of ${label}`} data-testid={`toggle-${key.replace(' ', '-')}`}>
+    <button
+      type="button"
+      className="series-toggle"
+      aria-expanded={open === key}
+      onClick={() => setOpen(open === key ? null : key)}
+      aria-label={`${open === key ? 'Hide' : 'Show'} the metrics of ${label}`}
+      data-testid={`toggle-${key.replace(' ', '-')}`}
+    >
       {open === key ? 'Hide metrics' : 'Metrics'}
     </button>
   );
@@ -53,9 +60,19 @@ export function InstanceHealth({
                 {version.share === null ? '' : `${formatShare(version.share)} of traffic · `}
                 {formatRps(version.rps)} · {formatPercent(version.successRate)}
               </span>
-              <Sparkline lines={[{ values: history.values(historyKey.version(service, version.name), 'rps') }]} label={`${version.name} requests per second`} width={72} height={16} />
+              <Sparkline
+                lines={[{ values: history.values(historyKey.version(service, version.name), 'rps') }]}
+                label={`${version.name} requests per second`}
+                width={72}
+                height={16}
+              />
               {toggle(`v ${version.name}`, `${service}@${version.name}`)}
-              <a href={requestsHrefForService(service, version.name)} className="small" aria-label={`Requests to ${service}@${version.name}`} data-testid={`panel-version-requests-${version.name}`}>
+              <a
+                href={requestsHrefForService(service, version.name)}
+                className="small"
+                aria-label={`Requests to ${service}@${version.name}`}
+                data-testid={`panel-version-requests-${version.name}`}
+              >
                 Requests
               </a>
             </h4>
@@ -90,34 +107,40 @@ export function InstanceHealth({
                     const ejection = ejectionOf(instanceEvents, service, version.name, instance.address, now);
                     return (
                       <Fragment key={instance.address}>
-                      <tr data-testid={`panel-instance-${instance.address}`}>
-                        <td>
-                          <code>{instance.address}</code>
-                          {toggle(`i ${instance.address}`, instance.address)}
-                        </td>
-                        <td>
-                          <span className={`health-badge instance-${instance.health}`}>{instance.health}</span>
-                          {instance.healthReason && <div className="muted small">{instance.healthReason}</div>}
-                          {instance.healthCheck && <div className="muted small">{instance.healthCheck}</div>}
-                          {ejection && (
-                            <div className="small" data-testid={`panel-ejected-${instance.address}`}>
-                              ejected until {new Date(ejection.until).toLocaleTimeString()} ({ejection.reason}
-                              {ejection.ejections > 1 ? `, ejected ${ejection.ejections} times` : ''})
-                            </div>
-                          )}
-                        </td>
-                        <td className="small">
-                          {instanceStats ? `${formatRps(instanceStats.rps)} · ${formatPercent(instanceStats.successRate)} · p99 ${formatMs(instanceStats.latencyMs.p99)}` : '—'}
-                        </td>
-                        <td className="small">{instance.origin}</td>
-                      </tr>
-                      {open === `i ${instance.address}` && (
-                        <tr>
-                          <td colSpan={4} className="series-details">
-                            <GoldenMetrics stats={instanceStats} samples={history.samples(historyKey.instance(service, instance.address))} testId={`instance-metrics-${instance.address}`} />
+                        <tr data-testid={`panel-instance-${instance.address}`}>
+                          <td>
+                            <code>{instance.address}</code>
+                            {toggle(`i ${instance.address}`, instance.address)}
                           </td>
+                          <td>
+                            <span className={`health-badge instance-${instance.health}`}>{instance.health}</span>
+                            {instance.healthReason && <div className="muted small">{instance.healthReason}</div>}
+                            {instance.healthCheck && <div className="muted small">{instance.healthCheck}</div>}
+                            {ejection && (
+                              <div className="small" data-testid={`panel-ejected-${instance.address}`}>
+                                ejected until {new Date(ejection.until).toLocaleTimeString()} ({ejection.reason}
+                                {ejection.ejections > 1 ? `, ejected ${ejection.ejections} times` : ''})
+                              </div>
+                            )}
+                          </td>
+                          <td className="small">
+                            {instanceStats
+                              ? `${formatRps(instanceStats.rps)} · ${formatPercent(instanceStats.successRate)} · p99 ${formatMs(instanceStats.latencyMs.p99)}`
+                              : '—'}
+                          </td>
+                          <td className="small">{instance.origin}</td>
                         </tr>
-                      )}
+                        {open === `i ${instance.address}` && (
+                          <tr>
+                            <td colSpan={4} className="series-details">
+                              <GoldenMetrics
+                                stats={instanceStats}
+                                samples={history.samples(historyKey.instance(service, instance.address))}
+                                testId={`instance-metrics-${instance.address}`}
+                              />
+                            </td>
+                          </tr>
+                        )}
                       </Fragment>
                     );
                   })}

@@ -33,6 +33,10 @@ describe('requests links from the graph', () => {
   });
 
   it('names with characters an address must escape survive the round trip', () => {
-    expect(filterOf(requestsHrefForEdge({ caller: 'a b&c', service: 'world', version: 'v1+rc' })).filter).toEqual({ caller: 'a b&c', service: 'world', version: 'v1+rc' });
+    expect(filterOf(requestsHrefForEdge({ caller: 'a b&c', service: 'world', version: 'v1+rc' })).filter).toEqual({
+      caller: 'a b&c',
+      service: 'world',
+      version: 'v1+rc',
+    });
   });
 });

@@ -26,6 +26,10 @@ describe('dropping the head of an edge', () => {
   });
 
   it('moves traffic that had no version yet onto a version', () => {
-    expect(decideDrop({ ...toWorldV1, version: null }, { target: 'svc:world', targetHandle: 'v:v1' }, nameOf)).toEqual({ kind: 'reroute', service: 'world', version: 'v1' });
+    expect(decideDrop({ ...toWorldV1, version: null }, { target: 'svc:world', targetHandle: 'v:v1' }, nameOf)).toEqual({
+      kind: 'reroute',
+      service: 'world',
+      version: 'v1',
+    });
   });
 });

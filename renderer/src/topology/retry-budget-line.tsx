@@ -2,8 +2,18 @@
 import type { RetryBudgetView } from '../../../shared/stats.js';
 
 export function RetryBudgetLine({ budget }: { budget: RetryBudgetView | null }) {
-  if (!budget) return <p className="muted small" data-testid="panel-retry-budget">Retry budget: no requests yet.</p>;
-  if (budget.maxRetries === 0) return <p className="muted small" data-testid="panel-retry-budget">Retries are off for this service.</p>;
+  if (!budget)
+    return (
+      <p className="muted small" data-testid="panel-retry-budget">
+        Retry budget: no requests yet.
+      </p>
+    );
+  if (budget.maxRetries === 0)
+    return (
+      <p className="muted small" data-testid="panel-retry-budget">
+        Retries are off for this service.
+      </p>
+    );
   const spent = budget.available === 0;
   return (
     <p className={spent ? 'small warning' : 'muted small'} data-testid="panel-retry-budget" data-spent={spent ? 'true' : 'false'}>

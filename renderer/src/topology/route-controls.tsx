@@ -34,7 +34,6 @@ export function RouteControls({ route, commands, now }: { route: ServiceRoute | 
     return () => clearTimeout(timer);
   }, [draft, service, commands, send]);
 
-
   if (!route || !service) {
     return (
       <section className="panel-section" aria-label="Routing">
@@ -119,7 +118,8 @@ export function RouteControls({ route, commands, now }: { route: ServiceRoute | 
               <time dateTime={change.at} title={change.at}>
                 {formatAge(Date.parse(change.at), now)}
               </time>{' '}
-              <span className="badge">{change.origin}</span> {describeRoute(change.before, route.versions)} → <strong>{describeRoute(change.after, route.versions)}</strong>
+              <span className="badge">{change.origin}</span> {describeRoute(change.before, route.versions)} →{' '}
+              <strong>{describeRoute(change.after, route.versions)}</strong>
             </li>
           ))}
         </ol>

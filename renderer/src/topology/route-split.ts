@@ -10,7 +10,10 @@ export type Split = Record<string, number>;
 
 /** The split in force, from the mesh's effective weights, as whole percentages summing to 100. */
 export function splitOf(route: Pick<ServiceRoute, 'versions' | 'effectiveWeights'>): Split {
-  return toPercentages(route.versions, route.versions.map((version) => route.effectiveWeights[version] ?? 0));
+  return toPercentages(
+    route.versions,
+    route.versions.map((version) => route.effectiveWeights[version] ?? 0),
+  );
 }
 
 /** Sets `version` to `percent` and rescales the others so the total stays 100. */
@@ -57,9 +60,19 @@ export function describeRoute(route: Route | null, versions: readonly string[]):
   if (route.weights) {
     const known = versions.length > 0 ? versions.filter((version) => version in (route.weights ?? {})) : Object.keys(route.weights);
     const names = [...known, ...Object.keys(route.weights).filter((version) => !known.includes(version))];
-    const split = toPercentages(names, names.map((version) => route.weights?.[version] ?? 0));
+    const split = toPercentages(
+      names,
+      names.map((version) => route.weights?.[version] ?? 0),
+    );
     const sole = soleVersion(split);
-    parts.push(sole ? `all to ${sole}` : names.filter((version) => (split[version] ?? 0) > 0).map((version) => `${version} ${split[version]}%`).join(' · '));
+    parts.push(
+      sole
+        ? `all to ${sole}`
+        : names
+            .filter((version) => (split[version] ?? 0) > 0)
+            .map((version) => `${version} ${split[version]}%`)
+            .join(' · '),
+    );
   }
   if (route.headerRules.length > 0) parts.push(`${route.headerRules.length} header rule${route.headerRules.length === 1 ? '' : 's'}`);
   return parts.join(', ') || 'default';

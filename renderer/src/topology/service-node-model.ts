@@ -64,7 +64,11 @@ export function serviceNode(name: string, input: GraphInput, index: InputIndex):
     return {
       name: version,
       share: route ? (route.effectiveWeights[version] ?? 0) : null,
-      instances: (registeredVersion?.instances ?? []).map((instance) => ({ address: instance.address, health: instance.health, reason: instance.healthReason })),
+      instances: (registeredVersion?.instances ?? []).map((instance) => ({
+        address: instance.address,
+        health: instance.health,
+        reason: instance.healthReason,
+      })),
       registered: registeredVersion !== null,
       rps: stats?.rps ?? 0,
       successRate: stats?.successRate ?? null,

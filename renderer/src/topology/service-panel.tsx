@@ -52,7 +52,14 @@ export function ServicePanel({
         {callers.length > 0 && <p className="muted small">Called by {callers.join(', ')}.</p>}
       </section>
       <RouteControls key={name} route={route} commands={commands} now={stats?.at ?? Date.now()} />
-      <InstanceHealth service={name} versions={service.versions} view={services?.find((entry) => entry.name === name) ?? null} stats={stats} history={history} instanceEvents={instanceEvents} />
+      <InstanceHealth
+        service={name}
+        versions={service.versions}
+        view={services?.find((entry) => entry.name === name) ?? null}
+        stats={stats}
+        history={history}
+        instanceEvents={instanceEvents}
+      />
       <FaultControls key={`faults-${name}`} service={name} faults={faults} callers={callers} commands={commands} />
     </aside>
   );

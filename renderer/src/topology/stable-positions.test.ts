@@ -5,8 +5,13 @@ import { placeNodes } from './graph-layout.js';
 import { EMPTY_LAYOUT, positionsToKeep, rememberPlacements, type KeptLayout } from './stable-positions.js';
 import { serviceView, statsSnapshot } from './testing/mesh-fixtures.js';
 
-const services = [serviceView('hello', { default: ['127.0.0.1:7001'] }), serviceView('world', { v1: ['127.0.0.1:7002'] }), serviceView('db', { v1: ['127.0.0.1:7004'] })];
-const graphWith = (edges: Parameters<typeof statsSnapshot>[0]) => buildGraph({ services, stats: statsSnapshot(edges), routes: null, faults: null, thresholds: DEFAULT_THRESHOLDS });
+const services = [
+  serviceView('hello', { default: ['127.0.0.1:7001'] }),
+  serviceView('world', { v1: ['127.0.0.1:7002'] }),
+  serviceView('db', { v1: ['127.0.0.1:7004'] }),
+];
+const graphWith = (edges: Parameters<typeof statsSnapshot>[0]) =>
+  buildGraph({ services, stats: statsSnapshot(edges), routes: null, faults: null, thresholds: DEFAULT_THRESHOLDS });
 
 function step(layout: KeptLayout, graph: ReturnType<typeof graphWith>): KeptLayout {
   const positions = placeNodes(graph.nodes, graph.edges, positionsToKeep(layout, graph));
@@ -27,7 +32,13 @@ describe('stable positions', () => {
     expect(placed.placedBlind).toEqual(new Set(['svc:db']));
 
     // From then on they keep their places.
-    const again = step(placed, graphWith([{ caller: 'hello', service: 'world', version: 'v1', rps: 3 }, { caller: 'world', service: 'db', version: 'v1', rps: 1 }]));
+    const again = step(
+      placed,
+      graphWith([
+        { caller: 'hello', service: 'world', version: 'v1', rps: 3 },
+        { caller: 'world', service: 'db', version: 'v1', rps: 1 },
+      ]),
+    );
     expect(again.positions.get('svc:hello')).toBe(placed.positions.get('svc:hello'));
     expect(again.positions.get('svc:world')).toBe(placed.positions.get('svc:world'));
     expect(again.positions.get('svc:db')).not.toBe(placed.positions.get('svc:db'));

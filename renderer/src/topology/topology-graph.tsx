@@ -71,7 +71,10 @@ function Flow({ graph, positions, layout, onMove, selected, onSelect, onSelectEd
       const isSelected = node.id === selected;
       const signature = nodeSignature(node.data);
       const old = previousNodes.current.get(node.id);
-      const flowNode = old && old.signature === signature && old.node.position === position && old.node.selected === isSelected ? old.node : toFlowNode(node, position, isSelected);
+      const flowNode =
+        old && old.signature === signature && old.node.position === position && old.node.selected === isSelected
+          ? old.node
+          : toFlowNode(node, position, isSelected);
       next.set(node.id, { signature, node: flowNode });
       return flowNode;
     });
@@ -253,7 +256,10 @@ function toFlowNode(node: GraphNode, position: XY, selected: boolean): FlowNode 
   // Sizes and handle boxes come from the geometry, so React Flow draws edges without measuring
   // the DOM; a node object without them would be re-measured (and its edges remounted) on every update.
   const versions = node.data.kind === 'service' ? node.data.versions.map((version) => version.name) : [];
-  const handles = handleBoxes(node.data.kind, node, versions).map((handle) => ({ ...handle, position: handle.position === 'left' ? Position.Left : Position.Right }));
+  const handles = handleBoxes(node.data.kind, node, versions).map((handle) => ({
+    ...handle,
+    position: handle.position === 'left' ? Position.Left : Position.Right,
+  }));
   const base = { id: node.id, position, width: node.width, height: node.height, measured: { width: node.width, height: node.height }, handles, selected };
   switch (node.data.kind) {
     case 'service':

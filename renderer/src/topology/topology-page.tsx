@@ -73,9 +73,15 @@ export function TopologyPage() {
   const reroute = useCallback(
     (service: string, version: string) => {
       setNotice({ kind: 'info', text: `Routing all of ${service} to ${version}…` });
-      void commands.reroute({ service, version, origin: 'gui' }).then((result) =>
-        setNotice(result.ok ? { kind: 'info', text: `${service} now routes all traffic to ${version}.` } : { kind: 'error', text: `Reroute refused: ${result.message}` }),
-      );
+      void commands
+        .reroute({ service, version, origin: 'gui' })
+        .then((result) =>
+          setNotice(
+            result.ok
+              ? { kind: 'info', text: `${service} now routes all traffic to ${version}.` }
+              : { kind: 'error', text: `Reroute refused: ${result.message}` },
+          ),
+        );
     },
     [commands],
   );
@@ -111,7 +117,11 @@ export function TopologyPage() {
       <div className="topology-toolbar" role="toolbar" aria-label="Graph">
         <label>
           Service{' '}
-          <select value={selected?.name ?? ''} onChange={(event) => select(event.target.value ? serviceNodeId(event.target.value) : null)} data-testid="service-picker">
+          <select
+            value={selected?.name ?? ''}
+            onChange={(event) => select(event.target.value ? serviceNodeId(event.target.value) : null)}
+            data-testid="service-picker"
+          >
             <option value="">(none)</option>
             {serviceNames.map((name) => (
               <option key={name} value={name}>

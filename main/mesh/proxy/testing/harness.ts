@@ -12,7 +12,14 @@ import type { ProxyMode } from '../../../../shared/config-schema.js';
 import type { ProxiedExchange } from '../../../../shared/events.js';
 import { Registry, type InstanceEntry } from '../../registry/registry.js';
 import type { ResilienceOptions } from '../../resilience/resilience.js';
-import { DEFAULT_EJECTION, DEFAULT_HOLD_MS, DEFAULT_RETRY, type EjectionPolicy, type RetryPolicy, type ServicePolicy } from '../../resilience/service-policy.js';
+import {
+  DEFAULT_EJECTION,
+  DEFAULT_HOLD_MS,
+  DEFAULT_RETRY,
+  type EjectionPolicy,
+  type RetryPolicy,
+  type ServicePolicy,
+} from '../../resilience/service-policy.js';
 import type { ProxyLimits } from '../proxy-limits.js';
 import { ProxyServer, type FaultSource } from '../proxy-server.js';
 import { RequestEvents } from '../request-events.js';

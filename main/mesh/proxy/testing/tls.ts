@@ -24,11 +24,29 @@ export async function startTlsUpstream(handler: RequestListener): Promise<TlsUps
   const dir = mkdtempSync(join(tmpdir(), 'meshdesk-tls-'));
   const keyFile = join(dir, 'key.pem');
   const caFile = join(dir, 'cert.pem');
-  execFileSync('openssl', [
-    'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-    '-keyout', keyFile, '-out', caFile, '-days', '1', '-subj', '/CN=meshdesk-test',
-    '-addext', 'subjectAltName=DNS:secure,DNS:localhost,IP:127.0.0.1',
-  ], { stdio: 'pipe' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      keyFile,
+      '-out',
+      caFile,
+      '-days',
+      '1',
+      '-subj',
+      '/CN=meshdesk-test',
+      '-addext',
+      'subjectAltName=DNS:secure,DNS:localhost,IP:127.0.0.1',
+    ],
+    { stdio: 'pipe' },
+  );
   const ca = readFileSync(caFile);
   const server = https.createServer({ key: readFileSync(keyFile), cert: ca }, handler);
   const port = await listenOn(server);
