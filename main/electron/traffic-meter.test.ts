@@ -5,50 +5,15 @@
  * The mesh is created from a real config file and never listens: the events are emitted on its bus.
  * Run: npx vitest run main/electron/traffic-meter.test.ts
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { describe, expect, it, onTestFinished } from 'vitest';
-import type { ProxiedExchange } from '../../shared/events.js';
-import { Mesh } from '../mesh/index.js';
+import { describe, expect, it } from 'vitest';
+import { proxiedExchange } from '../../shared/testing/exchange-fixture.js';
+import { createTestMesh } from '../mesh/testing/test-mesh.js';
 import { TrafficMeter } from './traffic-meter.js';
 
-async function meshWith(yaml: string | null): Promise<Mesh> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'meshdesk-meter-'));
-  const configFile = yaml === null ? null : path.join(dir, 'meshdesk.yaml');
-  if (configFile !== null && yaml !== null) writeFileSync(configFile, yaml);
-  const mesh = await Mesh.create({
-    proxyHost: '127.0.0.1',
-    proxyPort: 0,
-    adminHost: '127.0.0.1',
-    adminPort: 0,
-    configFile,
-    rendererRoot: dir,
-    log: () => undefined,
-  });
-  onTestFinished(() => mesh.stop(0));
-  return mesh;
-}
+const meshWith = async (yaml: string | null) => (await createTestMesh({ yaml })).mesh;
 
 let nextId = 1;
-function event(status: number, error: string | null = null): ProxiedExchange {
-  return {
-    id: nextId++,
-    kind: 'service',
-    caller: 'shell',
-    service: 'world',
-    version: null,
-    instance: null,
-    method: 'GET',
-    path: `/${status}`,
-    status,
-    startedAt: 0,
-    timings: { dispatched: null, firstByte: null, end: 1 },
-    bytesIn: 0,
-    bytesOut: 0,
-    error,
-  };
-}
+const event = (status: number, error: string | null = null) => proxiedExchange({ id: nextId++, path: `/${status}`, status, error });
 
 describe('TrafficMeter', () => {
   it('counts requests per second over 10 s and failures over a minute, from the recorded events', async () => {

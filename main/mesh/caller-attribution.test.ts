@@ -4,15 +4,13 @@
 // the real proxy to a real upstream; the event each request produced names the caller.
 // Run with `npx vitest run main/mesh/caller-attribution.test.ts`.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
-import os from 'node:os';
-import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ProxiedExchange } from '../../shared/events.js';
-import { Mesh } from './mesh.js';
 import { startChildService } from './os/testing/child-service.js';
+import { createTestMesh } from './testing/test-mesh.js';
 
 const exec = promisify(execFile);
 const cleanups: (() => unknown)[] = [];
@@ -29,22 +27,10 @@ const basic = (user: string) => `Basic ${Buffer.from(`${user}:`).toString('base6
 async function startMesh(): Promise<{ proxyUrl: string; proxyPort: number; caller: (path: string) => Promise<string> }> {
   const world = await startChildService(true);
   cleanups.push(() => world.stop());
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'meshdesk-callers-'));
-  const configFile = path.join(dir, 'meshdesk.yaml');
-  writeFileSync(configFile, `services:\n  world:\n    instances: [127.0.0.1:${world.port}]\n`);
-  const mesh = await Mesh.create({
-    proxyHost: '127.0.0.1',
-    proxyPort: 0,
-    adminHost: '127.0.0.1',
-    adminPort: 0,
-    configFile,
-    rendererRoot: dir,
-    log: () => undefined,
-  });
+  const { mesh } = await createTestMesh({ yaml: `services:\n  world:\n    instances: [127.0.0.1:${world.port}]\n`, cleanups });
   const events: ProxiedExchange[] = [];
   mesh.events.subscribe((event) => events.push(event));
   const addresses = await mesh.start();
-  cleanups.push(() => mesh.stop(0));
   return {
     proxyUrl: addresses.proxyUrl,
     proxyPort: addresses.proxyPort,

@@ -4,15 +4,12 @@
 // real Python process that is a registered service and calls another through the proxy.
 // Run with `npx vitest run main/mesh/caller-short-connections.test.ts`.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
-import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ProxiedExchange } from '../../shared/events.js';
-import { Mesh } from './mesh.js';
+import { createTestMesh } from './testing/test-mesh.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -42,23 +39,12 @@ describe('caller attribution for one connection per request', () => {
     const nextLine = () => new Promise<string>((resolve) => lines.once('line', resolve));
     const frontendPort = Number(await nextLine());
 
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'meshdesk-callers-'));
-    const configFile = path.join(dir, 'meshdesk.yaml');
     const worldPort = (world.address() as AddressInfo).port;
-    writeFileSync(configFile, `services:\n  world:\n    instances: [127.0.0.1:${worldPort}]\n  frontend:\n    instances: [127.0.0.1:${frontendPort}]\n`);
-    const mesh = await Mesh.create({
-      proxyHost: '127.0.0.1',
-      proxyPort: 0,
-      adminHost: '127.0.0.1',
-      adminPort: 0,
-      configFile,
-      rendererRoot: dir,
-      log: () => undefined,
-    });
+    const yaml = `services:\n  world:\n    instances: [127.0.0.1:${worldPort}]\n  frontend:\n    instances: [127.0.0.1:${frontendPort}]\n`;
+    const { mesh } = await createTestMesh({ yaml, cleanups });
     const events: ProxiedExchange[] = [];
     mesh.events.subscribe((event) => events.push(event));
     const { proxyUrl } = await mesh.start();
-    cleanups.push(() => mesh.stop(0));
 
     for (let i = 0; i < 5; i++) {
       frontend.stdin.write(`${proxyUrl} http://world/call${i}\n`);

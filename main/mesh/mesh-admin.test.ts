@@ -2,15 +2,13 @@
 // answers real input with output its schema accepts (the sample table below is typed by the
 // contract, so a new operation without a sample fails the typecheck), and commands change what
 // the mesh does.
-import { mkdtempSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import os from 'node:os';
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { answering, listenUpstream } from './testing/http-upstream.js';
+import { startTestMesh } from './testing/test-mesh.js';
 import { AdminClient } from '../../shared/admin-client.js';
 import { adminOperations, type OperationInput, type OperationName } from '../../shared/api.js';
-import { Mesh } from './mesh.js';
+import type { Mesh } from './mesh.js';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -22,21 +20,8 @@ const upstream = (body: string) => listenUpstream(answering(body), cleanups);
 async function startMesh(): Promise<{ mesh: Mesh; client: AdminClient; proxyUrl: string; v1: number; v2: number }> {
   const v1 = await upstream('world v1');
   const v2 = await upstream('world v2');
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'meshdesk-admin-'));
-  const configFile = path.join(dir, 'meshdesk.yaml');
-  writeFileSync(configFile, `services:\n  world:\n    versions:\n      v1: { instances: [127.0.0.1:${v1}] }\n      v2: { instances: [127.0.0.1:${v2}] }\n`);
-  const mesh = await Mesh.create({
-    proxyHost: '127.0.0.1',
-    proxyPort: 0,
-    adminHost: '127.0.0.1',
-    adminPort: 0,
-    configFile,
-    rendererRoot: dir,
-    adminToken: 'secret',
-    log: () => undefined,
-  });
-  const addresses = await mesh.start();
-  cleanups.push(() => mesh.stop(0));
+  const yaml = `services:\n  world:\n    versions:\n      v1: { instances: [127.0.0.1:${v1}] }\n      v2: { instances: [127.0.0.1:${v2}] }\n`;
+  const { mesh, addresses } = await startTestMesh({ yaml, adminToken: 'secret', cleanups });
   return { mesh, client: new AdminClient(addresses.adminUrl, 'secret'), proxyUrl: addresses.proxyUrl, v1, v2 };
 }
 

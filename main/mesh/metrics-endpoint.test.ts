@@ -3,15 +3,12 @@
 // answer must be 200, Prometheus text (its content type, and every line well-formed), and count
 // exactly the requests each service received.
 // Run with `npx vitest run main/mesh/metrics-endpoint.test.ts`.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { Mesh } from './mesh.js';
 import { METRIC_NAMES } from './telemetry/metrics.js';
 import { parsePrometheusText } from './telemetry/testing/prom-text.js';
 import { proxyClient } from './telemetry/testing/send.js';
 import { answering, listenUpstream } from './testing/http-upstream.js';
+import { startTestMesh } from './testing/test-mesh.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -27,21 +24,8 @@ describe('GET /metrics on a real mesh', () => {
   it('answers without a token, as Prometheus text, with the exact request count per service', async () => {
     const world = await listenUpstream(answering('world'), cleanups);
     const other = await listenUpstream(answering('other'), cleanups);
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'meshdesk-metrics-'));
-    const configFile = path.join(dir, 'meshdesk.yaml');
-    writeFileSync(configFile, `services:\n  world:\n    instances: [127.0.0.1:${world}]\n  other:\n    instances: [127.0.0.1:${other}]\n`);
-    const mesh = await Mesh.create({
-      proxyHost: '127.0.0.1',
-      proxyPort: 0,
-      adminHost: '127.0.0.1',
-      adminPort: 0,
-      configFile,
-      rendererRoot: dir,
-      adminToken: 'secret',
-      log: () => undefined,
-    });
-    const { adminUrl, proxyPort } = await mesh.start();
-    cleanups.push(() => mesh.stop(0));
+    const yaml = `services:\n  world:\n    instances: [127.0.0.1:${world}]\n  other:\n    instances: [127.0.0.1:${other}]\n`;
+    const { adminUrl, proxyPort } = (await startTestMesh({ yaml, adminToken: 'secret', cleanups })).addresses;
 
     const send = proxyClient(proxyPort);
     const hello = { 'x-meshdesk-caller': 'hello' };

@@ -6,16 +6,13 @@
  * the contract's schema as the dashboard and the CLI parse it.
  * Run: npx vitest run main/mesh/admin/push-stream-failed.test.ts
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import os from 'node:os';
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ADMIN_PATHS } from '../../../shared/api.js';
 import type { RequestEvent } from '../../../shared/events.js';
 import { parsePushBatch } from '../../../shared/push.js';
-import { Mesh } from '../mesh.js';
 import { listenUpstream } from '../testing/http-upstream.js';
+import { startTestMesh } from '../testing/test-mesh.js';
 
 const TOKEN = 'push-stream-failed-token';
 const cleanups: (() => unknown)[] = [];
@@ -27,21 +24,7 @@ afterEach(async () => {
 const byPath: http.RequestListener = (req, res) => res.writeHead(Number(/^\/status\/(\d{3})$/.exec(req.url ?? '')?.[1] ?? 200)).end();
 
 async function startMesh(yaml: string) {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'meshdesk-push-failed-'));
-  const configFile = path.join(dir, 'meshdesk.yaml');
-  writeFileSync(configFile, yaml);
-  const mesh = await Mesh.create({
-    proxyHost: '127.0.0.1',
-    proxyPort: 0,
-    adminHost: '127.0.0.1',
-    adminPort: 0,
-    configFile,
-    rendererRoot: dir,
-    adminToken: TOKEN,
-    log: () => undefined,
-  });
-  const addresses = await mesh.start();
-  cleanups.push(() => mesh.stop(0));
+  const { mesh, addresses } = await startTestMesh({ yaml, adminToken: TOKEN, cleanups });
   return { mesh, ...addresses };
 }
 

@@ -4,15 +4,12 @@
 // loop the mesh and the load generator do not share.
 // Run with `npx vitest run main/mesh/admin/push-stream-rate.test.ts`.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PUSH_INTERVAL_MS } from '../../../shared/push.js';
-import { Mesh } from '../mesh.js';
 import { proxyClient } from '../telemetry/testing/send.js';
 import { answering, listenUpstream } from '../testing/http-upstream.js';
+import { startTestMesh } from '../testing/test-mesh.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -71,21 +68,8 @@ interface Batch {
 describe('the push stream of a real mesh', () => {
   it('sends at most one batch per 100 ms under steady traffic, with every request event exactly once', async () => {
     const world = await listenUpstream(answering('world'), cleanups);
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'meshdesk-push-'));
-    const configFile = path.join(dir, 'meshdesk.yaml');
-    writeFileSync(configFile, `services:\n  world:\n    instances: [127.0.0.1:${world}]\n`);
-    const mesh = await Mesh.create({
-      proxyHost: '127.0.0.1',
-      proxyPort: 0,
-      adminHost: '127.0.0.1',
-      adminPort: 0,
-      configFile,
-      rendererRoot: dir,
-      adminToken: 'secret',
-      log: () => undefined,
-    });
-    const { adminUrl, proxyPort } = await mesh.start();
-    cleanups.push(() => mesh.stop(0));
+    const yaml = `services:\n  world:\n    instances: [127.0.0.1:${world}]\n`;
+    const { adminUrl, proxyPort } = (await startTestMesh({ yaml, adminToken: 'secret', cleanups })).addresses;
 
     const reader = spawn(process.execPath, ['-e', READER_SOURCE], { env: { ...process.env, EVENTS_URL: `${adminUrl}/api/events`, TOKEN: 'secret' } });
     const exited = new Promise<void>((resolve) => reader.once('exit', () => resolve()));

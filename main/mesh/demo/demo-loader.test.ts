@@ -2,13 +2,10 @@
 // registered from the `demo` source, answer through the proxy (hello calls world through it), and
 // are gone again after unload. Needs the built demo (`npm run build`, as `npm test` does). Run with
 // `npx vitest run main/mesh/demo/demo-loader.test.ts`.
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { ProxyAgent, request } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AdminClient } from '../../../shared/admin-client.js';
-import { Mesh } from '../mesh.js';
+import { startTestMesh } from '../testing/test-mesh.js';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -16,22 +13,8 @@ afterEach(async () => {
 });
 
 async function startMesh(yaml: string | null = null): Promise<{ client: AdminClient; proxyUrl: string; log: string[] }> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'meshdesk-demo-load-'));
-  const configFile = yaml === null ? null : path.join(dir, 'meshdesk.yaml');
-  if (configFile) writeFileSync(configFile, yaml ?? '');
   const log: string[] = [];
-  const mesh = await Mesh.create({
-    proxyHost: '127.0.0.1',
-    proxyPort: 0,
-    adminHost: '127.0.0.1',
-    adminPort: 0,
-    configFile,
-    rendererRoot: dir,
-    adminToken: 'secret',
-    log: (line) => log.push(line),
-  });
-  const addresses = await mesh.start();
-  cleanups.push(() => mesh.stop(0));
+  const { addresses } = await startTestMesh({ yaml, adminToken: 'secret', log: (line) => log.push(line), cleanups });
   return { client: new AdminClient(addresses.adminUrl, 'secret'), proxyUrl: addresses.proxyUrl, log };
 }
 

@@ -1,12 +1,9 @@
 // Routes declared in meshdesk.yaml reach the proxy: an alias sends a service's traffic to another
 // service, weights and header rules split it. A real Mesh, real upstreams, real requests.
-import { mkdtempSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import os from 'node:os';
-import path from 'node:path';
 import { afterEach, expect, it } from 'vitest';
 import { answering, listenUpstream } from '../testing/http-upstream.js';
-import { Mesh } from '../mesh.js';
+import { startTestMesh } from '../testing/test-mesh.js';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -31,36 +28,21 @@ it('follows an alias and header rules from meshdesk.yaml', async () => {
   const next = await upstream('search-next');
   const old = await upstream('search v1');
   const canary = await upstream('search canary');
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'meshdesk-routes-'));
-  const configFile = path.join(dir, 'meshdesk.yaml');
-  writeFileSync(
-    configFile,
-    [
-      'services:',
-      '  search:',
-      '    versions:',
-      `      v1: { instances: [127.0.0.1:${old}] }`,
-      '    route: { alias: search-next }',
-      '  search-next:',
-      '    versions:',
-      `      v1: { instances: [127.0.0.1:${next}] }`,
-      `      canary: { instances: [127.0.0.1:${canary}] }`,
-      '    route:',
-      '      headers: [{ header: x-canary, value: "1", version: canary }]',
-      '',
-    ].join('\n'),
-  );
-  const mesh = await Mesh.create({
-    proxyHost: '127.0.0.1',
-    proxyPort: 0,
-    adminHost: '127.0.0.1',
-    adminPort: 0,
-    configFile,
-    rendererRoot: dir,
-    log: () => undefined,
-  });
-  const { proxyPort } = await mesh.start();
-  cleanups.push(() => mesh.stop(0));
+  const yaml = [
+    'services:',
+    '  search:',
+    '    versions:',
+    `      v1: { instances: [127.0.0.1:${old}] }`,
+    '    route: { alias: search-next }',
+    '  search-next:',
+    '    versions:',
+    `      v1: { instances: [127.0.0.1:${next}] }`,
+    `      canary: { instances: [127.0.0.1:${canary}] }`,
+    '    route:',
+    '      headers: [{ header: x-canary, value: "1", version: canary }]',
+    '',
+  ].join('\n');
+  const { proxyPort } = (await startTestMesh({ yaml, cleanups })).addresses;
   expect(await get(proxyPort, 'search')).toBe('search-next');
   expect(await get(proxyPort, 'search-next', { 'x-canary': '1' })).toBe('search canary');
   expect(await get(proxyPort, 'search', { 'x-canary': '1' })).toBe('search canary');

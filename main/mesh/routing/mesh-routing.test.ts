@@ -6,14 +6,11 @@
  * Real Mesh, real config file, real upstreams, real HTTP clients.
  * Run: npx vitest run main/mesh/routing/mesh-routing.test.ts
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import os from 'node:os';
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AdminClient } from '../../../shared/admin-client.js';
 import type { ProxiedExchange } from '../../../shared/events.js';
-import { Mesh } from '../mesh.js';
+import { startTestMesh } from '../testing/test-mesh.js';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -41,22 +38,8 @@ async function upstream(name: string, handler?: http.RequestListener): Promise<n
 }
 
 async function startMesh(yaml: (ports: Record<string, number>) => string, ports: Record<string, number>) {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'meshdesk-routing-'));
-  const configFile = path.join(dir, 'meshdesk.yaml');
-  writeFileSync(configFile, yaml(ports));
   const log: string[] = [];
-  const mesh = await Mesh.create({
-    proxyHost: '127.0.0.1',
-    proxyPort: 0,
-    adminHost: '127.0.0.1',
-    adminPort: 0,
-    configFile,
-    rendererRoot: dir,
-    adminToken: 'secret',
-    log: (line) => log.push(line),
-  });
-  const addresses = await mesh.start();
-  cleanups.push(() => mesh.stop(0));
+  const { mesh, addresses } = await startTestMesh({ yaml: yaml(ports), adminToken: 'secret', log: (line) => log.push(line), cleanups });
   const events: ProxiedExchange[] = [];
   mesh.events.subscribe((event) => events.push(event));
   return { mesh, log, events, client: new AdminClient(addresses.adminUrl, 'secret'), proxyPort: addresses.proxyPort };

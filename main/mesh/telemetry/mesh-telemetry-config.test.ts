@@ -5,14 +5,12 @@
  * Real Mesh, real config file, a real upstream on 127.0.0.1, real requests through the proxy.
  * Run: npx vitest run main/mesh/telemetry/mesh-telemetry-config.test.ts
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import http from 'node:http';
-import os from 'node:os';
-import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { MASKED_VALUE } from '../../../shared/exchange.js';
-import { Mesh } from '../mesh.js';
 import { listenUpstream } from '../testing/http-upstream.js';
+import { startTestMesh } from '../testing/test-mesh.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
@@ -31,22 +29,9 @@ const TELEMETRY = 'telemetry:\n  logCapacity: 5\n  bodyCaptureBytes: 4\n  masked
 const services = (port: number, labels = '') => `services:\n  world:\n    instances: [127.0.0.1:${port}]\n${labels}    retries: { attempts: 0 }\n`;
 
 async function startMesh(yaml: string) {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'meshdesk-telemetry-'));
-  const configFile = path.join(dir, 'meshdesk.yaml');
-  writeFileSync(configFile, yaml);
   const log: string[] = [];
-  const mesh = await Mesh.create({
-    proxyHost: '127.0.0.1',
-    proxyPort: 0,
-    adminHost: '127.0.0.1',
-    adminPort: 0,
-    configFile,
-    rendererRoot: dir,
-    log: (line) => log.push(line),
-  });
-  const { proxyPort } = await mesh.start();
-  cleanups.push(() => mesh.stop(0));
-  return { mesh, log, proxyPort, rewrite: (text: string) => writeFileSync(configFile, text) };
+  const { mesh, configFile, addresses } = await startTestMesh({ yaml, log: (line) => log.push(line), cleanups });
+  return { mesh, log, proxyPort: addresses.proxyPort, rewrite: (text: string) => writeFileSync(configFile, text) };
 }
 
 /** A POST to `world` through the proxy, with a secret and a not-masked-here Authorization. */
