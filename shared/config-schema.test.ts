@@ -19,6 +19,7 @@ describe('telemetry config', () => {
       bodyCaptureBytes: DEFAULT_BODY_CAPTURE_BYTES,
       maskedHeaders: [...DEFAULT_MASKED_HEADERS],
       failureStatuses: ['5xx'],
+      grpcFailureCodes: ['UNKNOWN', 'DEADLINE_EXCEEDED', 'RESOURCE_EXHAUSTED', 'UNIMPLEMENTED', 'INTERNAL', 'UNAVAILABLE', 'DATA_LOSS'],
     };
     expect(meshConfigSchema.parse({}).telemetry).toEqual(defaults);
     expect(meshConfigSchema.parse({ telemetry: {} }).telemetry).toEqual(defaults);
@@ -29,11 +30,12 @@ describe('telemetry config', () => {
   });
 
   it('accepts every setting at its bounds, codes quoted or not, classes, and empty lists', () => {
-    expect(telemetryConfigSchema.parse({ logCapacity: 1, bodyCaptureBytes: 0, maskedHeaders: [], failureStatuses: [] })).toEqual({
+    expect(telemetryConfigSchema.parse({ logCapacity: 1, bodyCaptureBytes: 0, maskedHeaders: [], failureStatuses: [], grpcFailureCodes: [] })).toEqual({
       logCapacity: 1,
       bodyCaptureBytes: 0,
       maskedHeaders: [],
       failureStatuses: [],
+      grpcFailureCodes: [],
     });
     expect(
       telemetryConfigSchema.parse({
@@ -41,8 +43,15 @@ describe('telemetry config', () => {
         bodyCaptureBytes: 16 * 1024 * 1024,
         maskedHeaders: ['X-Api-Key'],
         failureStatuses: ['5xx', '429', 404, '4xx'],
+        grpcFailureCodes: [0, 16, 'cancelled'],
       }),
-    ).toEqual({ logCapacity: 100_000, bodyCaptureBytes: 16_777_216, maskedHeaders: ['X-Api-Key'], failureStatuses: ['5xx', '429', 404, '4xx'] });
+    ).toEqual({
+      logCapacity: 100_000,
+      bodyCaptureBytes: 16_777_216,
+      maskedHeaders: ['X-Api-Key'],
+      failureStatuses: ['5xx', '429', 404, '4xx'],
+      grpcFailureCodes: [0, 16, 'cancelled'],
+    });
   });
 
   it('rejects mistakes with messages that say what is expected', () => {

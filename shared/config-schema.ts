@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import { DEFAULT_BODY_CAPTURE_BYTES, DEFAULT_LOG_CAPACITY, DEFAULT_MASKED_HEADERS } from './exchange.js';
+import { DEFAULT_GRPC_FAILURE_CODES, grpcStatusName, parseGrpcStatus } from './grpc-codes.js';
 
 /** Service names are DNS labels: they are used as host names (`http://world/`). */
 export const dnsLabel = z.string().regex(/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$/, 'must be a DNS label: a-z, 0-9 and "-", at most 63 characters');
@@ -222,6 +223,16 @@ const failureStatus = z.union(
   { error: FAILURE_STATUS },
 );
 
+/** A gRPC status that counts as a failure: by name, as gRPC documents them, or by number. */
+const GRPC_FAILURE_CODE = 'must be a gRPC status: a name such as UNAVAILABLE, or its number from 0 to 16';
+const grpcFailureCode = z.union(
+  [
+    z.number().int(GRPC_FAILURE_CODE).min(0, GRPC_FAILURE_CODE).max(16, GRPC_FAILURE_CODE),
+    z.string().refine((name) => parseGrpcStatus(name) !== null, GRPC_FAILURE_CODE),
+  ],
+  { error: GRPC_FAILURE_CODE },
+);
+
 /**
  * What the request log keeps and what the success rate counts. Read when the mesh starts: the log's
  * columns are sized to its capacity once, so a later change waits for the next start (and says so).
@@ -260,6 +271,13 @@ export const telemetryConfigSchema = z
       .default(() => ['5xx'])
       .meta({
         description: 'response statuses that count as failures in the success rate: codes (429) or classes (5xx, the default); connection errors always count',
+      }),
+    grpcFailureCodes: z
+      .array(grpcFailureCode)
+      .default(() => DEFAULT_GRPC_FAILURE_CODES.map(grpcStatusName))
+      .meta({
+        description:
+          'gRPC statuses that count as failures of a gRPC call, by name or number (default UNKNOWN, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, UNIMPLEMENTED, INTERNAL, UNAVAILABLE, DATA_LOSS: those that blame the server); a call with no status or a connection error always counts',
       }),
   })
   .meta({ description: 'the request log and the success rate; read at start, so changes take effect at the next start' });

@@ -65,6 +65,13 @@ export const requestTimingsSchema = z.object({
 });
 export type RequestTimings = z.infer<typeof requestTimingsSchema>;
 
+/** How a gRPC call ended: its `grpc-status` (null when the call ended without one) and `grpc-message`. */
+export const grpcOutcomeSchema = z.object({
+  status: z.number().int().nullable(),
+  message: z.string().nullable(),
+});
+export type GrpcOutcome = z.infer<typeof grpcOutcomeSchema>;
+
 /** One exchange as the proxy reports it, before the telemetry has judged it. */
 export const proxiedExchangeSchema = z.object({
   /** Unique per exchange within one mesh run. */
@@ -91,6 +98,10 @@ export const proxiedExchangeSchema = z.object({
   bytesOut: z.number(),
   /** Why the exchange failed on the proxy side, if it did: `connection refused`, `client aborted`… */
   error: z.string().nullable(),
+  /** `h2` for a call that came over HTTP/2 (absent: HTTP/1.x). */
+  protocol: z.literal('h2').optional(),
+  /** gRPC calls only: how the call ended, in gRPC's terms (the status a gRPC client sees). */
+  grpc: grpcOutcomeSchema.optional(),
   /**
    * Routed requests only (absent on refusals, tunnels and upgrades): every upstream attempt in order,
    * the retries among them, what set the request apart, and why it went where it did.

@@ -164,6 +164,7 @@ export class Mesh {
       faults: this.faults,
       policy: (service) => policies.get(this.config, service),
       captureBodyBytes: settings.captureBodyBytes,
+      grpcFailure: settings.grpcFailure,
     });
     this.auth = new AdminAuth(options.adminToken ?? AdminAuth.newToken(), () => this.ownAdminOrigins());
     this.admin = createAdminServer({

@@ -127,11 +127,17 @@ describe('parseConfig', () => {
 
   it('reads the telemetry section, and points at each bad setting by line and column', () => {
     const good = parseConfig(
-      'telemetry:\n  logCapacity: 5\n  bodyCaptureBytes: 0\n  maskedHeaders: [X-Api-Key]\n  failureStatuses: ["404", 5xx]\n',
+      'telemetry:\n  logCapacity: 5\n  bodyCaptureBytes: 0\n  maskedHeaders: [X-Api-Key]\n  failureStatuses: ["404", 5xx]\n  grpcFailureCodes: [unavailable, 13]\n',
       'meshdesk.yaml',
     );
     if (!good.ok) throw new Error(JSON.stringify(good.errors));
-    expect(good.config.telemetry).toEqual({ logCapacity: 5, bodyCaptureBytes: 0, maskedHeaders: ['X-Api-Key'], failureStatuses: ['404', '5xx'] });
+    expect(good.config.telemetry).toEqual({
+      logCapacity: 5,
+      bodyCaptureBytes: 0,
+      maskedHeaders: ['X-Api-Key'],
+      failureStatuses: ['404', '5xx'],
+      grpcFailureCodes: ['unavailable', 13],
+    });
     const errors = errorsOf(
       [
         'telemetry:', //                                  1
@@ -140,6 +146,7 @@ describe('parseConfig', () => {
         '  maskedHeaders: [authorization, "x api key"]', // 4
         '  failureStatuses: [5xx, 600]', //               5
         '  maskHeaders: []', //                           6
+        '  grpcFailureCodes: [UNAVAILABLE, NOPE, 17]', // 7
       ].join('\n'),
     );
     expect(errors.map((error) => `${error.file}:${error.line}:${error.column} ${error.message}`)).toEqual([
@@ -147,6 +154,8 @@ describe('parseConfig', () => {
       'meshdesk.yaml:3:21 telemetry.bodyCaptureBytes: must be a number of bytes, such as 65536',
       'meshdesk.yaml:4:34 telemetry.maskedHeaders.1: must be an HTTP header name',
       'meshdesk.yaml:5:26 telemetry.failureStatuses.1: must be a status code from 100 to 599, such as 429, or a class such as 5xx',
+      'meshdesk.yaml:7:35 telemetry.grpcFailureCodes.1: must be a gRPC status: a name such as UNAVAILABLE, or its number from 0 to 16',
+      'meshdesk.yaml:7:41 telemetry.grpcFailureCodes.2: must be a gRPC status: a name such as UNAVAILABLE, or its number from 0 to 16',
       'meshdesk.yaml:6:3 telemetry: Unrecognized key: "maskHeaders" (maskHeaders)',
     ]);
   });

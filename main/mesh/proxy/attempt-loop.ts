@@ -19,10 +19,13 @@ import { blamesInstance, connectionFailureOf, isIdempotent, replayable } from '.
 import type { ProxyFailure } from './proxy-error.js';
 import type { Route } from './router.js';
 import { classifyUpstreamError, type UpstreamFailure } from './upstream-errors.js';
+import type { H2Upstreams } from './h2/h2-upstreams.js';
 import type { UpstreamPools } from './upstream-pools.js';
 
 export interface ExchangeContext {
   pools: UpstreamPools;
+  /** HTTP/2 connections to instances, for calls that came over HTTP/2. */
+  h2: H2Upstreams;
   resilience: Resilience;
   /** Bytes of each body kept for the request log (only when someone listens). */
   captureBodyBytes: number;
@@ -107,6 +110,24 @@ export abstract class AttemptLoop {
     state.lastOkAt = now;
     state.refusing = false;
     this.context.resilience.ejection.outcome(route.ref, state, statusCode < 500, route.policy.ejection, `status ${statusCode}`, now);
+  }
+
+  /**
+   * An answer began whose verdict comes later (a gRPC call's status is in its trailers): its
+   * latency counts now, for balancing; `judged` says what it came to, for ejection.
+   */
+  protected answerStarted(now: number): void {
+    const { state } = this;
+    if (state === null) return;
+    state.observe(now - this.attemptStart, now);
+    state.lastOkAt = now;
+    state.refusing = false;
+  }
+
+  protected judged(healthy: boolean, reason: string, now: number): void {
+    const { state, route } = this;
+    if (state === null || route.ref === null || route.policy === null) return;
+    this.context.resilience.ejection.outcome(route.ref, state, healthy, route.policy.ejection, reason, now);
   }
 
   /** A failed attempt: blames the instance, then holds or retries when that is safe; false when neither. */

@@ -11,6 +11,9 @@ import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import { explicitCaller, SHELL_CALLER } from './caller.js';
 
+/** What names a request's caller: its headers and its client connection (an HTTP/1.x request, or an HTTP/2 stream's). */
+export type CallerSource = Pick<IncomingMessage, 'headers' | 'socket'>;
+
 /** A caller's name, or a promise of it while the connection's OS lookup runs. */
 export type CallerLookup = string | Promise<string>;
 
@@ -36,7 +39,7 @@ export class CallerIdentity {
    * The caller of a request whose connection is still attached to it (at its start: Node detaches
    * the socket once the body has been read). `null` for a request that could not even be parsed.
    */
-  of(req: IncomingMessage | null): CallerLookup {
+  of(req: CallerSource | null): CallerLookup {
     if (req === null) return SHELL_CALLER;
     const named = explicitCaller(req);
     if (named !== null) return named;

@@ -4,7 +4,7 @@
  * Proxy-Authorization). When it says nothing, the operating system's view decides (telemetry's
  * connection-callers.ts), else `shell`.
  */
-import type { IncomingMessage } from 'node:http';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 
 export const SHELL_CALLER = 'shell';
 
@@ -13,7 +13,7 @@ export function callerOf(req: IncomingMessage): string {
 }
 
 /** The caller the request names itself, or null when it names none. */
-export function explicitCaller(req: IncomingMessage): string | null {
+export function explicitCaller(req: { headers: IncomingHttpHeaders }): string | null {
   const header = req.headers['x-meshdesk-caller'];
   if (typeof header === 'string' && header.length > 0) return header.toLowerCase();
   return proxyUserOf(req.headers['proxy-authorization']);

@@ -8,7 +8,9 @@ import type { DecisionStep, RequestFlag } from '../../../shared/events.js';
 import type { ExchangeCapture } from '../../../shared/exchange.js';
 import type { Fault } from '../../../shared/routes.js';
 import type { Resilience } from '../resilience/resilience.js';
+import type { AttemptLoop } from './attempt-loop.js';
 import { FLAG, type ForwardExchange } from './forward.js';
+import type { TunnelTarget } from './request-target.js';
 
 const FLAG_NAMES: readonly [number, RequestFlag][] = [
   [FLAG.fault, 'fault-injected'],
@@ -26,7 +28,10 @@ export function flagsOf(bits: number): RequestFlag[] {
   return flags;
 }
 
-export function decisionOf(exchange: ForwardExchange, resilience: Resilience): DecisionStep[] {
+/** An exchange that ran the attempt loop: an HTTP/1.x request or an HTTP/2 call. */
+export type RoutedExchange = AttemptLoop & { readonly tunnel: TunnelTarget | null };
+
+export function decisionOf(exchange: RoutedExchange, resilience: Resilience): DecisionStep[] {
   const { route } = exchange;
   const steps: DecisionStep[] = [];
   if (exchange.tunnel !== null) steps.push(tunnelStep(exchange.tunnel.authority));

@@ -9,7 +9,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
-import type { DecisionStep, RequestAttempt, ProxiedExchange, RequestFlag, TrafficKind } from '../../../shared/events.js';
+import type { DecisionStep, GrpcOutcome, RequestAttempt, ProxiedExchange, RequestFlag, TrafficKind } from '../../../shared/events.js';
 import type { ExchangeCapture } from '../../../shared/exchange.js';
 import type { CallerIdentity, CallerLookup } from './caller-identity.js';
 import type { RequestEvents, RequestStart } from './request-events.js';
@@ -17,6 +17,11 @@ import type { RequestEvents, RequestStart } from './request-events.js';
 /** What the proxy knows about one exchange when it is over; `record` adds the rest. */
 export interface ExchangeFacts {
   kind: TrafficKind;
+  /** When the request is not at hand to say it (HTTP/2 calls). */
+  method?: string;
+  /** HTTP/2 calls only; see ProxiedExchange. */
+  protocol?: 'h2';
+  grpc?: GrpcOutcome;
   service: string;
   version: string | null;
   instance: string | null;
@@ -96,7 +101,7 @@ function eventOf(req: IncomingMessage | null, facts: ExchangeFacts, caller: stri
     service: facts.service,
     version: facts.version,
     instance: facts.instance,
-    method: req?.method ?? '',
+    method: facts.method ?? req?.method ?? '',
     path: facts.path,
     status: facts.status,
     startedAt: Math.round(performance.timeOrigin + start),
@@ -111,6 +116,8 @@ function eventOf(req: IncomingMessage | null, facts: ExchangeFacts, caller: stri
     error: facts.error,
   };
   // Only routed requests carry these; other events stay as lean as before.
+  if (facts.protocol !== undefined) event.protocol = facts.protocol;
+  if (facts.grpc !== undefined) event.grpc = facts.grpc;
   if (facts.attempts !== undefined) event.attempts = facts.attempts;
   if (facts.retries !== undefined) event.retries = facts.retries;
   if (facts.flags !== undefined) event.flags = facts.flags;

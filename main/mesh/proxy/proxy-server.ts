@@ -45,7 +45,6 @@ import type { Duplex } from 'node:stream';
 import type { Socket } from 'node:net';
 import type { ProxyMode } from '../../../shared/config-schema.js';
 import { DEFAULT_BODY_CAPTURE_BYTES } from '../../../shared/exchange.js';
-import type { Fault } from '../../../shared/routes.js';
 import type { Registry } from '../registry/registry.js';
 import type { InstanceEventListener } from '../resilience/ejection.js';
 import { Resilience, type ResilienceOptions } from '../resilience/resilience.js';
@@ -54,25 +53,23 @@ import type { RetryBudgetView } from '../../../shared/stats.js';
 import { clientErrorFailure, inFlightResponse } from './client-errors.js';
 import { captureOf, decisionOf, flagsOf, tunnelStep } from './exchange-report.js';
 import { FLAG, ForwardExchange, type ExchangeContext } from './forward.js';
+import { rolled, type FaultSource } from './fault-roll.js';
 import { upstreamRequestHeaders } from './forwarded-headers.js';
 import { sendProxyError, writeRawError, type ProxyFailure } from './proxy-error.js';
 import { resolveLimits, type ProxyLimits } from './proxy-limits.js';
-import { Http2Refusals } from './http2-refusals.js';
+import { H2Front } from './h2/h2-front.js';
+import { H2Upstreams } from './h2/h2-upstreams.js';
+import { ProxyListener } from './proxy-listener.js';
+import { defaultGrpcFailure, type GrpcFailure } from '../telemetry/classify.js';
 import { framingError } from './request-framing.js';
 import { parseRequestTarget, tunnelRequestTarget, type TunnelTarget } from './request-target.js';
 import type { RequestEvents } from './request-events.js';
 import { CallerIdentity, type AttributeConnection } from './caller-identity.js';
 import { ExchangeReporter } from './exchange-reporter.js';
-import { isRefusal, Router, type Refusal, type Route, type RouteSource } from './router.js';
+import { isRefusal, Router, type Refusal, type RouteSource } from './router.js';
 import { handleConnect, type SideChannelContext } from './tunnel.js';
 import { handleUpgrade } from './upgrade.js';
 import { UpstreamPools } from './upstream-pools.js';
-
-/** What the proxy needs of the fault table. */
-export interface FaultSource {
-  readonly size: number;
-  match(service: string, caller: string): Fault | undefined;
-}
 
 export interface ProxyOptions {
   registry: Registry;
@@ -94,15 +91,19 @@ export interface ProxyOptions {
   resilience?: ResilienceOptions;
   /** Bytes of each body kept for the request log, per direction. */
   captureBodyBytes?: number;
+  /** Which gRPC statuses count against an instance; default: the telemetry's default rule. */
+  grpcFailure?: GrpcFailure;
 }
 
 type SideChannelHandler = (context: SideChannelContext, req: IncomingMessage, socket: Duplex, head: Buffer, tunnel: TunnelTarget | null) => void;
 
 export class ProxyServer {
   readonly server: http.Server;
+  private readonly listener: ProxyListener;
   /** Serves the HTTP/1.x inside clients' CONNECT tunnels to services; never listens itself. */
   private readonly tunnelServer: http.Server;
-  private readonly http2Refusals = new Http2Refusals();
+  /** Serves HTTP/2: prior knowledge on the listener, and inside tunnels to services. */
+  private readonly h2: H2Front;
   /** Where each served tunnel leads, by its client socket. */
   private readonly tunnels = new WeakMap<Duplex, TunnelTarget>();
   readonly limits: ProxyLimits;
@@ -140,6 +141,7 @@ export class ProxyServer {
     });
     this.context = {
       pools: this.pools,
+      h2: new H2Upstreams(limits),
       resilience: this.resilience,
       captureBodyBytes: options.captureBodyBytes ?? DEFAULT_BODY_CAPTURE_BYTES,
     };
@@ -148,15 +150,26 @@ export class ProxyServer {
       limits,
       events: this.events,
       serveHttp: this.serveHttp,
-      refuseHttp2: (socket, bytes) => this.http2Refusals.serve(socket, bytes),
+      serveHttp2: (socket, tunnel, bytes) => this.h2.serve(socket, bytes, tunnel),
     };
+    this.h2 = new H2Front({
+      router: this.router,
+      events: this.events,
+      context: this.context,
+      resilience: this.resilience,
+      limits,
+      faults: this.faults,
+      grpcFailure: options.grpcFailure ?? defaultGrpcFailure,
+    });
     this.tunnelServer = this.httpServer(new http.Server(this.serverOptions(), this.onTunnelRequest), true);
     // Node arms a server's header timeouts and connection list when it starts listening; this one
     // is fed sockets instead, so it is told it listens.
     this.tunnelServer.emit('listening');
-    this.server = this.httpServer(new ProxyListener(this.serverOptions(), this.onRequest, this.tunnelServer), false);
+    this.listener = new ProxyListener(this.serverOptions(), this.onRequest, this.tunnelServer, this.h2, limits.headersTimeoutMs, (socket) =>
+      this.events.connectionOpened(socket),
+    );
+    this.server = this.httpServer(this.listener, false);
     this.server.maxConnections = limits.maxConnections;
-    this.server.on('connection', (socket: Socket) => this.events.connectionOpened(socket));
     this.server.on('listening', () => {
       const address = this.server.address();
       if (address && typeof address === 'object') this.ownPort = address.port;
@@ -190,7 +203,8 @@ export class ProxyServer {
   async close(): Promise<void> {
     this.tunnelServer.closeAllConnections();
     this.tunnelServer.close(() => undefined); // clears its timers; it never listened, so the callback gets an error
-    this.http2Refusals.close();
+    this.h2.close();
+    this.context.h2.close();
     this.resilience.close();
     await this.pools.close();
   }
@@ -232,7 +246,7 @@ export class ProxyServer {
     const handle = (socket as Socket & { _handle?: { _consumed?: boolean } })._handle;
     if (handle) handle._consumed = false;
     if (tunnel === null) {
-      this.server.emit('connection', socket);
+      this.listener.serveHttp1(socket);
     } else {
       this.tunnels.set(socket, tunnel);
       this.tunnelServer.emit('connection', socket);
@@ -439,36 +453,4 @@ export class ProxyServer {
       }
     };
   }
-}
-
-/**
- * The proxy's listener. The tunnel connections it hands to the tunnel server are still its own
- * (it accepted them, and `close` waits for them), so closing its idle or all connections — what a
- * graceful stop does — closes theirs too.
- */
-class ProxyListener extends http.Server {
-  constructor(
-    options: http.ServerOptions,
-    onRequest: (req: IncomingMessage, res: ServerResponse) => void,
-    private readonly tunnels: http.Server,
-  ) {
-    super(options, onRequest);
-  }
-
-  override closeIdleConnections(): void {
-    super.closeIdleConnections();
-    this.tunnels.closeIdleConnections();
-  }
-
-  override closeAllConnections(): void {
-    super.closeAllConnections();
-    this.tunnels.closeAllConnections();
-  }
-}
-
-/** The fault for this request, if its rule applies to it (each request rolls against the percentage). */
-function rolled(faults: FaultSource, route: Route, caller: string): Fault | null {
-  const fault = faults.match(route.service, caller);
-  if (fault === undefined || fault.percent <= 0) return null;
-  return Math.random() * 100 < fault.percent ? fault : null;
 }

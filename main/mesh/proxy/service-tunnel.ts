@@ -8,8 +8,8 @@
  * - HTTP/1.x: handed to the proxy's own HTTP server, so each request in the tunnel is routed,
  *   retried, measured and logged like a forward-proxied one (keep-alive, pipelining, upgrades);
  *   the client socket is the same, so caller attribution sees the real client process;
- * - HTTP/2 (gRPC): not served yet; each call is answered with the reason, in gRPC's terms for
- *   a gRPC call (http2-refusals.ts), and the log gets a row for the tunnel saying so;
+ * - HTTP/2 (gRPC): handed to the proxy's HTTP/2 side (h2/h2-front.ts), so each call (stream) in
+ *   the tunnel is routed on its own, measured and logged, as a request in an HTTP/1.x tunnel is;
  * - TLS: the mesh cannot read it, so the tunnel goes whole to the instance the route picks, as one
  *   opaque exchange flagged `opaque` (logged, not counted as a request), with the reason in its
  *   decision trace.
@@ -17,53 +17,17 @@
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
 import type { DecisionStep } from '../../../shared/events.js';
-import { http2RefusalReason } from './http2-refusals.js';
 import type { TunnelTarget } from './request-target.js';
 import { isRefusal } from './router.js';
 import { connectEstablished, pipeTunnel, type SideChannelContext } from './tunnel.js';
 import { sniffTunnel } from './tunnel-sniff.js';
 
-export function serveServiceTunnel(
-  context: SideChannelContext,
-  req: IncomingMessage,
-  client: Socket,
-  head: Buffer,
-  target: TunnelTarget,
-  service: string,
-  start: number,
-): void {
+export function serveServiceTunnel(context: SideChannelContext, req: IncomingMessage, client: Socket, head: Buffer, target: TunnelTarget, start: number): void {
   client.write(connectEstablished(req));
   sniffTunnel(client, head, context.limits.tunnelIdleTimeoutMs, (protocol, bytes) => {
     if (protocol === 'http1') context.serveHttp(client, target, bytes);
-    else if (protocol === 'h2') refuseHttp2(context, req, client, bytes, target, service, start);
+    else if (protocol === 'h2') context.serveHttp2(client, target, bytes);
     else pipeOpaque(context, req, client, bytes, target, start);
-  });
-}
-
-function refuseHttp2(
-  context: SideChannelContext,
-  req: IncomingMessage,
-  client: Socket,
-  bytes: Buffer,
-  target: TunnelTarget,
-  service: string,
-  start: number,
-): void {
-  context.refuseHttp2(client, bytes);
-  context.events.record(req, {
-    kind: 'service',
-    service,
-    version: null,
-    instance: null,
-    path: target.authority,
-    status: 0,
-    error: `HTTP/2 inside the CONNECT tunnel: ${http2RefusalReason(target.authority)}`,
-    start,
-    dispatched: null,
-    firstByte: null,
-    bytesIn: client.bytesRead,
-    bytesOut: client.bytesWritten,
-    flags: ['tunnelled'],
   });
 }
 

@@ -153,38 +153,37 @@ describe('CONNECT to a service: the mesh serves the tunnel', () => {
     expect(await readUntil(again.socket, hasResponses(1))).toMatch(/^HTTP\/1.1 200 OK[^]*fine$/);
   });
 
-  it('answers HTTP/2 calls inside the tunnel with why they are not served: gRPC UNAVAILABLE, else 502; and logs it', async () => {
-    const harness = await startProxy();
-    harness.register({ greeter: ['127.0.0.1:1'] });
-    const { socket } = await connectThrough(harness.port, 'greeter:50051');
-    const session = http2.connect('http://greeter:50051', { createConnection: () => socket });
+  it('serves HTTP/2 inside the tunnel call by call: an h2c GET answered, a gRPC call to a dead instance gets UNAVAILABLE', async () => {
+    const web = http2.createServer((req, res) => res.end(`h2 ${req.url}`));
+    const webPort = await listenOn(web as unknown as http.Server);
+    onTestFinished(() => void web.close());
+    const harness = await startProxy({ policy: { retry: { attempts: 0 }, holdMs: 0 } });
+    harness.register({ web: [`127.0.0.1:${webPort}`], greeter: [`127.0.0.1:${await closedPort()}`] });
+
+    const plain = await connectThrough(harness.port, 'web:8080');
+    const session = http2.connect('http://web:8080', { createConnection: () => plain.socket });
     onTestFinished(() => void session.destroy());
-    const call = session.request({ ':method': 'POST', ':path': '/helloworld.Greeter/SayHello', 'content-type': 'application/grpc' });
+    for (const path of ['/one', '/two']) {
+      const get = session.request({ ':path': path });
+      get.setEncoding('utf8');
+      let body = '';
+      for await (const chunk of get) body += chunk as string;
+      expect(body).toBe(`h2 ${path}`);
+    }
+    const event = await harness.nextEvent((e) => e.path === '/two');
+    expect(event).toMatchObject({ kind: 'service', service: 'web', status: 200, protocol: 'h2', flags: ['tunnelled'] });
+    expect(event.decision?.[0]?.step).toBe('tunnel');
+
+    const { socket } = await connectThrough(harness.port, 'greeter:50051');
+    const grpcSession = http2.connect('http://greeter:50051', { createConnection: () => socket });
+    onTestFinished(() => void grpcSession.destroy());
+    const call = grpcSession.request({ ':method': 'POST', ':path': '/helloworld.Greeter/SayHello', 'content-type': 'application/grpc', te: 'trailers' });
     call.end();
     const [headers] = (await once(call, 'response')) as [http2.IncomingHttpHeaders];
     expect(headers['grpc-status']).toBe('14');
-    expect(decodeURIComponent(String(headers['grpc-message']))).toMatch(
-      /does not serve HTTP\/2 \(gRPC\) to services yet, so the call to greeter:50051 was not sent/,
-    );
-    const event = await harness.nextEvent((e) => e.method === 'CONNECT');
-    expect(event).toMatchObject({
-      kind: 'service',
-      service: 'greeter',
-      status: 0,
-      error: expect.stringMatching(/^HTTP\/2 inside the CONNECT tunnel/),
-      flags: ['tunnelled'],
-    });
-
-    const plain = await connectThrough(harness.port, 'greeter:8080');
-    const other = http2.connect('http://greeter:8080', { createConnection: () => plain.socket });
-    onTestFinished(() => void other.destroy());
-    const get = other.request({ ':path': '/' });
-    get.setEncoding('utf8');
-    const [answer] = (await once(get, 'response')) as [http2.IncomingHttpHeaders];
-    expect(answer[':status']).toBe(502);
-    let body = '';
-    for await (const chunk of get) body += chunk as string;
-    expect(body).toMatch(/^meshdesk: 502 the mesh does not serve HTTP\/2/);
+    expect(headers['grpc-message']).toBe('meshdesk: connection refused');
+    const refused = await harness.nextEvent((e) => e.service === 'greeter');
+    expect(refused).toMatchObject({ status: 200, grpc: { status: 14 }, error: 'connection refused', flags: ['tunnelled'] });
   });
 
   it('passes TLS whole to the instance the route picks, as one opaque exchange saying why', async () => {

@@ -30,8 +30,8 @@ export interface SideChannelContext {
    * to `tunnel` when it is set. `bytes` were read from the socket already and come first.
    */
   serveHttp(socket: Socket, tunnel: TunnelTarget | null, bytes: Buffer): void;
-  /** Answers the HTTP/2 calls read from `socket` with the reason the mesh cannot serve them yet. */
-  refuseHttp2(socket: Socket, bytes: Buffer): void;
+  /** Serves HTTP/2 read from `socket` (h2-front.ts), inside the client's tunnel to `tunnel` when it is set. */
+  serveHttp2(socket: Socket, tunnel: TunnelTarget | null, bytes: Buffer): void;
 }
 
 /** What a pipe's event says beyond the route: set for opaque tunnels to services. */
@@ -80,7 +80,7 @@ export function handleConnect(context: SideChannelContext, req: IncomingMessage,
   }
   const service = context.router.serviceNamed(authority.host);
   if (service !== null) {
-    serveServiceTunnel(context, req, client, head, { ...authority, authority: authorityText }, service, start);
+    serveServiceTunnel(context, req, client, head, { ...authority, authority: authorityText }, start);
     return;
   }
   const route = context.router.route(authority.host, authority.port, req.headers.via, req.headers);

@@ -3,7 +3,7 @@
 // Run: npx vitest run main/mesh/telemetry/classify.test.ts
 import { describe, expect, it } from 'vitest';
 import { proxiedExchange } from '../../../shared/testing/exchange-fixture.js';
-import { defaultIsFailure, statusFailureClassifier } from './classify.js';
+import { defaultIsFailure, grpcFailureRule, statusFailureClassifier } from './classify.js';
 
 const event = (status: number, error: string | null = null) => proxiedExchange({ status, error });
 
@@ -31,5 +31,28 @@ describe('statusFailureClassifier', () => {
     expect(isFailure(event(200, 'upstream reset'))).toBe(true);
     expect(isFailure(event(500))).toBe(false);
     expect(isFailure(event(500, 'upstream reset'))).toBe(false);
+  });
+});
+
+describe('gRPC calls', () => {
+  const call = (status: number | null, error: string | null = null) => proxiedExchange({ status: 200, error, grpc: { status, message: null } });
+
+  it('are judged by their gRPC status, by default failing those that blame the server', () => {
+    const failing = Array.from({ length: 17 }, (_, code) => code).filter((code) => defaultIsFailure(call(code)));
+    expect(failing).toEqual([2, 4, 8, 12, 13, 14, 15]);
+    expect(statusFailureClassifier(['5xx'])(call(14))).toBe(true);
+  });
+
+  it('fail with no status or an error on the way, whatever the list', () => {
+    const isFailure = statusFailureClassifier(['5xx'], grpcFailureRule([]));
+    expect(isFailure(call(null))).toBe(true);
+    expect(isFailure(call(0, 'client aborted'))).toBe(true);
+    expect(isFailure(call(14))).toBe(false);
+  });
+
+  it('follow grpcFailureCodes, by name in any case or number', () => {
+    const isFailure = statusFailureClassifier(['5xx'], grpcFailureRule(['not_found', 7]));
+    const failing = Array.from({ length: 17 }, (_, code) => code).filter((code) => isFailure(call(code)));
+    expect(failing).toEqual([5, 7]);
   });
 });

@@ -7,10 +7,38 @@
  * caller's mistakes and count as successes of the service, as in Linkerd.
  */
 import type { ProxiedExchange, RequestEvent } from '../../../shared/events.js';
+import { DEFAULT_GRPC_FAILURE_CODES, parseGrpcStatus } from '../../../shared/grpc-codes.js';
 
-export type FailureClassifier = (event: Pick<ProxiedExchange, 'status' | 'error'>) => boolean;
+export type FailureClassifier = (event: Pick<ProxiedExchange, 'status' | 'error' | 'grpc'>) => boolean;
 
-export const defaultIsFailure: FailureClassifier = (event) => event.status === 0 || event.status >= 500 || (event.error !== null && event.status < 400);
+/** Says whether a gRPC status counts as the service's failure. */
+export type GrpcFailure = (code: number) => boolean;
+
+/** The rule of meshdesk.yaml's `grpcFailureCodes`: the codes listed, by name or number. */
+export function grpcFailureRule(codes: readonly (number | string)[]): GrpcFailure {
+  const failing = new Uint8Array(17);
+  for (const code of codes) {
+    const number = typeof code === 'number' ? code : parseGrpcStatus(code);
+    if (number !== null) failing[number] = 1;
+  }
+  // A code past the table is none gRPC defines: a broken answer.
+  return (code) => code > 16 || failing[code] === 1;
+}
+
+export const defaultGrpcFailure = grpcFailureRule(DEFAULT_GRPC_FAILURE_CODES);
+
+/**
+ * A gRPC call is judged by its gRPC status (the HTTP status of a call is 200 whatever happened);
+ * no status at all, or an error on the way (the mesh's own answers carry one), fails it.
+ */
+function grpcCallFailed(grpc: NonNullable<ProxiedExchange['grpc']>, error: string | null, isFailure: GrpcFailure): boolean {
+  return error !== null || grpc.status === null || isFailure(grpc.status);
+}
+
+export const defaultIsFailure: FailureClassifier = (event) =>
+  event.grpc !== undefined
+    ? grpcCallFailed(event.grpc, event.error, defaultGrpcFailure)
+    : event.status === 0 || event.status >= 500 || (event.error !== null && event.status < 400);
 
 /**
  * The classifier of meshdesk.yaml's `failureStatuses`: the statuses listed (codes such as 429 or
@@ -18,7 +46,7 @@ export const defaultIsFailure: FailureClassifier = (event) => event.status === 0
  * answer, or one cut short after a 1xx–3xx status. A status past 599 is none a service should
  * send, and fails too, so that `['5xx']` is exactly defaultIsFailure.
  */
-export function statusFailureClassifier(statuses: readonly (number | string)[]): FailureClassifier {
+export function statusFailureClassifier(statuses: readonly (number | string)[], grpcFailure: GrpcFailure = defaultGrpcFailure): FailureClassifier {
   // A table by status: the classifier runs once per exchange, on the proxy's thread.
   const failing = new Uint8Array(600);
   for (const status of statuses) {
@@ -30,7 +58,10 @@ export function statusFailureClassifier(statuses: readonly (number | string)[]):
       failing[Number(text)] = 1;
     }
   }
-  return (event) => event.status === 0 || event.status > 599 || failing[event.status] === 1 || (event.error !== null && event.status < 400);
+  return (event) =>
+    event.grpc !== undefined
+      ? grpcCallFailed(event.grpc, event.error, grpcFailure)
+      : event.status === 0 || event.status > 599 || failing[event.status] === 1 || (event.error !== null && event.status < 400);
 }
 
 /**

@@ -5,22 +5,26 @@
  * start, and `changedTelemetry` names what is waiting so the mesh can say so.
  */
 import type { TelemetryConfig } from '../../../shared/config-schema.js';
-import { statusFailureClassifier } from './classify.js';
+import { grpcFailureRule, statusFailureClassifier, type GrpcFailure } from './classify.js';
 import type { TelemetryOptions } from './telemetry.js';
 
 export interface TelemetrySettings {
   telemetry: Required<Pick<TelemetryOptions, 'log' | 'isFailure'>>;
   /** For the proxy: bytes of each body captured per direction. */
   captureBodyBytes: number;
+  /** For the proxy: which gRPC statuses count against an instance (ejection), as they count in the stats. */
+  grpcFailure: GrpcFailure;
 }
 
 export function telemetrySettingsOf(config: TelemetryConfig): TelemetrySettings {
+  const grpcFailure = grpcFailureRule(config.grpcFailureCodes);
   return {
     telemetry: {
       log: { capacity: config.logCapacity, bodyCaptureBytes: config.bodyCaptureBytes, maskedHeaders: config.maskedHeaders },
-      isFailure: statusFailureClassifier(config.failureStatuses),
+      isFailure: statusFailureClassifier(config.failureStatuses, grpcFailure),
     },
     captureBodyBytes: config.bodyCaptureBytes,
+    grpcFailure,
   };
 }
 

@@ -1,4 +1,6 @@
 /** How the log's cells print: short, fixed width where it helps scanning down a column. */
+import type { RequestEvent } from '../../../shared/events.js';
+import { grpcStatusName } from '../../../shared/grpc-codes.js';
 
 /** `14:03:07.123` in local time. */
 export function clockTime(epochMs: number): string {
@@ -31,4 +33,33 @@ export function statusClass(status: number): 'ok' | 'redirect' | 'client-error' 
   if (status >= 400) return 'client-error';
   if (status >= 300) return 'redirect';
   return 'ok';
+}
+
+type StatusFacts = Pick<RequestEvent, 'status' | 'error' | 'grpc' | 'failed'>;
+
+/** The status cell: a gRPC call's status by name (its HTTP status is 200 whatever happened), else the HTTP status, else why there was none. */
+export function statusText(row: StatusFacts): string {
+  if (row.grpc !== undefined && row.grpc.status !== null) return grpcStatusName(row.grpc.status);
+  return row.status === 0 ? (row.error ?? 'none') : String(row.status);
+}
+
+/** The status cell's tooltip: the whole story in words. */
+export function statusTitle(row: StatusFacts): string | undefined {
+  if (row.grpc === undefined) return row.error ?? undefined;
+  const { status, message } = row.grpc;
+  const code = status === null ? 'gRPC call ended without a status' : `gRPC status ${grpcStatusName(status)} (${status})`;
+  return [code, message, row.error, `HTTP ${row.status || 'none'}`].filter((part) => part !== null && part !== '').join(' · ');
+}
+
+/** A row's colour class: gRPC calls by their verdict, since their HTTP status says nothing. */
+export function rowStatusClass(row: StatusFacts): ReturnType<typeof statusClass> {
+  if (row.grpc === undefined || row.status === 0) return statusClass(row.status);
+  if (row.grpc.status === 0) return 'ok';
+  return row.failed ? 'server-error' : 'client-error';
+}
+
+/** The method cell: `gRPC` for a gRPC call, `GET h2` for another HTTP/2 request. */
+export function methodText(row: Pick<RequestEvent, 'method' | 'protocol' | 'grpc'>): string {
+  if (row.grpc !== undefined) return 'gRPC';
+  return row.protocol === 'h2' ? `${row.method} h2` : row.method;
 }

@@ -8,7 +8,7 @@ import { MASKED_VALUE, type Exchange } from '../../../shared/exchange.js';
 import { exchangeUrl } from '../../../shared/har.js';
 import { useMesh } from '../use-mesh-state.js';
 import { BodyPanel } from './body-panel.js';
-import { byteSize, clockTime, latency, target } from './cell-format.js';
+import { byteSize, clockTime, latency, statusTitle, target } from './cell-format.js';
 import { curlCommand } from './curl-command.js';
 import { HeadersTable } from './headers-table.js';
 import { attemptsOf, decisionTraceOf, FLAG_LABELS, flagsOf, type LogRow } from './log-row.js';
@@ -99,7 +99,7 @@ function Summary({ exchange }: { exchange: Exchange }) {
     <dl className="detail-summary" data-testid="detail-summary">
       <dt>Status</dt>
       <dd data-testid="detail-status">
-        {exchange.status === 0 ? 'no response' : exchange.status}
+        {exchange.grpc === undefined ? (exchange.status === 0 ? 'no response' : exchange.status) : statusTitle(exchange)}
         {exchange.failed && <span className="flag flag-failed">failed</span>}
         {exchange.error && <span className="error"> {exchange.error}</span>}
       </dd>

@@ -9,7 +9,7 @@
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useLayoutEffect, useRef, type KeyboardEvent } from 'react';
-import { byteSize, clockTime, latency, statusClass, target } from './cell-format.js';
+import { byteSize, clockTime, latency, methodText, rowStatusClass, statusText, statusTitle, target } from './cell-format.js';
 import type { LiveLog } from './live-log.js';
 import { FLAG_LABELS, flagsOf, type LogRow } from './log-row.js';
 import { useLogVersion } from './use-live-log.js';
@@ -121,7 +121,7 @@ const RowView = memo(function RowView({ row, top, index, selected, onSelect }: R
       role="row"
       aria-rowindex={index + 2}
       aria-selected={selected}
-      className={`log-row status-${statusClass(row.status)}${row.failed ? ' failed' : ''}${selected ? ' selected' : ''}`}
+      className={`log-row status-${rowStatusClass(row)}${row.failed ? ' failed' : ''}${selected ? ' selected' : ''}`}
       style={{ transform: `translateY(${top}px)`, height: ROW_HEIGHT }}
       data-testid="log-row"
       data-id={row.id}
@@ -134,7 +134,7 @@ const RowView = memo(function RowView({ row, top, index, selected, onSelect }: R
         {row.caller}
       </div>
       <div role="cell" className="cell cell-method">
-        {row.method}
+        {methodText(row)}
       </div>
       <div role="cell" className="cell cell-service">
         {target(row.service, row.version)}
@@ -145,8 +145,8 @@ const RowView = memo(function RowView({ row, top, index, selected, onSelect }: R
       <div role="cell" className="cell cell-path" title={row.path}>
         {row.path}
       </div>
-      <div role="cell" className="cell cell-status" title={row.error ?? undefined}>
-        {row.status === 0 ? (row.error ?? 'none') : row.status}
+      <div role="cell" className="cell cell-status" title={statusTitle(row)}>
+        {statusText(row)}
       </div>
       <div role="cell" className="cell cell-latency">
         {latency(row.timings.end)}

@@ -21,7 +21,8 @@ import {
   type ServicePolicy,
 } from '../../resilience/service-policy.js';
 import type { ProxyLimits } from '../proxy-limits.js';
-import { ProxyServer, type FaultSource } from '../proxy-server.js';
+import type { FaultSource } from '../fault-roll.js';
+import { ProxyServer } from '../proxy-server.js';
 import { RequestEvents } from '../request-events.js';
 import type { RouteSource } from '../router.js';
 
@@ -216,19 +217,26 @@ export interface CommandResult {
   stderr: string;
 }
 
+export interface RunOptions {
+  /** Feeds the client's standard input, which is closed once the promise settles. */
+  stdin?: (write: (text: string) => void) => Promise<void>;
+}
+
 /**
  * Runs an external client (curl, wget, python3) with an environment free of the machine's own proxy
  * variables, plus `env`. Never rejects: the exit code is part of what tests assert.
  */
-export function run(command: string, args: string[], env: Record<string, string> = {}, timeoutMs = 15_000): Promise<CommandResult> {
+export function run(command: string, args: string[], env: Record<string, string> = {}, timeoutMs = 15_000, options: RunOptions = {}): Promise<CommandResult> {
   const base: Record<string, string> = {};
   for (const [name, value] of Object.entries(process.env)) {
     if (value !== undefined && !/^(https?|no|all)_proxy$/i.test(name)) base[name] = value;
   }
   return new Promise((resolve) => {
-    execFile(command, args, { env: { ...base, ...env }, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
+    const child = execFile(command, args, { env: { ...base, ...env }, timeout: timeoutMs, maxBuffer: 16 * 1024 * 1024 }, (error, stdout, stderr) => {
       const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
       resolve({ code, stdout: stdout.toString(), stderr: stderr.toString() });
     });
+    const feed = options.stdin;
+    if (feed !== undefined) void feed((text) => child.stdin?.write(text)).finally(() => child.stdin?.end());
   });
 }

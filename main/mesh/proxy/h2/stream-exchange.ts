@@ -1,0 +1,326 @@
+/**
+ * One HTTP/2 call through the mesh — a gRPC call, or any h2c request — from the client's stream to
+ * a stream on the chosen instance's shared connection (h2-upstreams.ts) and back: headers, every
+ * DATA frame as it comes (message by message for gRPC, with backpressure both ways, nothing
+ * buffered), trailers, and a reset in either direction passed on as one.
+ *
+ * It runs the same attempt loop as an HTTP/1.1 exchange (attempt-loop.ts): faults, the restart
+ * hold, and retries within the retry budget when nothing of the call left — the request body is
+ * piped only once the instance's connection is up, so a refused or timed-out connection leaves it
+ * unread and the call can go to another instance. What gRPC adds:
+ * - the verdict is the call's `grpc-status` (trailers, or a trailers-only answer), not the HTTP
+ *   status, for ejection and for the event; latency still counts from the response headers;
+ * - `grpc-timeout` is the call's deadline: the mesh answers DEADLINE_EXCEEDED when it passes and
+ *   cancels the upstream stream; the service's request timeout still bounds the wait for headers;
+ * - what the mesh answers itself is a trailers-only gRPC status naming the cause (grpc-status.ts).
+ */
+import http2, { type ClientHttp2Stream, type IncomingHttpHeaders, type OutgoingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
+import type { Socket } from 'node:net';
+import type { Fault } from '../../../../shared/routes.js';
+import { BodyCapture } from '../../telemetry/exchange-capture.js';
+import { AttemptLoop, type ExchangeContext } from '../attempt-loop.js';
+import { SHELL_CALLER } from '../caller.js';
+import type { CallerLookup } from '../caller-identity.js';
+import type { ProxyFailure } from '../proxy-error.js';
+import type { TunnelTarget } from '../request-target.js';
+import type { Route } from '../router.js';
+import type { GrpcFailure } from '../../telemetry/classify.js';
+import { classifyUpstreamError } from '../upstream-errors.js';
+import { downstreamCallHeaders } from './h2-headers.js';
+import { encodeGrpcMessage, GRPC, grpcMessageIn, grpcStatusForHttp, grpcStatusIn, grpcStatusName, grpcTimeoutMs, isGrpc, trailersOnly } from './grpc-status.js';
+
+const { NGHTTP2_CANCEL, NGHTTP2_INTERNAL_ERROR } = http2.constants;
+
+export type StreamDone = (exchange: StreamExchange) => void;
+
+export class StreamExchange extends AttemptLoop {
+  /** The HTTP status the client received; 0 when it received none. */
+  status = 0;
+  /** The call's gRPC status and message, once known (gRPC calls only). */
+  grpcStatus: number | null = null;
+  grpcMessage: string | null = null;
+  error: string | null = null;
+  dispatched: number | null = null;
+  connected: number | null = null;
+  firstByte: number | null = null;
+  bytesIn = 0;
+  bytesOut = 0;
+  id = 0;
+  caller: CallerLookup = SHELL_CALLER;
+  tunnel: TunnelTarget | null = null;
+  requestBody: BodyCapture | null = null;
+  responseBody: BodyCapture | null = null;
+  responseHeaders: IncomingHttpHeaders | null = null;
+  responseTrailers: IncomingHttpHeaders | null = null;
+  readonly grpc: boolean;
+  private upstreamHeaders: OutgoingHttpHeaders = {};
+  private call: ClientHttp2Stream | null = null;
+  private headersTimer: NodeJS.Timeout | null = null;
+  private callTimer: NodeJS.Timeout | null = null;
+  private clientGone = false;
+  /** The client asked for trailers (`te: trailers`, as every gRPC client does): they are relayed. */
+  private readonly wantsTrailers: boolean;
+
+  constructor(
+    readonly client: ServerHttp2Stream,
+    readonly headers: IncomingHttpHeaders,
+    /** The client connection the stream came on (for the caller's lookup). */
+    readonly socket: Socket,
+    route: Route,
+    start: number,
+    readonly path: string,
+    context: ExchangeContext,
+    capturing: boolean,
+    private readonly isFailure: GrpcFailure,
+    private readonly done: StreamDone,
+  ) {
+    // A request whose headers ended the stream has no body; any other has one (gRPC calls always).
+    super(route, start, headers[':method'], !client.readableEnded && client.endAfterHeaders !== true, context, capturing);
+    this.grpc = isGrpc(headers['content-type']);
+    this.wantsTrailers = headers.te === 'trailers';
+  }
+
+  get method(): string {
+    return this.headers[':method'] ?? 'GET';
+  }
+
+  send(upstreamHeaders: OutgoingHttpHeaders, fault: Fault | null): void {
+    this.upstreamHeaders = upstreamHeaders;
+    this.client.once('close', this.onClientClose);
+    const deadline = this.grpc ? grpcTimeoutMs(this.headers['grpc-timeout']) : null;
+    if (deadline !== null) this.callTimer = setTimeout(this.onDeadline, Math.max(1, deadline - (performance.now() - this.start)));
+    this.begin(fault);
+  }
+
+  protected dispatch(): void {
+    const now = performance.now();
+    if (this.dispatched === null) this.dispatched = now;
+    this.attemptCount++;
+    this.attemptStart = now;
+    this.attemptLeft = false;
+    this.inFlight = true;
+    if (this.state !== null) this.state.pending++;
+    const { policy } = this.route;
+    const upstream = this.context.h2.get(this.instance, policy?.connectTimeoutMs);
+    const call = upstream.session.request(this.upstreamHeaders, { endStream: !this.hasBody });
+    this.call = call;
+    call.on('response', (headers, flags) => this.onResponse(call, headers, flags));
+    call.on('trailers', (trailers) => {
+      if (call === this.call) this.onTrailers(trailers);
+    });
+    call.on('data', (chunk: Buffer) => {
+      if (call === this.call) this.onData(call, chunk);
+    });
+    call.once('end', () => {
+      if (call === this.call) this.onEnd();
+    });
+    call.once('error', (error: Error) => {
+      if (call === this.call) this.onError(upstream.connectError ?? (error.cause as Error | undefined) ?? error);
+    });
+    call.once('close', () => {
+      if (call === this.call && !this.finished) this.onUpstreamClosed(call);
+    });
+    if (policy !== null) this.headersTimer = setTimeout(this.onHeadersTimeout, Math.max(1, this.deadline - now));
+    if (upstream.connected) this.sendBody(call);
+    else upstream.session.once('connect', () => this.sendBody(call));
+  }
+
+  /** The instance's connection is up: from here on the call has left, and its body flows. */
+  private sendBody(call: ClientHttp2Stream): void {
+    if (call !== this.call || this.finished) return;
+    this.attemptLeft = true;
+    this.connected = performance.now();
+    if (!this.hasBody) return;
+    this.client.on('data', this.countRequestBytes);
+    this.client.pipe(call);
+  }
+
+  private readonly countRequestBytes = (chunk: Buffer): void => {
+    this.bytesIn += chunk.length;
+    if (this.capturing) (this.requestBody ??= new BodyCapture(this.context.captureBodyBytes)).push(chunk);
+  };
+
+  private onResponse(call: ClientHttp2Stream, headers: IncomingHttpHeaders, flags: number): void {
+    if (call !== this.call || this.finished) return;
+    this.clearHeadersTimer();
+    const now = performance.now();
+    const status = Number(headers[':status']) || 502;
+    const endsHere = (flags & http2.constants.NGHTTP2_FLAG_END_STREAM) !== 0;
+    this.firstByte = now;
+    this.responseHeaders = headers;
+    if (this.grpc && endsHere) {
+      // Trailers-only: the status is in these headers, and the call is over.
+      this.noteGrpc(headers);
+      this.answerStarted(now);
+      this.judge(now);
+    } else if (this.grpc) {
+      this.answerStarted(now);
+    } else {
+      this.answered(status, now);
+    }
+    if (this.client.destroyed) return;
+    this.status = status;
+    this.client.respond(downstreamCallHeaders(headers, status), { endStream: endsHere, waitForTrailers: !endsHere && this.wantsTrailers });
+    if (endsHere) {
+      // Nothing follows a response that ended with its headers (a trailers-only gRPC answer).
+      this.attemptOver();
+      this.noteAttempt(status, null);
+      this.finish(null);
+    } else if (this.wantsTrailers) {
+      this.client.once('wantTrailers', this.relayTrailers);
+    }
+  }
+
+  private onData(call: ClientHttp2Stream, chunk: Buffer): void {
+    if (this.finished || this.client.destroyed) return;
+    this.bytesOut += chunk.length;
+    if (this.capturing) (this.responseBody ??= new BodyCapture(this.context.captureBodyBytes)).push(chunk);
+    if (this.client.write(chunk)) return;
+    call.pause();
+    this.client.once('drain', () => call.resume());
+  }
+
+  private onTrailers(trailers: IncomingHttpHeaders): void {
+    this.responseTrailers = trailers;
+    if (this.grpc) this.noteGrpc(trailers);
+  }
+
+  private onEnd(): void {
+    if (this.finished) return;
+    this.attemptOver();
+    this.noteAttempt(this.status, null);
+    if (this.grpc && this.responseTrailers !== null) this.judge(performance.now());
+    if (this.grpc && this.grpcStatus === null) {
+      // A gRPC answer must end with a status; one without is broken (the spec's INTERNAL).
+      this.grpcStatus = GRPC.INTERNAL;
+      this.grpcMessage = 'the instance ended the call without a grpc-status';
+    }
+    if (!this.client.destroyed && !this.client.writableEnded) this.client.end();
+    if (!this.wantsTrailers || this.client.destroyed) this.finish(null);
+  }
+
+  /** Node asks for the trailers once the last DATA frame is out: the instance's, as they came. */
+  private readonly relayTrailers = (): void => {
+    const trailers = this.responseTrailers;
+    if (trailers === null && this.grpc) {
+      this.client.sendTrailers({ 'grpc-status': String(this.grpcStatus ?? GRPC.INTERNAL), 'grpc-message': encodeGrpcMessage(this.grpcMessage ?? '') });
+    } else {
+      this.client.sendTrailers(trailers === null ? {} : downstreamCallHeaders(trailers));
+    }
+    this.finish(null);
+  };
+
+  private onError(error: Error): void {
+    this.clearHeadersTimer();
+    this.attemptOver();
+    if (this.finished) return;
+    if (this.clientGone) {
+      this.noteAttempt(0, 'client aborted');
+      this.finish('client aborted');
+      return;
+    }
+    const failure = h2Failure(error);
+    if (this.client.headersSent) {
+      this.noteAttempt(this.status, failure.cause);
+      this.client.close(this.call?.rstCode || NGHTTP2_INTERNAL_ERROR);
+      this.finish(`${failure.cause} (after the response began)`);
+      return;
+    }
+    this.noteAttempt(0, failure.cause);
+    if (!this.recover(error, failure)) this.fail(failure);
+  }
+
+  /** The upstream stream closed without an error or an end: a reset with NO_ERROR, or the session went. */
+  private onUpstreamClosed(call: ClientHttp2Stream): void {
+    if (call.rstCode !== undefined && call.rstCode !== http2.constants.NGHTTP2_NO_ERROR) {
+      this.onError(Object.assign(new Error(`the instance reset the stream (HTTP/2 error ${call.rstCode})`), { code: 'ERR_HTTP2_STREAM_ERROR' }));
+    } else if (!call.readableEnded) {
+      this.onError(Object.assign(new Error('the instance closed the stream before its end'), { code: 'ECONNRESET' }));
+    }
+  }
+
+  protected fail(failure: Pick<ProxyFailure, 'status' | 'cause'>, code = grpcStatusForHttp(failure.status)): void {
+    this.call?.close(NGHTTP2_CANCEL);
+    this.error = failure.cause;
+    if (this.client.destroyed) {
+      this.finish(failure.cause);
+      return;
+    }
+    if (this.client.headersSent) {
+      this.client.close(NGHTTP2_CANCEL);
+    } else if (this.grpc) {
+      this.status = 200;
+      this.grpcStatus = code;
+      this.grpcMessage = `meshdesk: ${failure.cause}`;
+      this.client.respond(trailersOnly(code, this.grpcMessage, { 'x-meshdesk-error': failure.cause }), { endStream: true });
+    } else {
+      this.status = failure.status;
+      this.client.respond({ ':status': failure.status, 'content-type': 'text/plain; charset=utf-8', 'x-meshdesk-error': failure.cause });
+      this.client.end(`meshdesk: ${failure.status} ${failure.cause}\n`);
+    }
+    this.finish(failure.cause);
+  }
+
+  private readonly onHeadersTimeout = (): void => {
+    this.headersTimer = null;
+    const ms = this.route.policy?.requestTimeoutMs ?? 0;
+    this.onError(Object.assign(new Error(`upstream timed out before sending response headers (${ms} ms)`), { code: 'UND_ERR_HEADERS_TIMEOUT' }));
+  };
+
+  private readonly onDeadline = (): void => {
+    this.callTimer = null;
+    if (this.finished) return;
+    this.attemptOver();
+    this.noteAttempt(this.status, 'deadline exceeded');
+    this.fail({ status: 504, cause: `the call's deadline (grpc-timeout ${String(this.headers['grpc-timeout'])}) passed` }, GRPC.DEADLINE_EXCEEDED);
+  };
+
+  private readonly onClientClose = (): void => {
+    if (this.finished) return;
+    this.clientGone = true;
+    this.call?.close(NGHTTP2_CANCEL);
+    this.finish('client aborted');
+  };
+
+  private noteGrpc(headers: IncomingHttpHeaders): void {
+    this.grpcStatus = grpcStatusIn(headers);
+    this.grpcMessage = grpcMessageIn(headers);
+  }
+
+  private judge(now: number): void {
+    const code = this.grpcStatus ?? GRPC.INTERNAL;
+    this.judged(!this.isFailure(code), `gRPC status ${grpcStatusName(code)}`, now);
+  }
+
+  private clearHeadersTimer(): void {
+    if (this.headersTimer === null) return;
+    clearTimeout(this.headersTimer);
+    this.headersTimer = null;
+  }
+
+  private finish(error: string | null): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.clearHeadersTimer();
+    if (this.callTimer !== null) clearTimeout(this.callTimer);
+    if (this.timer !== null) clearTimeout(this.timer);
+    this.waitCancel?.();
+    this.waitCancel = null;
+    if (error !== null) this.error = error;
+    if (this.clientGone && !this.client.headersSent) this.status = 0;
+    try {
+      this.done(this);
+    } catch {
+      // Reporting must never break a call that is already over.
+    }
+  }
+}
+
+/** An HTTP/2 stream error in the words the mesh uses for any upstream failure. */
+function h2Failure(error: Error): Pick<ProxyFailure, 'status' | 'cause'> {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ERR_HTTP2_STREAM_ERROR' || code === 'ERR_HTTP2_SESSION_ERROR' || code === 'ERR_HTTP2_GOAWAY_SESSION') {
+    return { status: 502, cause: error.message };
+  }
+  return classifyUpstreamError(error);
+}

@@ -1,0 +1,109 @@
+/**
+ * The proxy's listener: one port for HTTP/1.x and HTTP/2 with prior knowledge. A connection's first
+ * bytes say which (tunnel-sniff.ts): the HTTP/2 connection preface goes to the HTTP/2 side, the rest
+ * to Node's HTTP/1 server, which this listener is.
+ *
+ * Telling them apart costs each new connection one read before its parser takes over (not each
+ * request: keep-alive connections are told once). A connection that sends nothing is closed after
+ * the header timeout, as one that starts its headers and stalls would be.
+ *
+ * The tunnel connections it hands to the tunnel server, and the HTTP/2 sessions, are still its own
+ * (it accepted them, and `close` waits for them), so closing its idle or all connections — what a
+ * graceful stop does — closes theirs too.
+ */
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import type { H2Front } from './h2/h2-front.js';
+import { protocolOf } from './tunnel-sniff.js';
+
+export class ProxyListener extends http.Server {
+  /** Connections whose first bytes have not come yet. */
+  private readonly undecided = new Set<Socket>();
+
+  constructor(
+    options: http.ServerOptions,
+    onRequest: (req: IncomingMessage, res: ServerResponse) => void,
+    private readonly tunnels: http.Server,
+    private readonly h2: H2Front,
+    private readonly firstBytesTimeoutMs: number,
+    /** Told of each connection as it is accepted, whatever it will speak. */
+    private readonly accepted: (socket: Socket) => void,
+  ) {
+    super(options, onRequest);
+  }
+
+  /**
+   * Every accepted connection arrives here first; an injected one (`emit('connection')` by the
+   * tunnel code, its protocol already known) is marked and goes straight to the HTTP/1 server.
+   */
+  override emit(event: string, ...args: unknown[]): boolean {
+    if (event !== 'connection') return super.emit(event, ...args);
+    const socket = args[0] as Socket;
+    if (injected.has(socket)) {
+      injected.delete(socket);
+      return super.emit('connection', socket);
+    }
+    this.accepted(socket);
+    this.sniff(socket);
+    return true;
+  }
+
+  /** Hands a socket whose protocol is known (HTTP/1.x) to the HTTP/1 server, as a new connection. */
+  serveHttp1(socket: Socket): void {
+    injected.add(socket);
+    this.emit('connection', socket);
+  }
+
+  override closeIdleConnections(): void {
+    super.closeIdleConnections();
+    this.tunnels.closeIdleConnections();
+    this.h2.closeIdle();
+    for (const socket of this.undecided) socket.destroy();
+  }
+
+  override closeAllConnections(): void {
+    super.closeAllConnections();
+    this.tunnels.closeAllConnections();
+    this.h2.close();
+    for (const socket of this.undecided) socket.destroy();
+  }
+
+  private sniff(socket: Socket): void {
+    this.undecided.add(socket);
+    let bytes: Buffer = Buffer.alloc(0);
+    const timer = setTimeout(() => socket.destroy(), this.firstBytesTimeoutMs);
+    // The server is half-open (HTTP/1's parser decides when to close): a client gone before its
+    // first byte, or one whose connection failed, is closed here.
+    const gone = () => socket.destroy();
+    const settle = () => {
+      clearTimeout(timer);
+      this.undecided.delete(socket);
+      socket.off('data', onData);
+      socket.off('end', gone);
+      socket.off('error', gone);
+      socket.off('close', settle);
+    };
+    const onData = (chunk: Buffer) => {
+      bytes = bytes.length === 0 ? chunk : Buffer.concat([bytes, chunk]);
+      const protocol = protocolOf(bytes);
+      if (protocol === null) return;
+      settle();
+      socket.pause();
+      if (protocol === 'h2') {
+        this.h2.serve(socket, bytes, null);
+        return;
+      }
+      // HTTP/1.x (or garbage, which its parser refuses): put the bytes back for the parser.
+      socket.unshift(bytes);
+      super.emit('connection', socket);
+      socket.resume();
+    };
+    socket.on('data', onData);
+    socket.once('end', gone);
+    socket.once('error', gone);
+    socket.once('close', settle);
+  }
+}
+
+/** Sockets handed over with their protocol known: they skip the sniff once. */
+const injected = new WeakSet<Socket>();
