@@ -79,10 +79,15 @@ export const faultSchema = z
     delayMs: z.number().int().min(0).max(60_000).optional(),
     /** Extra random delay, 0..jitterMs, added to delayMs. */
     jitterMs: z.number().int().min(0).max(60_000).optional(),
-    /** Answer with this status instead of forwarding. */
+    /** Answer with this status instead of forwarding (a gRPC call gets the gRPC status gRPC maps it to). */
     abortStatus: z.number().int().min(200).max(599).optional(),
+    /** Answer gRPC calls with this gRPC status (1–16) instead of forwarding; other requests are not affected by it. */
+    abortGrpcStatus: z.number().int().min(1).max(16).optional(),
   })
-  .refine((fault) => fault.delayMs !== undefined || fault.abortStatus !== undefined, 'a fault needs delayMs or abortStatus');
+  .refine(
+    (fault) => fault.delayMs !== undefined || fault.abortStatus !== undefined || fault.abortGrpcStatus !== undefined,
+    'a fault needs delayMs, abortStatus or abortGrpcStatus',
+  );
 export type Fault = z.infer<typeof faultSchema>;
 
 /** A service's routing as the admin API reports it: the route in force and what it resolves to. */

@@ -256,6 +256,12 @@ describe('admin CLI commands', () => {
     expect((await runMeshdesk(['fault', 'clear', 'world', '--caller', 'hello'], env)).stdout.trim()).toBe('no faults');
     const noEffect = await runMeshdesk(['fault', 'set', 'world', '--percent', '10'], env);
     expect(noEffect.code).toBe(1);
-    expect(noEffect.stderr).toContain('a fault needs delayMs or abortStatus');
+    expect(noEffect.stderr).toContain('a fault needs delayMs, abortStatus or abortGrpcStatus');
+    const grpc = await runMeshdesk(['fault', 'set', 'world', '--percent', '10', '--grpc-status', 'unavailable'], env);
+    expect(grpc.stdout).toMatch(/world\s+\*\s+10%\s+-\s+gRPC UNAVAILABLE/);
+    expect(JSON.parse((await runMeshdesk(['fault', 'list', '--json'], env)).stdout)).toEqual([{ service: 'world', percent: 10, abortGrpcStatus: 14 }]);
+    const badCode = await runMeshdesk(['fault', 'set', 'world', '--grpc-status', 'OK'], env);
+    expect(badCode.code).not.toBe(0);
+    expect(badCode.stderr).toContain('not a gRPC error status: OK');
   });
 });

@@ -1,5 +1,6 @@
 /** `meshdesk fault`: inject delays or errors into a service's traffic, list them, clear them. */
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { grpcStatusName, parseGrpcStatus } from '../../shared/grpc-codes.js';
 import type { Fault } from '../../shared/routes.js';
 import { addAdminAccessOptions, withAdmin, type AdminAccessOptions } from './admin-access.js';
 import { table } from './output.js';
@@ -9,6 +10,7 @@ interface SetOptions extends AdminAccessOptions {
   delay?: number;
   jitter?: number;
   abort?: number;
+  grpcStatus?: number;
   caller?: string;
 }
 
@@ -17,12 +19,13 @@ export function faultCommand(): Command {
   fault.addCommand(
     addAdminAccessOptions(
       new Command('set')
-        .description('e.g. `fault set world --percent 10 --abort 503` or `--delay 300 --jitter 100`')
+        .description('e.g. `fault set world --percent 10 --abort 503`, `--grpc-status UNAVAILABLE` or `--delay 300 --jitter 100`')
         .argument('<service>')
         .addOption(new Option('--percent <n>', 'share of requests affected, 0-100').argParser(number).default(100))
         .addOption(new Option('--delay <ms>', 'added delay').argParser(number))
         .addOption(new Option('--jitter <ms>', 'extra random delay up to this').argParser(number))
         .addOption(new Option('--abort <status>', 'answer with this status instead').argParser(number))
+        .addOption(new Option('--grpc-status <status>', 'answer gRPC calls with this gRPC status (name or number) instead').argParser(grpcStatus))
         .option('--caller <caller>', 'only requests from this caller'),
     ).action((service: string, options: SetOptions) =>
       withAdmin(options, async (client) => {
@@ -33,6 +36,7 @@ export function faultCommand(): Command {
           ...(options.delay !== undefined ? { delayMs: options.delay } : {}),
           ...(options.jitter !== undefined ? { jitterMs: options.jitter } : {}),
           ...(options.abort !== undefined ? { abortStatus: options.abort } : {}),
+          ...(options.grpcStatus !== undefined ? { abortGrpcStatus: options.grpcStatus } : {}),
         });
         print(faults, options);
       }),
@@ -59,6 +63,12 @@ function number(value: string): number {
   return parsed;
 }
 
+function grpcStatus(value: string): number {
+  const code = parseGrpcStatus(value);
+  if (code === null || code === 0) throw new InvalidArgumentError(`not a gRPC error status: ${value} (a name such as UNAVAILABLE, or 1-16)`);
+  return code;
+}
+
 function print(faults: Fault[], options: AdminAccessOptions): void {
   if (options.json) return console.log(JSON.stringify(faults));
   if (faults.length === 0) return console.log('no faults');
@@ -70,7 +80,7 @@ function print(faults: Fault[], options: AdminAccessOptions): void {
         f.caller ?? '*',
         `${f.percent}%`,
         f.delayMs !== undefined ? `${f.delayMs}ms${f.jitterMs ? `+0..${f.jitterMs}ms` : ''}` : '-',
-        f.abortStatus ? `${f.abortStatus}` : '-',
+        [f.abortStatus, f.abortGrpcStatus === undefined ? undefined : `gRPC ${grpcStatusName(f.abortGrpcStatus)}`].filter(Boolean).join(', ') || '-',
       ]),
     ),
   );

@@ -231,10 +231,17 @@ export abstract class AttemptLoop {
 
   private readonly afterFaultDelay = (): void => {
     this.timer = null;
-    const abort = this.fault?.abortStatus;
-    if (abort === undefined) this.dispatchSafely();
-    else this.fail({ status: abort, cause: `fault injected: abort with ${abort}` });
+    const { fault } = this;
+    if (fault === null || !this.abortedBy(fault)) this.dispatchSafely();
   };
+
+  /** Answers as the fault says when it says to abort this request; false when it does not. */
+  protected abortedBy(fault: Fault): boolean {
+    const abort = fault.abortStatus;
+    if (abort === undefined) return false;
+    this.fail({ status: abort, cause: `fault injected: abort with ${abort}` });
+    return true;
+  }
 
   protected readonly dispatchSafely = (): void => {
     this.timer = null;

@@ -6,6 +6,7 @@
  */
 import type { DecisionStep, RequestFlag } from '../../../shared/events.js';
 import type { ExchangeCapture } from '../../../shared/exchange.js';
+import { grpcStatusName } from '../../../shared/grpc-codes.js';
 import type { Fault } from '../../../shared/routes.js';
 import type { Resilience } from '../resilience/resilience.js';
 import type { AttemptLoop } from './attempt-loop.js';
@@ -87,6 +88,7 @@ function describeFault(fault: Fault): string {
   if (fault.delayMs !== undefined || fault.jitterMs !== undefined)
     parts.push(`delay ${fault.delayMs ?? 0} ms${fault.jitterMs ? ` + up to ${fault.jitterMs} ms jitter` : ''}`);
   if (fault.abortStatus !== undefined) parts.push(`abort with ${fault.abortStatus}`);
+  if (fault.abortGrpcStatus !== undefined) parts.push(`abort gRPC calls with ${grpcStatusName(fault.abortGrpcStatus)}`);
   const whom = fault.caller === undefined ? '' : ` from ${fault.caller}`;
   return `fault injected: ${parts.join(', then ')} (${fault.percent}% of requests${whom} to ${fault.service})`;
 }

@@ -23,7 +23,7 @@ describe('fault form', () => {
 
   it('needs a delay or an abort status', () => {
     const result = faultFromForm('world', { caller: '', percent: '10', delayMs: '', abortStatus: '' });
-    expect(result).toMatchObject({ ok: false, errors: { form: 'a fault needs delayMs or abortStatus' } });
+    expect(result).toMatchObject({ ok: false, errors: { form: 'a fault needs delayMs, abortStatus or abortGrpcStatus' } });
   });
 
   it('describes a fault in one line', () => {

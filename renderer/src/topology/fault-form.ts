@@ -3,6 +3,7 @@
  * with the contract's own schema so the form and the admin API can never disagree about what is
  * valid. Errors come back per field, in the schema's words.
  */
+import { grpcStatusName } from '../../../shared/grpc-codes.js';
 import { faultSchema, type Fault } from '../../../shared/routes.js';
 
 export interface FaultFormValues {
@@ -48,6 +49,7 @@ export function faultFromForm(service: string, values: FaultFormValues): { ok: t
 export function describeFault(fault: Fault): string {
   const parts = [`${fault.percent}%`];
   if (fault.abortStatus !== undefined) parts.push(`answer ${fault.abortStatus}`);
+  if (fault.abortGrpcStatus !== undefined) parts.push(`answer gRPC calls ${grpcStatusName(fault.abortGrpcStatus)}`);
   if (fault.delayMs !== undefined) parts.push(`delay ${fault.delayMs} ms${fault.jitterMs ? ` ±${fault.jitterMs}` : ''}`);
   parts.push(fault.caller ? `from ${fault.caller}` : 'from every caller');
   return parts.join(' · ');

@@ -10,7 +10,7 @@ import { once } from 'node:events';
 import * as grpc from '@grpc/grpc-js';
 import { fetch, ProxyAgent } from 'undici';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import type { Route as RouteRule } from '../../../../shared/routes.js';
+import type { Fault, Route as RouteRule } from '../../../../shared/routes.js';
 import { startProxy, startUpstream, closedPort } from '../testing/harness.js';
 import { clientAtProxyPort, clientThroughProxyEnv, sayHello, startGreeter, type HelloReply } from './testing/greeter.js';
 
@@ -118,6 +118,26 @@ describe('gRPC calls through the mesh', () => {
     const unknown = clientAtProxyPort(harness.port, 'nobody:50051');
     harness.setMode('reject');
     expect(await sayHello(unknown, 'x')).toMatchObject({ code: grpc.status.UNAVAILABLE, details: expect.stringMatching(/^meshdesk: unknown service/) });
+  });
+
+  it('injects faults as gRPC statuses and delays, flagged on the event', async () => {
+    const v1 = await startGreeter('v1');
+    let fault: Fault = { service: 'greeter', percent: 100, abortGrpcStatus: grpc.status.UNAVAILABLE };
+    const harness = await startProxy({ faults: { size: 1, match: () => fault } });
+    harness.register({ greeter: [v1.address] });
+    const client = clientAtProxyPort(harness.port);
+    expect(await sayHello(client, 'a')).toEqual({ code: grpc.status.UNAVAILABLE, details: 'meshdesk: fault injected: abort with gRPC status UNAVAILABLE' });
+    expect(v1.calls()).toBe(0);
+    const aborted = await harness.nextEvent((e) => e.path === '/helloworld.Greeter/SayHello');
+    expect(aborted).toMatchObject({ grpc: { status: 14 }, flags: ['fault-injected'] });
+    expect(aborted.decision?.find((step) => step.step === 'fault')?.reason).toMatch(/abort gRPC calls with UNAVAILABLE/);
+    fault = { service: 'greeter', percent: 100, delayMs: 200 };
+    const started = performance.now();
+    expect(await sayHello(client, 'b')).toEqual({ message: 'hello b from v1' });
+    expect(performance.now() - started).toBeGreaterThanOrEqual(195);
+    // An HTTP status fault reaches gRPC calls as the gRPC status gRPC maps it to.
+    fault = { service: 'greeter', percent: 100, abortStatus: 503 };
+    expect(await sayHello(client, 'c')).toMatchObject({ code: grpc.status.UNAVAILABLE });
   });
 
   it('moves on to another instance when one refuses the connection (nothing of the call left)', async () => {

@@ -261,6 +261,14 @@ export class StreamExchange extends AttemptLoop {
     this.finish(failure.cause);
   }
 
+  /** A gRPC call takes a fault's gRPC status first; its HTTP status, mapped as gRPC maps it, else. */
+  protected override abortedBy(fault: Fault): boolean {
+    const code = fault.abortGrpcStatus;
+    if (!this.grpc || code === undefined) return super.abortedBy(fault);
+    this.fail({ status: 503, cause: `fault injected: abort with gRPC status ${grpcStatusName(code)}` }, code);
+    return true;
+  }
+
   private readonly onHeadersTimeout = (): void => {
     this.headersTimer = null;
     const ms = this.route.policy?.requestTimeoutMs ?? 0;
