@@ -143,7 +143,7 @@ export abstract class AttemptLoop {
     }
     if ((error as NodeJS.ErrnoException).code === 'UND_ERR_HEADERS_TIMEOUT') state.observe(now - this.attemptStart, now);
     if (blamesInstance(error)) this.context.resilience.ejection.outcome(ref, state, false, policy.ejection, failure.cause, now);
-    if (kind === null || !replayable(this.attemptLeft, this.idempotent, this.hasBody)) return false;
+    if (kind === null || !this.canReplay()) return false;
     if (kind === 'refused' && this.hold(now)) return true;
     if (!policy.retry.connectFailure || !this.mayRetry(now)) return false;
     // Nothing was sent: another instance can take it at once; the same one gets a backoff.
@@ -157,7 +157,12 @@ export abstract class AttemptLoop {
     return this.mayRetry(now);
   }
 
-  private mayRetry(now: number): boolean {
+  /** Whether the failed attempt may be sent again (retry-rules.ts); an HTTP/2 call keeps its body to be. */
+  protected canReplay(): boolean {
+    return replayable(this.attemptLeft, this.idempotent, this.hasBody);
+  }
+
+  protected mayRetry(now: number): boolean {
     const policy = this.route.policy;
     if (policy === null || this.budget === null) return false;
     if (this.attemptCount > policy.retry.attempts || now >= this.deadline) return false;

@@ -175,6 +175,36 @@ describe('gRPC calls through the mesh', () => {
     expect(event.error).toMatch(/deadline \(grpc-timeout 150m\) passed/);
   });
 
+  it('passes a cancel on to the instance mid-stream, and the stream’s messages as they come', async () => {
+    const v1 = await startGreeter('v1');
+    const harness = await startProxy();
+    harness.register({ greeter: [v1.address] });
+    const client = clientThroughProxyEnv(harness.url);
+    const stream = client.LotsOfReplies({ name: 'slow:50', count: 100 });
+    const received: number[] = [];
+    stream.on('data', () => received.push(performance.now()));
+    const failed = new Promise<grpc.ServiceError>((resolve) => stream.on('error', resolve));
+    await expect.poll(() => received.length).toBe(3);
+    // Messages arrive one by one as the instance sends them, not buffered into one.
+    expect((received[2] as number) - (received[0] as number)).toBeGreaterThan(60);
+    stream.cancel();
+    expect((await failed).code).toBe(grpc.status.CANCELLED);
+    await expect.poll(() => v1.cancelled()).toBe(1);
+    const event = await harness.nextEvent((e) => e.path === '/helloworld.Greeter/LotsOfReplies');
+    expect(event.error).toBe('client aborted');
+
+    // The other way: the instance dies mid-stream; the client learns at once, not at its deadline.
+    const cut = client.LotsOfReplies({ name: 'slow:50', count: 100 });
+    cut.on('data', () => undefined);
+    const cutError = new Promise<grpc.ServiceError>((resolve) => cut.on('error', resolve));
+    await new Promise((resolve) => setTimeout(resolve, 120));
+    v1.kill();
+    const error = await cutError;
+    expect([grpc.status.UNAVAILABLE, grpc.status.INTERNAL, grpc.status.CANCELLED]).toContain(error.code);
+    const cutEvent = await harness.nextEvent((e) => e.path === '/helloworld.Greeter/LotsOfReplies' && e.error !== 'client aborted');
+    expect(cutEvent.error).toMatch(/after the response began/);
+  });
+
   it('forwards a plain HTTP/2 GET (not gRPC) with prior knowledge, to an h2c upstream', async () => {
     const upstream = http2.createServer((req, res) => res.end(`h2 ${req.url} ${req.headers[':authority']}`));
     await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));

@@ -5,16 +5,17 @@
  * buffered), trailers, and a reset in either direction passed on as one.
  *
  * It runs the same attempt loop as an HTTP/1.1 exchange (attempt-loop.ts): faults, the restart
- * hold, and retries within the retry budget when nothing of the call left — the request body is
- * piped only once the instance's connection is up, so a refused or timed-out connection leaves it
- * unread and the call can go to another instance. What gRPC adds:
+ * hold, and retries within the retry budget when nothing of the answer came — gRPC's transparent
+ * retry: a refused or failed connection, a REFUSED_STREAM, an instance that went away mid-call, or
+ * a trailers-only UNAVAILABLE. The request body is kept for that until the answer begins
+ * (request-relay.ts, bounded per call). What gRPC adds:
  * - the verdict is the call's `grpc-status` (trailers, or a trailers-only answer), not the HTTP
  *   status, for ejection and for the event; latency still counts from the response headers;
  * - `grpc-timeout` is the call's deadline: the mesh answers DEADLINE_EXCEEDED when it passes and
  *   cancels the upstream stream; the service's request timeout still bounds the wait for headers;
  * - what the mesh answers itself is a trailers-only gRPC status naming the cause (grpc-status.ts).
  */
-import http2, { type ClientHttp2Stream, type IncomingHttpHeaders, type OutgoingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
+import http2, { type ClientHttp2Session, type ClientHttp2Stream, type IncomingHttpHeaders, type OutgoingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
 import type { Socket } from 'node:net';
 import type { Fault } from '../../../../shared/routes.js';
 import { BodyCapture } from '../../telemetry/exchange-capture.js';
@@ -27,6 +28,7 @@ import type { Route } from '../router.js';
 import type { GrpcFailure } from '../../telemetry/classify.js';
 import { classifyUpstreamError } from '../upstream-errors.js';
 import { downstreamCallHeaders } from './h2-headers.js';
+import { RequestRelay } from './request-relay.js';
 import { encodeGrpcMessage, GRPC, grpcMessageIn, grpcStatusForHttp, grpcStatusIn, grpcStatusName, grpcTimeoutMs, isGrpc, trailersOnly } from './grpc-status.js';
 
 const { NGHTTP2_CANCEL, NGHTTP2_INTERNAL_ERROR } = http2.constants;
@@ -55,6 +57,7 @@ export class StreamExchange extends AttemptLoop {
   readonly grpc: boolean;
   private upstreamHeaders: OutgoingHttpHeaders = {};
   private call: ClientHttp2Stream | null = null;
+  private readonly body: RequestRelay;
   private headersTimer: NodeJS.Timeout | null = null;
   private callTimer: NodeJS.Timeout | null = null;
   private clientGone = false;
@@ -78,6 +81,7 @@ export class StreamExchange extends AttemptLoop {
     super(route, start, headers[':method'], !client.readableEnded && client.endAfterHeaders !== true, context, capturing);
     this.grpc = isGrpc(headers['content-type']);
     this.wantsTrailers = headers.te === 'trailers';
+    this.body = new RequestRelay(client, this.countRequestBytes);
   }
 
   get method(): string {
@@ -114,11 +118,12 @@ export class StreamExchange extends AttemptLoop {
     call.once('end', () => {
       if (call === this.call) this.onEnd();
     });
+    // A stream that fails says so twice ('error', then 'close'); the first one counts.
     call.once('error', (error: Error) => {
-      if (call === this.call) this.onError(upstream.connectError ?? (error.cause as Error | undefined) ?? error);
+      if (call === this.call) this.onError(upstream.connectError ?? upstreamFailure(call, error, upstream.session));
     });
     call.once('close', () => {
-      if (call === this.call && !this.finished) this.onUpstreamClosed(call);
+      if (call === this.call && !this.finished && !call.readableEnded) this.onError(upstreamFailure(call, null, upstream.session));
     });
     if (policy !== null) this.headersTimer = setTimeout(this.onHeadersTimeout, Math.max(1, this.deadline - now));
     if (upstream.connected) this.sendBody(call);
@@ -130,9 +135,12 @@ export class StreamExchange extends AttemptLoop {
     if (call !== this.call || this.finished) return;
     this.attemptLeft = true;
     this.connected = performance.now();
-    if (!this.hasBody) return;
-    this.client.on('data', this.countRequestBytes);
-    this.client.pipe(call);
+    if (this.hasBody) this.body.attach(call);
+  }
+
+  /** Sent again only while every byte of the request is at hand and nothing of the answer came. */
+  protected override canReplay(): boolean {
+    return !this.attemptLeft || (this.firstByte === null && this.body.replayable);
   }
 
   private readonly countRequestBytes = (chunk: Buffer): void => {
@@ -146,7 +154,9 @@ export class StreamExchange extends AttemptLoop {
     const now = performance.now();
     const status = Number(headers[':status']) || 502;
     const endsHere = (flags & http2.constants.NGHTTP2_FLAG_END_STREAM) !== 0;
+    if (this.grpc && endsHere && this.retriesUnavailable(headers, now)) return;
     this.firstByte = now;
+    this.body.release();
     this.responseHeaders = headers;
     if (this.grpc && endsHere) {
       // Trailers-only: the status is in these headers, and the call is over.
@@ -169,6 +179,32 @@ export class StreamExchange extends AttemptLoop {
     } else if (this.wantsTrailers) {
       this.client.once('wantTrailers', this.relayTrailers);
     }
+  }
+
+  /**
+   * A trailers-only UNAVAILABLE is gRPC's gateway error: the call goes to another instance, when
+   * the service's policy retries gateway errors (503) and the budget allows, and the whole request
+   * is at hand.
+   */
+  private retriesUnavailable(headers: IncomingHttpHeaders, now: number): boolean {
+    const { policy } = this.route;
+    if (grpcStatusIn(headers) !== GRPC.UNAVAILABLE || policy === null || !policy.retry.statuses.has(503)) return false;
+    if (!this.body.replayable || !this.mayRetry(now)) return false;
+    this.answerStarted(now);
+    this.judged(false, 'gRPC status UNAVAILABLE', now);
+    this.attemptOver();
+    this.noteAttempt(200, 'gRPC status UNAVAILABLE');
+    this.abandonAttempt();
+    return this.retry(false);
+  }
+
+  /** Lets go of the current attempt's stream: nothing more goes to it or comes from it. */
+  private abandonAttempt(): void {
+    this.clearHeadersTimer();
+    this.body.detach();
+    const call = this.call;
+    this.call = null;
+    if (call !== null && !call.closed) call.close(NGHTTP2_CANCEL);
   }
 
   private onData(call: ClientHttp2Stream, chunk: Buffer): void {
@@ -227,16 +263,8 @@ export class StreamExchange extends AttemptLoop {
       return;
     }
     this.noteAttempt(0, failure.cause);
+    this.abandonAttempt();
     if (!this.recover(error, failure)) this.fail(failure);
-  }
-
-  /** The upstream stream closed without an error or an end: a reset with NO_ERROR, or the session went. */
-  private onUpstreamClosed(call: ClientHttp2Stream): void {
-    if (call.rstCode !== undefined && call.rstCode !== http2.constants.NGHTTP2_NO_ERROR) {
-      this.onError(Object.assign(new Error(`the instance reset the stream (HTTP/2 error ${call.rstCode})`), { code: 'ERR_HTTP2_STREAM_ERROR' }));
-    } else if (!call.readableEnded) {
-      this.onError(Object.assign(new Error('the instance closed the stream before its end'), { code: 'ECONNRESET' }));
-    }
   }
 
   protected fail(failure: Pick<ProxyFailure, 'status' | 'cause'>, code = grpcStatusForHttp(failure.status)): void {
@@ -322,6 +350,28 @@ export class StreamExchange extends AttemptLoop {
       // Reporting must never break a call that is already over.
     }
   }
+}
+
+/**
+ * Why an upstream stream ended without its end, as an error the attempt loop can judge. A stream
+ * the instance refused (REFUSED_STREAM) or one lost with its connection never reached the
+ * service's code as far as the mesh can tell: those are connection failures (retry-rules.ts
+ * `reset`) and may go elsewhere; any other reset is the instance's own answer.
+ */
+function upstreamFailure(call: ClientHttp2Stream, error: Error | null, session: ClientHttp2Session): Error {
+  const code = call.rstCode ?? http2.constants.NGHTTP2_NO_ERROR;
+  const cause = error?.cause;
+  if (cause instanceof Error && (cause as NodeJS.ErrnoException).code !== undefined) return cause;
+  if (code === http2.constants.NGHTTP2_REFUSED_STREAM) return resetError('the instance refused the stream (REFUSED_STREAM)');
+  if (session.destroyed || session.closed) return resetError('the connection to the instance closed mid-call');
+  if (code !== http2.constants.NGHTTP2_NO_ERROR) {
+    return Object.assign(new Error(`the instance reset the stream (HTTP/2 error ${code})`), { code: 'ERR_HTTP2_STREAM_ERROR' });
+  }
+  return error ?? resetError('the instance closed the stream before its end');
+}
+
+function resetError(message: string): Error {
+  return Object.assign(new Error(message), { code: 'ECONNRESET' });
 }
 
 /** An HTTP/2 stream error in the words the mesh uses for any upstream failure. */

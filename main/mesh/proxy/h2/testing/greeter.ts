@@ -54,6 +54,8 @@ export interface GreeterServer {
   port: number;
   /** Calls it took, of any kind. */
   calls(): number;
+  /** Calls its clients cancelled (a reset reached it). */
+  cancelled(): number;
   /** Stops at once, cutting calls in flight (an instance killed). */
   kill(): void;
 }
@@ -61,6 +63,7 @@ export interface GreeterServer {
 /** A Greeter that says `hello NAME from VERSION`. */
 export async function startGreeter(version: string): Promise<GreeterServer> {
   let calls = 0;
+  let cancelled = 0;
   const server = new grpc.Server();
   server.addService(greeter().service, {
     SayHello(call: grpc.ServerUnaryCall<HelloRequest, HelloReply>, callback: grpc.sendUnaryData<HelloReply>) {
@@ -72,10 +75,28 @@ export async function startGreeter(version: string): Promise<GreeterServer> {
       if (kind === 'slow') setTimeout(answer, Number(argument));
       else answer();
     },
+    // `slow:MS` sends one reply every MS ms, until `count` or a cancel.
     LotsOfReplies(call: grpc.ServerWritableStream<HelloRequest, HelloReply>) {
       calls++;
-      for (let i = 0; i < (call.request.count || 1); i++) call.write({ message: `${i} ${call.request.name} from ${version}` });
-      call.end();
+      const count = call.request.count || 1;
+      const [kind, argument] = call.request.name.split(':');
+      if (kind !== 'slow') {
+        for (let i = 0; i < count; i++) call.write({ message: `${i} ${call.request.name} from ${version}` });
+        call.end();
+        return;
+      }
+      let sent = 0;
+      const timer = setInterval(() => {
+        call.write({ message: `${sent} ${call.request.name} from ${version}` });
+        if (++sent === count) {
+          clearInterval(timer);
+          call.end();
+        }
+      }, Number(argument));
+      call.on('cancelled', () => {
+        cancelled++;
+        clearInterval(timer);
+      });
     },
     LotsOfGreetings(call: grpc.ServerReadableStream<HelloRequest, HelloReply>, callback: grpc.sendUnaryData<HelloReply>) {
       calls++;
@@ -93,7 +114,7 @@ export async function startGreeter(version: string): Promise<GreeterServer> {
     server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
   );
   onTestFinished(() => server.forceShutdown());
-  return { address: `127.0.0.1:${port}`, port, calls: () => calls, kill: () => server.forceShutdown() };
+  return { address: `127.0.0.1:${port}`, port, calls: () => calls, cancelled: () => cancelled, kill: () => server.forceShutdown() };
 }
 
 /** A client that reaches `greeter:50051` through the proxy given in its environment, as grpc_proxy. */
