@@ -78,7 +78,17 @@ export const tcpHealthCheckSchema = z
   .strictObject({ type: z.literal('tcp'), ...checkTiming })
   .meta({ description: 'open a TCP connection to the instance; it passes when the connection is accepted within the timeout' });
 
-export const healthCheckSchema = z.discriminatedUnion('type', [httpHealthCheckSchema, tcpHealthCheckSchema]).meta({
+export const grpcHealthCheckSchema = z
+  .strictObject({
+    type: z.literal('grpc'),
+    service: z.string().default('').meta({ description: 'the service name to ask about, as the server registered it (default "": the server as a whole)' }),
+    ...checkTiming,
+  })
+  .meta({
+    description: 'call grpc.health.v1.Health/Check on the instance over HTTP/2; it passes when the answer is SERVING within the timeout',
+  });
+
+export const healthCheckSchema = z.discriminatedUnion('type', [httpHealthCheckSchema, tcpHealthCheckSchema, grpcHealthCheckSchema]).meta({
   id: 'healthCheck',
   description:
     'An active health check. The first result decides an unchecked instance; after that it takes unhealthyThreshold failures to leave the pool and healthyThreshold passes to return.',

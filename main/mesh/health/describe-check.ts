@@ -2,7 +2,12 @@
 import type { HealthCheck } from '../../../shared/config-schema.js';
 
 export function describeHealthCheck(check: HealthCheck): string {
-  const what = check.type === 'http' ? `http GET ${check.path} expecting ${check.expectStatus}` : 'tcp connect';
+  const what =
+    check.type === 'http'
+      ? `http GET ${check.path} expecting ${check.expectStatus}`
+      : check.type === 'grpc'
+        ? `grpc health check${check.service === '' ? '' : ` of ${check.service}`} expecting SERVING`
+        : 'tcp connect';
   return `${what} every ${formatMs(check.interval)}, timeout ${formatMs(check.timeout)}`;
 }
 

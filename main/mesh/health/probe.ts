@@ -8,16 +8,20 @@
 import http from 'node:http';
 import net from 'node:net';
 import type { HealthCheck } from '../../../shared/config-schema.js';
-import { formatMs } from './describe-check.js';
+import { grpcProbe } from './grpc-probe.js';
+import { describeNetworkError, type ProbeResult } from './probe-result.js';
 
-export interface ProbeResult {
-  ok: boolean;
-  /** What happened, for the event log: `HTTP 200`, `HTTP 503, expected 2xx`, `connection refused`. */
-  reason: string;
-}
+export type { ProbeResult } from './probe-result.js';
 
 export function probe(host: string, port: number, check: HealthCheck): Promise<ProbeResult> {
-  return check.type === 'http' ? httpProbe(host, port, check) : tcpProbe(host, port, check.timeout);
+  switch (check.type) {
+    case 'http':
+      return httpProbe(host, port, check);
+    case 'grpc':
+      return grpcProbe(host, port, check.service, check.timeout);
+    default:
+      return tcpProbe(host, port, check.timeout);
+  }
 }
 
 function httpProbe(host: string, port: number, check: Extract<HealthCheck, { type: 'http' }>): Promise<ProbeResult> {
@@ -60,21 +64,4 @@ function tcpProbe(host: string, port: number, timeoutMs: number): Promise<ProbeR
 export function statusMatches(status: number, expected: number | string): boolean {
   if (typeof expected === 'number') return status === expected;
   return String(status)[0] === expected[0];
-}
-
-function describeNetworkError(error: Error & { code?: string }, timeoutMs: number): string {
-  switch (error.code) {
-    case 'ECONNREFUSED':
-      return 'connection refused';
-    case 'ECONNRESET':
-      return 'connection reset';
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return 'host not found';
-    case 'ABORT_ERR':
-    case 'ETIMEDOUT':
-      return `no answer within ${formatMs(timeoutMs)}`;
-    default:
-      return error.name === 'AbortError' || error.name === 'TimeoutError' ? `no answer within ${formatMs(timeoutMs)}` : error.message;
-  }
 }

@@ -96,10 +96,12 @@ export function InstanceFormView({
             <option value="none">none</option>
             <option value="http">HTTP GET</option>
             <option value="tcp">TCP connect</option>
+            <option value="grpc">gRPC health</option>
           </select>
         </label>
         {values.check === 'http' && text('checkPath', 'Path', 'starts with /')}
         {values.check === 'http' && text('checkExpect', 'Expected status', 'a code (204) or a class (2xx)')}
+        {values.check === 'grpc' && text('checkService', 'gRPC service', 'empty: the whole server')}
         {values.check !== 'none' && text('checkInterval', 'Every', 'e.g. 10s, 500ms')}
       </fieldset>
       {errors.form && (

@@ -33,6 +33,12 @@ describe('instance form', () => {
     if (result.ok) expect(registrationInputSchema.parse(result.input).healthCheck).toMatchObject({ interval: 5000, timeout: 2000 });
   });
 
+  it('builds a gRPC health check naming the service to ask about', () => {
+    const result = registrationFromForm(form({ service: 'greeter', address: '127.0.0.1:50051', check: 'grpc', checkService: ' helloworld.Greeter ' }));
+    expect(result).toMatchObject({ ok: true, input: { healthCheck: { type: 'grpc', service: 'helloworld.Greeter', interval: '10s' } } });
+    if (result.ok) expect(registrationInputSchema.parse(result.input).healthCheck).toMatchObject({ type: 'grpc', timeout: 2000 });
+  });
+
   it('leaves the version to the mesh default when empty', () => {
     expect(registrationFromForm(form({ service: 'api', address: '127.0.0.1:8080' }))).toEqual({
       ok: true,

@@ -13,8 +13,10 @@ export interface InstanceFormValues {
   address: string;
   /** One `key=value` per line. */
   labels: string;
-  check: 'none' | 'http' | 'tcp';
+  check: 'none' | 'http' | 'tcp' | 'grpc';
   checkPath: string;
+  /** The gRPC service a grpc check asks about; empty: the server as a whole. */
+  checkService: string;
   /** A status code (`204`) or a class (`2xx`). */
   checkExpect: string;
   /** A duration as meshdesk.yaml takes it: `10s`, `500ms`. */
@@ -34,6 +36,7 @@ export const EMPTY_INSTANCE_FORM: InstanceFormValues = {
   labels: '',
   check: 'none',
   checkPath: '/health',
+  checkService: '',
   checkExpect: '2xx',
   checkInterval: '10s',
 };
@@ -57,6 +60,7 @@ function checkFields(check: HealthCheck | null): Partial<InstanceFormValues> {
   const kept = { timeout: check.timeout, healthyThreshold: check.healthyThreshold, unhealthyThreshold: check.unhealthyThreshold };
   const timing = { checkInterval: formatDuration(check.interval), checkKept: kept };
   if (check.type === 'tcp') return { check: 'tcp', ...timing };
+  if (check.type === 'grpc') return { check: 'grpc', checkService: check.service, ...timing };
   return { check: 'http', checkPath: check.path, checkExpect: String(check.expectStatus), ...timing };
 }
 
@@ -87,6 +91,7 @@ export function registrationFromForm(values: InstanceFormValues): { ok: true; in
       const expect = values.checkExpect.trim();
       if (expect !== '') check.expectStatus = /^\d+$/.test(expect) ? Number(expect) : expect;
     }
+    if (values.check === 'grpc') check.service = values.checkService.trim();
     candidate.healthCheck = { ...check, ...values.checkKept };
   }
 
@@ -104,6 +109,7 @@ function fieldOf(path: readonly PropertyKey[]): InstanceFormField | 'form' {
   if (first === 'service' || first === 'version' || first === 'address' || first === 'labels') return first;
   if (first === 'healthCheck') {
     if (second === 'path') return 'checkPath';
+    if (second === 'service') return 'checkService';
     if (second === 'expectStatus') return 'checkExpect';
     if (second === 'interval') return 'checkInterval';
     return 'check';
