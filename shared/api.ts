@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { exchangeSchema, logPageSchema, logQuerySchema } from './exchange.js';
+import { grpcDecodingSchema } from './grpc-messages.js';
 import { configErrorSchema, deregistrationInputSchema, registrationInputSchema, serviceViewSchema } from './model.js';
 import { replayInputSchema, replayResultSchema } from './replay.js';
 import { faultSchema, rerouteInputSchema, serviceRouteSchema } from './routes.js';
@@ -77,6 +78,8 @@ export const adminOperations = {
   }),
   /** Resends a logged exchange through the mesh (optionally edited, or to another version) and returns the answer. */
   replay: operation({ method: 'POST', path: '/api/log/replay', input: replayInputSchema, output: replayResultSchema }),
+  /** A logged gRPC call's messages, decoded with protoPaths or the instance's reflection; 400 for other exchanges. */
+  decodeGrpc: operation({ method: 'GET', path: '/api/log/grpc', input: z.strictObject({ id: z.coerce.number().int() }), output: grpcDecodingSchema }),
   clearLog: operation({ method: 'POST', path: '/api/log/clear', input: noInput, output: z.object({ cleared: z.number().int() }) }),
 
   /** Starts the demo services (hello, world v1 and v2, traffic) in this mesh; 409 when those names are taken. */

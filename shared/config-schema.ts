@@ -302,6 +302,13 @@ export const meshConfigSchema = z
     proxy: z.strictObject({ mode: proxyModeSchema.default('passthrough') }).default({ mode: 'passthrough' }),
     services: z.record(dnsLabel, serviceConfigSchema).default({}).meta({ description: 'services by the host name callers use' }),
     telemetry: telemetryConfigSchema.default(() => telemetryConfigSchema.parse({})),
+    protoPaths: z
+      .array(z.string().min(1))
+      .default(() => [])
+      .meta({
+        description:
+          "where the log finds gRPC message types to decode calls: .proto files, descriptor sets (.pb, .desc, .binpb) or folders of them, relative to this file; without, the instance's server reflection is asked",
+      }),
   })
   .meta({ title: 'meshdesk.yaml', description: 'Meshdesk workspace config: the services of this workspace, their versions and instances' });
 

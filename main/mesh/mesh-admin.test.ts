@@ -55,6 +55,7 @@ const samples: { [Name in OperationName]: OperationInput<Name> } = {
   queryLog: { limit: 5 },
   getExchange: { id: 1 },
   replay: { id: 1, version: 'v2' },
+  decodeGrpc: { id: 1 },
   clearLog: {},
   loadDemo: {},
   unloadDemo: {},
@@ -70,10 +71,13 @@ describe('the admin contract on a real mesh', () => {
     const logged = (await client.call('queryLog', {})).exchanges[0]?.id ?? 0;
     samples.getExchange.id = logged;
     samples.replay.id = logged;
+    samples.decodeGrpc.id = logged;
     for (const name of Object.keys(adminOperations) as OperationName[]) {
       const call = client.call as (name: OperationName, input: unknown) => Promise<unknown>;
       // This mesh has its own `world`, so the demo is refused (demo-loader.test.ts loads it for real).
       if (name === 'loadDemo') await expect(call.call(client, name, samples[name]), name).rejects.toThrow('world is already registered here');
+      // The one exchange is plain HTTP (h2/grpc-decoding.test.ts decodes real gRPC calls).
+      else if (name === 'decodeGrpc') await expect(call.call(client, name, samples[name]), name).rejects.toThrow(`exchange ${logged} is not a gRPC call`);
       else await expect(call.call(client, name, samples[name]), name).resolves.toBeDefined();
     }
   });

@@ -5,6 +5,7 @@
 import type { MeshInfo } from '../../shared/api.js';
 import type { AdminHandlers } from './admin/admin-server.js';
 import type { DemoLoader } from './demo/demo-loader.js';
+import type { GrpcDecoder } from './grpc/grpc-decoder.js';
 import { MeshError } from './mesh-error.js';
 import { replay } from './replay.js';
 import type { Registry } from './registry/registry.js';
@@ -27,6 +28,7 @@ export interface MeshParts {
   routes: RouteTable;
   faults: FaultTable;
   telemetry: Telemetry;
+  grpcDecoder: GrpcDecoder;
 }
 
 export function adminHandlers(parts: MeshParts): AdminHandlers {
@@ -58,6 +60,12 @@ export function adminHandlers(parts: MeshParts): AdminHandlers {
       const exchange = telemetry.exchange(id, reveal ?? false);
       if (!exchange) throw new MeshError(404, `no exchange ${id} in the log (it holds the newest ${telemetry.query({ limit: 1 }).capacity})`);
       return exchange;
+    },
+    decodeGrpc: ({ id }) => {
+      const exchange = telemetry.exchange(id);
+      if (!exchange) throw new MeshError(404, `no exchange ${id} in the log`);
+      if (exchange.grpc === undefined) throw new MeshError(400, `exchange ${id} is not a gRPC call`);
+      return parts.grpcDecoder.decode(exchange);
     },
     clearLog: () => ({ cleared: telemetry.clearLog() }),
     loadDemo: async () => {

@@ -34,6 +34,8 @@ import { emptyMeshState, type MeshState, type StoredRegistration } from './store
 import { MemoryStore } from './store/memory-store.js';
 import type { StateStore } from './store/state-store.js';
 import { MESHDESK_VERSION } from './version.js';
+import { GrpcDecoder } from './grpc/grpc-decoder.js';
+import { Reflection } from './grpc/reflection.js';
 
 export interface MeshOptions {
   proxyHost: string;
@@ -179,6 +181,10 @@ export class Mesh {
         routes: this.routes,
         faults: this.faults,
         telemetry: this.telemetry,
+        grpcDecoder: new GrpcDecoder(
+          () => ({ paths: this.config.protoPaths, baseDir: options.configFile ? path.dirname(options.configFile) : process.cwd() }),
+          new Reflection(),
+        ),
       }),
       auth: this.auth,
       push: this.push,

@@ -12,7 +12,7 @@ describe('meshdesk.schema.json', () => {
 
   it('describes what users write, with documentation for completion', () => {
     const schema = meshConfigJsonSchema() as { $defs: Record<string, { description?: string; oneOf?: unknown[] }>; properties: Record<string, unknown> };
-    expect(Object.keys(schema.properties)).toEqual(['$schema', 'proxy', 'services', 'telemetry']);
+    expect(Object.keys(schema.properties)).toEqual(['$schema', 'proxy', 'services', 'telemetry', 'protoPaths']);
     expect(schema.$defs.healthCheck?.oneOf).toHaveLength(3);
     expect(schema.$defs.duration?.description).toContain('2s');
     // Durations are written as text or numbers: the input side, not the parsed milliseconds.

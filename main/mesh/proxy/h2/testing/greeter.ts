@@ -10,6 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
+import { ReflectionService } from '@grpc/reflection';
 import { onTestFinished } from 'vitest';
 
 export const GREETER_PROTO = path.join(path.dirname(fileURLToPath(import.meta.url)), 'greeter.proto');
@@ -38,13 +39,13 @@ type GreeterClient = grpc.Client & {
 };
 type GreeterConstructor = new (address: string, credentials: grpc.ChannelCredentials, options?: grpc.ChannelOptions) => GreeterClient;
 
-let loaded: { service: grpc.ServiceDefinition; Client: GreeterConstructor } | null = null;
+let loaded: { definition: protoLoader.PackageDefinition; service: grpc.ServiceDefinition; Client: GreeterConstructor } | null = null;
 
 function greeter() {
   if (loaded === null) {
     const definition = protoLoader.loadSync(GREETER_PROTO, { keepCase: true, defaults: true });
     const Greeter = (grpc.loadPackageDefinition(definition).helloworld as grpc.GrpcObject).Greeter as grpc.ServiceClientConstructor;
-    loaded = { service: Greeter.service, Client: Greeter as unknown as GreeterConstructor };
+    loaded = { definition, service: Greeter.service, Client: Greeter as unknown as GreeterConstructor };
   }
   return loaded;
 }
@@ -60,8 +61,8 @@ export interface GreeterServer {
   kill(): void;
 }
 
-/** A Greeter that says `hello NAME from VERSION`. */
-export async function startGreeter(version: string): Promise<GreeterServer> {
+/** A Greeter that says `hello NAME from VERSION`; with `reflection`, it also serves grpc.reflection (v1 and v1alpha). */
+export async function startGreeter(version: string, options: { reflection?: boolean } = {}): Promise<GreeterServer> {
   let calls = 0;
   let cancelled = 0;
   const server = new grpc.Server();
@@ -110,6 +111,7 @@ export async function startGreeter(version: string): Promise<GreeterServer> {
       call.on('end', () => call.end());
     },
   });
+  if (options.reflection) new ReflectionService(greeter().definition).addToServer(server);
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
   );
