@@ -1,7 +1,7 @@
 /**
  * The detail pane for one exchange, fetched from the mesh when opened (the list keeps no headers or
- * bodies): summary, actions (copy as curl, replay, reveal masked headers), headers and bodies both
- * ways, the timing waterfall, every attempt and the routing decision trace.
+ * bodies): summary, actions (copy as curl, replay, reveal masked headers), a gRPC call's decoded
+ * messages, headers and bodies both ways, the timing waterfall, every attempt and the routing decision trace.
  */
 import { useEffect, useState, type ReactNode } from 'react';
 import { MASKED_VALUE, type Exchange } from '../../../shared/exchange.js';
@@ -10,6 +10,7 @@ import { useMesh } from '../use-mesh-state.js';
 import { BodyPanel } from './body-panel.js';
 import { byteSize, clockTime, latency, statusTitle, target } from './cell-format.js';
 import { curlCommand } from './curl-command.js';
+import { GrpcMessages } from './grpc-messages.js';
 import { HeadersTable } from './headers-table.js';
 import { attemptsOf, decisionTraceOf, FLAG_LABELS, flagsOf, type LogRow } from './log-row.js';
 import { fetchExchange } from './mesh-ops.js';
@@ -58,6 +59,11 @@ export function ExchangeDetail({ id, proxyUrl, onClose }: { id: number; proxyUrl
           <Summary exchange={exchange} />
           <Actions exchange={exchange} proxyUrl={proxyUrl} revealed={reveal} onReveal={() => setReveal(true)} onReplay={() => setReplaying(true)} />
           {replaying && <ReplayPanel original={exchange} onClose={() => setReplaying(false)} />}
+          {exchange.grpc !== undefined && (
+            <Section title="gRPC messages">
+              <GrpcMessages id={exchange.id} />
+            </Section>
+          )}
           <Section title="Request headers">
             <HeadersTable headers={exchange.requestHeaders} label="Request headers" />
           </Section>

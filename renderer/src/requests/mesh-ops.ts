@@ -8,10 +8,15 @@
  */
 import type { AdminClient } from '../../../shared/admin-client.js';
 import type { Exchange } from '../../../shared/exchange.js';
+import type { GrpcDecoding } from '../../../shared/grpc-messages.js';
 import type { ReplayInput, ReplayResult } from '../../../shared/replay.js';
 
 export function replayExchange(client: AdminClient, input: ReplayInput): Promise<ReplayResult> {
   return client.call('replay', input);
+}
+
+export function decodeGrpc(client: AdminClient, id: number): Promise<GrpcDecoding> {
+  return client.call('decodeGrpc', { id });
 }
 
 export function fetchExchange(client: AdminClient, id: number, reveal = false): Promise<Exchange> {
