@@ -2,7 +2,7 @@
  * Replay: resend an exchange from the log through the mesh, optionally edited and optionally pinned
  * to a version. It goes through the real proxy listener, so it is routed, retried, measured and
  * logged like any request (as caller `replay`); the browser could not do this itself, because a
- * page cannot send through an HTTP proxy. Masked headers are left out (their values were never
+ * page cannot send through an HTTP proxy. An HTTP/2 call (gRPC) goes again as one (replay-h2.ts). Masked headers are left out (their values were never
  * kept), and a body the log cut short is refused rather than resent truncated.
  */
 import { ProxyAgent, request } from 'undici';
@@ -10,6 +10,7 @@ import type { ReplayInput, ReplayResult } from '../../shared/replay.js';
 import { MASKED_VALUE, type Exchange } from '../../shared/exchange.js';
 import { ROUTE_OVERRIDE_HEADER } from '../../shared/routes.js';
 import { MeshError } from './mesh-error.js';
+import { replayOverH2, type SentReplay } from './replay-h2.js';
 
 /** Headers the proxy or the HTTP client sets itself. */
 const NOT_REPLAYED = new Set([
@@ -39,7 +40,8 @@ export async function replay(original: Exchange, input: ReplayInput, context: Re
   const headers: Record<string, string> = {};
   for (const [name, value] of input.headers ?? original.requestHeaders ?? []) {
     const lower = name.toLowerCase();
-    if (NOT_REPLAYED.has(lower) || value === MASKED_VALUE) continue;
+    // Pseudo-headers (an HTTP/2 call's :method, :path…) are set anew, like Host.
+    if (NOT_REPLAYED.has(lower) || lower.startsWith(':') || value === MASKED_VALUE) continue;
     headers[lower] = value;
   }
   headers['x-meshdesk-caller'] = 'replay';
@@ -47,37 +49,52 @@ export async function replay(original: Exchange, input: ReplayInput, context: Re
   const method = input.method ?? original.method;
   const path = input.path ?? original.path;
   const started = performance.now();
-  // Through the proxy as an http_proxy client: an absolute URI naming the service.
-  const agent = new ProxyAgent(context.proxyUrl);
+  const payload = body === null ? null : Buffer.from(body.data, body.encoding);
+  const sent =
+    original.protocol === 'h2'
+      ? await replayOverH2(context.proxyUrl, original.service, method, path, headers, payload, MAX_RESPONSE_BYTES)
+      : await replayOverHttp1(context.proxyUrl, original.service, method, path, headers, payload);
+  const text = sent.body.toString('utf8');
+  const isText = Buffer.from(text, 'utf8').equals(sent.body);
+  return {
+    status: sent.status,
+    headers: sent.headers,
+    body: {
+      encoding: isText ? 'utf8' : 'base64',
+      data: isText ? text : sent.body.toString('base64'),
+      size: sent.size,
+      truncated: sent.size > MAX_RESPONSE_BYTES,
+    },
+    version: (await answeredBy(context, before)) ?? input.version ?? null,
+    ms: performance.now() - started,
+  };
+}
+
+/** Through the proxy as an http_proxy client: an absolute URI naming the service. */
+async function replayOverHttp1(
+  proxyUrl: string,
+  service: string,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body: Buffer | null,
+): Promise<SentReplay> {
+  const agent = new ProxyAgent(proxyUrl);
   const chunks: Buffer[] = [];
   let size = 0;
-  let answer;
   try {
-    answer = await request(`http://${original.service}${path}`, {
-      dispatcher: agent,
-      method,
-      headers,
-      body: body === null ? null : Buffer.from(body.data, body.encoding),
-    });
+    const answer = await request(`http://${service}${path}`, { dispatcher: agent, method, headers, body });
     for await (const chunk of answer.body as AsyncIterable<Buffer>) {
       size += chunk.length;
       if (size <= MAX_RESPONSE_BYTES) chunks.push(chunk);
     }
+    const pairs = Object.entries(answer.headers).flatMap(([name, value]) =>
+      Array.isArray(value) ? value.map((v) => [name, v] as [string, string]) : value === undefined ? [] : [[name, String(value)] as [string, string]],
+    );
+    return { status: answer.statusCode, headers: pairs, body: Buffer.concat(chunks), size };
   } finally {
     await agent.close();
   }
-  const bytes = Buffer.concat(chunks);
-  const text = bytes.toString('utf8');
-  const isText = Buffer.from(text, 'utf8').equals(bytes);
-  return {
-    status: answer.statusCode,
-    headers: Object.entries(answer.headers).flatMap(([name, value]) =>
-      Array.isArray(value) ? value.map((v) => [name, v] as [string, string]) : value === undefined ? [] : [[name, String(value)] as [string, string]],
-    ),
-    body: { encoding: isText ? 'utf8' : 'base64', data: isText ? text : bytes.toString('base64'), size, truncated: size > MAX_RESPONSE_BYTES },
-    version: (await answeredBy(context, before)) ?? input.version ?? null,
-    ms: performance.now() - started,
-  };
 }
 
 /** The version the replayed exchange went to, once the proxy has logged it (it does as it ends). */

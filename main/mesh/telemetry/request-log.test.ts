@@ -98,6 +98,23 @@ describe('RequestLog bounds and paging', () => {
     expect(log.query().exchanges[0]).toMatchObject({ id: routed.id, attempts, retries: 1, flags: ['retried'] });
     expect(logPageSchema.parse(log.query()).exchanges[0]).toMatchObject({ attempts, retries: 1 });
   });
+
+  it('keeps what an HTTP/2 call and a gRPC call carry: the protocol, the gRPC status and message', () => {
+    const log = new RequestLog();
+    const plain = event();
+    const h2 = event({ protocol: 'h2' });
+    const ok = event({ protocol: 'h2', grpc: { status: 0, message: 'OK' } });
+    const cut = event({ protocol: 'h2', grpc: { status: null, message: null } });
+    for (const one of [plain, h2, ok, cut]) log.add(one);
+    const [gotCut, gotOk, gotH2, gotPlain] = log.query().exchanges;
+    expect(gotPlain).not.toHaveProperty('protocol');
+    expect(gotPlain).not.toHaveProperty('grpc');
+    expect(gotH2).toMatchObject({ protocol: 'h2' });
+    expect(gotH2).not.toHaveProperty('grpc');
+    expect(gotOk).toMatchObject({ protocol: 'h2', grpc: { status: 0, message: 'OK' } });
+    expect(gotCut).toMatchObject({ grpc: { status: null, message: null } });
+    expect(log.findById(ok.id)).toMatchObject({ grpc: { status: 0 } });
+  });
 });
 
 describe('RequestLog filters', () => {
