@@ -61,7 +61,7 @@ export function ExchangeDetail({ id, proxyUrl, onClose }: { id: number; proxyUrl
           {replaying && <ReplayPanel original={exchange} onClose={() => setReplaying(false)} />}
           {exchange.grpc !== undefined && (
             <Section title="gRPC messages">
-              <GrpcMessages id={exchange.id} />
+              <GrpcMessages exchange={exchange} proxyUrl={proxyUrl} />
             </Section>
           )}
           <Section title="Request headers">

@@ -4,9 +4,11 @@
  * types came from, or why there were none, so a user knows what to add to see more.
  */
 import { useEffect, useState } from 'react';
+import type { Exchange } from '../../../shared/exchange.js';
 import type { GrpcDecoding, GrpcMessage } from '../../../shared/grpc-messages.js';
 import { useMesh } from '../use-mesh-state.js';
 import { byteSize } from './cell-format.js';
+import { grpcurlCommand } from './grpcurl-command.js';
 import { decodeGrpc } from './mesh-ops.js';
 
 const SOURCE_WORDS: Record<GrpcDecoding['source'], string> = {
@@ -15,7 +17,8 @@ const SOURCE_WORDS: Record<GrpcDecoding['source'], string> = {
   none: 'not known',
 };
 
-export function GrpcMessages({ id }: { id: number }) {
+export function GrpcMessages({ exchange, proxyUrl }: { exchange: Exchange; proxyUrl: string | null }) {
+  const { id } = exchange;
   const { client } = useMesh();
   const [state, setState] = useState<{ decoding: GrpcDecoding | null; error: string | null }>({ decoding: null, error: null });
 
@@ -41,6 +44,32 @@ export function GrpcMessages({ id }: { id: number }) {
       </p>
       <MessageList title="Request" messages={decoding.request} />
       <MessageList title="Response" messages={decoding.response} />
+      {proxyUrl && <GrpcurlCopy exchange={exchange} decoding={decoding} proxyUrl={proxyUrl} />}
+    </div>
+  );
+}
+
+function GrpcurlCopy({ exchange, decoding, proxyUrl }: { exchange: Exchange; decoding: GrpcDecoding; proxyUrl: string }) {
+  const [copied, setCopied] = useState(false);
+  const made = grpcurlCommand(exchange, decoding, proxyUrl);
+  if ('reason' in made) return <p className="muted small">No grpcurl command: {made.reason}.</p>;
+  return (
+    <div className="detail-actions">
+      <button
+        type="button"
+        onClick={() =>
+          void navigator.clipboard.writeText(made.command).then(() => {
+            setCopied(true);
+            setTimeout(() => setCopied(false), 1500);
+          })
+        }
+      >
+        {copied ? 'Copied' : 'Copy as grpcurl'}
+      </button>
+      <details className="curl-preview">
+        <summary>grpcurl command</summary>
+        <pre data-testid="grpcurl-command">{made.command}</pre>
+      </details>
     </div>
   );
 }
