@@ -7,6 +7,7 @@
  */
 import http2 from 'node:http2';
 import protobuf from 'protobufjs';
+import { classifyUpstreamError } from '../proxy/upstream-errors.js';
 import { rootFromFileDescriptors } from './descriptors.js';
 
 const REFLECTION_PATHS = ['/grpc.reflection.v1.ServerReflection/ServerReflectionInfo', '/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo'];
@@ -74,7 +75,7 @@ function reflectionCall(address: string, path: string, service: string, timeoutM
       resolve(result);
     };
     const timer = setTimeout(() => finish({ problem: `reflection: no answer from ${address} within ${timeoutMs} ms` }), timeoutMs);
-    session.on('error', (error) => finish({ problem: `reflection: ${error.message}` }));
+    session.on('error', (error) => finish({ problem: `reflection at ${address}: ${networkWords(error)}` }));
     const call = session.request({ ':method': 'POST', ':path': path, 'content-type': 'application/grpc', te: 'trailers' });
     const note = (headers: http2.IncomingHttpHeaders) => {
       grpcStatus = (headers['grpc-status'] as string | undefined) ?? grpcStatus;
@@ -92,13 +93,18 @@ function reflectionCall(address: string, path: string, service: string, timeoutM
       const status = grpcStatus === '12' ? 'UNIMPLEMENTED' : `gRPC status ${grpcStatus ?? 'none'}`;
       finish({ problem: `reflection at ${address} answered ${status}${grpcMessage ? `: ${decodeURIComponent(grpcMessage)}` : ''}` });
     });
-    call.on('error', (error) => finish({ problem: `reflection: ${error.message}` }));
+    call.on('error', (error) => finish({ problem: `reflection at ${address}: ${networkWords((error.cause as Error | undefined) ?? error)}` }));
     const request = Request.encode(Request.create({ fileContainingSymbol: service })).finish();
     const prefix = Buffer.alloc(5);
     prefix.writeUInt32BE(request.length, 1);
     // The call stays open (a bidirectional stream) until the answer came: some servers end theirs with ours.
     call.write(Buffer.concat([prefix, request]));
   });
+}
+
+/** A connection's failure in the words the rest of the mesh uses (`connection refused`). */
+function networkWords(error: Error): string {
+  return classifyUpstreamError(error).cause;
 }
 
 function firstMessage(body: Buffer): Buffer | null {

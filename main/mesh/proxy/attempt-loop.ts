@@ -16,7 +16,11 @@ import type { Resilience } from '../resilience/resilience.js';
 import type { HoldTarget } from '../resilience/restart-hold.js';
 import type { RetryBudget } from '../resilience/retry-budget.js';
 import { blamesInstance, connectionFailureOf, isIdempotent, replayable } from '../resilience/retry-rules.js';
+import type { BodyCapture } from '../telemetry/exchange-capture.js';
+import { SHELL_CALLER } from './caller.js';
+import type { CallerLookup } from './caller-identity.js';
 import type { ProxyFailure } from './proxy-error.js';
+import type { TunnelTarget } from './request-target.js';
 import type { Route } from './router.js';
 import { classifyUpstreamError, type UpstreamFailure } from './upstream-errors.js';
 import type { H2Upstreams } from './h2/h2-upstreams.js';
@@ -35,6 +39,33 @@ export interface ExchangeContext {
 export const FLAG = { fault: 1, retried: 2, ejected: 4, held: 8, panic: 16, budget: 32, tunnelled: 64 } as const;
 
 export abstract class AttemptLoop {
+  // What the exchange's event reports (exchange-report.ts), kept up by the subclass as it streams.
+  /** Status the client received; 0 when it received none. */
+  status = 0;
+  error: string | null = null;
+  /** First handed to the upstream (after routing, caller lookup and any injected delay). */
+  dispatched: number | null = null;
+  /**
+   * Taken by the upstream connection of its last attempt: one opened for it, or a kept-alive one
+   * once free. From `dispatched` to here is the waterfall's "connect": earlier attempts and a hold
+   * for a restarting instance included, so that "first byte" is the answering instance's own wait.
+   */
+  connected: number | null = null;
+  firstByte: number | null = null;
+  /** Request body bytes passed upstream, response body bytes passed to the client. */
+  bytesIn = 0;
+  bytesOut = 0;
+  /** The event id `begin` gave this exchange (0: nobody listens). */
+  id = 0;
+  /**
+   * Who sent it, resolved once at its start (when anyone listens or a fault rule may apply): a
+   * promise while the connection's OS lookup runs, replaced by the name once it settles.
+   */
+  caller: CallerLookup = SHELL_CALLER;
+  /** The client's CONNECT tunnel the request came in, if it did (FLAG.tunnelled is set then). */
+  tunnel: TunnelTarget | null = null;
+  requestBody: BodyCapture | null = null;
+  responseBody: BodyCapture | null = null;
   /** The instance of the latest attempt. */
   instance: string;
   attemptCount = 0;

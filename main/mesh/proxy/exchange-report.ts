@@ -10,8 +10,8 @@ import { grpcStatusName } from '../../../shared/grpc-codes.js';
 import type { Fault } from '../../../shared/routes.js';
 import type { Resilience } from '../resilience/resilience.js';
 import type { AttemptLoop } from './attempt-loop.js';
+import type { ExchangeFacts } from './exchange-reporter.js';
 import { FLAG, type ForwardExchange } from './forward.js';
-import type { TunnelTarget } from './request-target.js';
 
 const FLAG_NAMES: readonly [number, RequestFlag][] = [
   [FLAG.fault, 'fault-injected'],
@@ -30,7 +30,36 @@ export function flagsOf(bits: number): RequestFlag[] {
 }
 
 /** An exchange that ran the attempt loop: an HTTP/1.x request or an HTTP/2 call. */
-export type RoutedExchange = AttemptLoop & { readonly tunnel: TunnelTarget | null };
+export type RoutedExchange = AttemptLoop & { readonly path: string };
+
+/** The facts of a forwarded exchange's event, HTTP/1.x or HTTP/2 alike; attempts, flags and trace when routed to a service. */
+export function forwardedFacts(exchange: RoutedExchange, resilience: Resilience): ExchangeFacts {
+  const { route } = exchange;
+  return {
+    id: exchange.id,
+    kind: route.kind,
+    service: route.service,
+    version: route.version,
+    instance: exchange.instance,
+    path: exchange.path,
+    status: exchange.status,
+    error: exchange.error,
+    start: exchange.start,
+    dispatched: exchange.dispatched,
+    connected: exchange.connected,
+    firstByte: exchange.firstByte,
+    bytesIn: exchange.bytesIn,
+    bytesOut: exchange.bytesOut,
+    ...(route.kind === 'service'
+      ? {
+          attempts: exchange.attempts ?? [],
+          retries: Math.max(0, exchange.attemptCount - 1),
+          flags: flagsOf(exchange.flags),
+          decision: decisionOf(exchange, resilience),
+        }
+      : {}),
+  };
+}
 
 export function decisionOf(exchange: RoutedExchange, resilience: Resilience): DecisionStep[] {
   const { route } = exchange;

@@ -20,11 +20,8 @@ import type { Dispatcher } from 'undici';
 import type { Fault } from '../../../shared/routes.js';
 import { BodyCapture } from '../telemetry/exchange-capture.js';
 import { AttemptLoop, type ExchangeContext } from './attempt-loop.js';
-import { SHELL_CALLER } from './caller.js';
-import type { CallerLookup } from './caller-identity.js';
 import { downstreamResponseHeaders, forwardableTrailers, type HeaderMap } from './forwarded-headers.js';
 import { sendProxyError, type ProxyFailure } from './proxy-error.js';
-import type { TunnelTarget } from './request-target.js';
 import type { Route } from './router.js';
 import { classifyUpstreamError } from './upstream-errors.js';
 
@@ -42,32 +39,6 @@ const DISCARD_LIMIT = 64 * 1024;
 type Controller = Dispatcher.DispatchController;
 
 export class ForwardExchange extends AttemptLoop implements Dispatcher.DispatchHandler {
-  /** Status the client received; 0 when it received none. */
-  status = 0;
-  error: string | null = null;
-  /** First handed to the upstream pool (after routing, caller lookup and any injected delay). */
-  dispatched: number | null = null;
-  /**
-   * Taken by the upstream connection of its last attempt: one opened for it, or a kept-alive one
-   * once free. From `dispatched` to here is the waterfall's "connect": earlier attempts and a hold
-   * for a restarting instance included, so that "first byte" is the answering instance's own wait.
-   */
-  connected: number | null = null;
-  firstByte: number | null = null;
-  /** Request body bytes passed upstream, response body bytes passed to the client. */
-  bytesIn = 0;
-  bytesOut = 0;
-  /** The event id `begin` gave this exchange (0: nobody listens). */
-  id = 0;
-  /**
-   * Who sent it, resolved once at its start (when anyone listens or a fault rule may apply): a
-   * promise while the connection's OS lookup runs, replaced by the name once it settles.
-   */
-  caller: CallerLookup = SHELL_CALLER;
-  /** The client's CONNECT tunnel the request came in, if it did (FLAG.tunnelled is set then). */
-  tunnel: TunnelTarget | null = null;
-  requestBody: BodyCapture | null = null;
-  responseBody: BodyCapture | null = null;
   responseRawHeaders: readonly (Buffer | string)[] | null = null;
   /** The client's connection (Node detaches it from `req` once the request body has been read). */
   readonly socket: Socket;

@@ -14,7 +14,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
 import type { H2Front } from './h2/h2-front.js';
-import { protocolOf } from './tunnel-sniff.js';
+import { sniffTunnel } from './tunnel-sniff.js';
 
 export class ProxyListener extends http.Server {
   /** Connections whose first bytes have not come yet. */
@@ -70,40 +70,22 @@ export class ProxyListener extends http.Server {
 
   private sniff(socket: Socket): void {
     this.undecided.add(socket);
-    let bytes: Buffer = Buffer.alloc(0);
-    const timer = setTimeout(() => socket.destroy(), this.firstBytesTimeoutMs);
-    // The server is half-open (HTTP/1's parser decides when to close): a client gone before its
-    // first byte, or one whose connection failed, is closed here.
-    const gone = () => socket.destroy();
-    const settle = () => {
-      clearTimeout(timer);
+    socket.once('close', () => this.undecided.delete(socket));
+    sniffTunnel(socket, NOTHING_YET, this.firstBytesTimeoutMs, (protocol, bytes) => {
       this.undecided.delete(socket);
-      socket.off('data', onData);
-      socket.off('end', gone);
-      socket.off('error', gone);
-      socket.off('close', settle);
-    };
-    const onData = (chunk: Buffer) => {
-      bytes = bytes.length === 0 ? chunk : Buffer.concat([bytes, chunk]);
-      const protocol = protocolOf(bytes);
-      if (protocol === null) return;
-      settle();
-      socket.pause();
       if (protocol === 'h2') {
         this.h2.serve(socket, bytes, null);
         return;
       }
-      // HTTP/1.x (or garbage, which its parser refuses): put the bytes back for the parser.
+      // HTTP/1.x (or anything else, which its parser refuses): the bytes go back for the parser.
       socket.unshift(bytes);
       super.emit('connection', socket);
       socket.resume();
-    };
-    socket.on('data', onData);
-    socket.once('end', gone);
-    socket.once('error', gone);
-    socket.once('close', settle);
+    });
   }
 }
+
+const NOTHING_YET = Buffer.alloc(0);
 
 /** Sockets handed over with their protocol known: they skip the sniff once. */
 const injected = new WeakSet<Socket>();

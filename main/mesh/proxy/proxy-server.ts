@@ -51,7 +51,7 @@ import { Resilience, type ResilienceOptions } from '../resilience/resilience.js'
 import { defaultPolicy, type ServicePolicy } from '../resilience/service-policy.js';
 import type { RetryBudgetView } from '../../../shared/stats.js';
 import { clientErrorFailure, inFlightResponse } from './client-errors.js';
-import { captureOf, decisionOf, flagsOf, tunnelStep } from './exchange-report.js';
+import { captureOf, forwardedFacts, tunnelStep } from './exchange-report.js';
 import { FLAG, ForwardExchange, type ExchangeContext } from './forward.js';
 import { rolled, type FaultSource } from './fault-roll.js';
 import { upstreamRequestHeaders } from './forwarded-headers.js';
@@ -359,42 +359,13 @@ export class ProxyServer {
 
   private readonly onExchangeDone = (exchange: ForwardExchange): void => {
     if (!this.events.wanted || !exchange.capturing) return;
-    const { req, route, socket } = exchange;
-    let { status, error } = exchange;
-    if (error !== null) {
-      const broken = this.brokenBodies.get(socket);
-      if (broken !== undefined) ({ status, cause: error } = broken);
+    const facts = forwardedFacts(exchange, this.resilience);
+    if (facts.error !== null) {
+      // A body found malformed mid-stream: the exchange reports what the client was told.
+      const broken = this.brokenBodies.get(exchange.socket);
+      if (broken !== undefined) ({ status: facts.status, cause: facts.error } = broken);
     }
-    const routed = route.kind === 'service';
-    this.events.record(
-      req,
-      {
-        id: exchange.id,
-        kind: route.kind,
-        service: route.service,
-        version: route.version,
-        instance: exchange.instance,
-        path: exchange.path,
-        status,
-        error,
-        start: exchange.start,
-        dispatched: exchange.dispatched,
-        connected: exchange.connected,
-        firstByte: exchange.firstByte,
-        bytesIn: exchange.bytesIn,
-        bytesOut: exchange.bytesOut,
-        ...(routed
-          ? {
-              attempts: exchange.attempts ?? [],
-              retries: Math.max(0, exchange.attemptCount - 1),
-              flags: flagsOf(exchange.flags),
-              decision: decisionOf(exchange, this.resilience),
-            }
-          : {}),
-      },
-      captureOf(exchange),
-      exchange.caller,
-    );
+    this.events.record(exchange.req, facts, captureOf(exchange), exchange.caller);
   };
 
   private readonly onClientError = (error: NodeJS.ErrnoException, socket: Duplex): void => {

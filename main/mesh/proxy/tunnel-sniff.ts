@@ -27,8 +27,9 @@ export function protocolOf(bytes: Buffer): TunnelProtocol | null {
 /**
  * Waits for enough of the client's bytes to tell its protocol (`head`: bytes that came with the
  * CONNECT), then calls `decided` with the protocol and every byte read so far, with the socket
- * paused so the next reader gets the rest. A client that closes first, or sends nothing for
- * `idleMs`, gets its tunnel closed and `decided` is never called.
+ * paused so the next reader gets the rest. A client that closes or ends first, or sends nothing
+ * for `idleMs`, has its socket destroyed and `decided` is never called (servers are half-open:
+ * nothing else would close it).
  */
 export function sniffTunnel(socket: Socket, head: Buffer, idleMs: number, decided: (protocol: TunnelProtocol, bytes: Buffer) => void): void {
   let bytes = head;
@@ -37,10 +38,13 @@ export function sniffTunnel(socket: Socket, head: Buffer, idleMs: number, decide
     decided(known, bytes);
     return;
   }
-  const idle = setTimeout(() => socket.destroy(), idleMs);
+  const gone = () => socket.destroy();
+  const idle = setTimeout(gone, idleMs);
   const stop = () => {
     clearTimeout(idle);
     socket.off('data', onData);
+    socket.off('end', gone);
+    socket.off('error', gone);
     socket.off('close', stop);
   };
   const onData = (chunk: Buffer) => {
@@ -52,6 +56,8 @@ export function sniffTunnel(socket: Socket, head: Buffer, idleMs: number, decide
     decided(protocol, bytes);
   };
   socket.on('data', onData);
+  socket.once('end', gone);
+  socket.once('error', gone);
   socket.once('close', stop);
   socket.resume();
 }

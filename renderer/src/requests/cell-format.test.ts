@@ -18,9 +18,10 @@ describe('gRPC calls in the log', () => {
 
   it('say everything in the tooltip', () => {
     expect(statusTitle(call(14, 'meshdesk: connection refused', true, 'connection refused'))).toBe(
-      'gRPC status UNAVAILABLE (14) · meshdesk: connection refused · connection refused · HTTP 200',
+      'gRPC status UNAVAILABLE (14) · meshdesk: connection refused · HTTP 200 · connection refused',
     );
     expect(statusTitle(call(null, null, true))).toBe('gRPC call ended without a status · HTTP 200');
+    expect(statusTitle(call(0, 'OK', false))).toBe('gRPC status OK (0) · HTTP 200');
   });
 
   it('name the protocol in the method cell', () => {

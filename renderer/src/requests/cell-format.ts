@@ -46,9 +46,16 @@ export function statusText(row: StatusFacts): string {
 /** The status cell's tooltip: the whole story in words. */
 export function statusTitle(row: StatusFacts): string | undefined {
   if (row.grpc === undefined) return row.error ?? undefined;
-  const { status, message } = row.grpc;
+  return [grpcVerdict(row), row.error].filter((part) => part !== null && part !== '').join(' · ');
+}
+
+/** A gRPC call's outcome: its status by name and number, its message, and the HTTP status under it. */
+export function grpcVerdict(row: Pick<RequestEvent, 'status' | 'grpc'>): string {
+  const { status, message } = row.grpc ?? { status: null, message: null };
   const code = status === null ? 'gRPC call ended without a status' : `gRPC status ${grpcStatusName(status)} (${status})`;
-  return [code, message, row.error, `HTTP ${row.status || 'none'}`].filter((part) => part !== null && part !== '').join(' · ');
+  // grpc-js says `OK` as the message of every OK call: said once is enough.
+  const said = message === null || message === '' || (status !== null && message === grpcStatusName(status)) ? [] : [message];
+  return [code, ...said, `HTTP ${row.status || 'none'}`].join(' · ');
 }
 
 /** A row's colour class: gRPC calls by their verdict, since their HTTP status says nothing. */

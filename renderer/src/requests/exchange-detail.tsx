@@ -8,7 +8,7 @@ import { MASKED_VALUE, type Exchange } from '../../../shared/exchange.js';
 import { exchangeUrl } from '../../../shared/har.js';
 import { useMesh } from '../use-mesh-state.js';
 import { BodyPanel } from './body-panel.js';
-import { byteSize, clockTime, latency, statusTitle, target } from './cell-format.js';
+import { byteSize, clockTime, grpcVerdict, latency, methodText, target } from './cell-format.js';
 import { curlCommand } from './curl-command.js';
 import { GrpcMessages } from './grpc-messages.js';
 import { HeadersTable } from './headers-table.js';
@@ -43,7 +43,7 @@ export function ExchangeDetail({ id, proxyUrl, onClose }: { id: number; proxyUrl
   return (
     <aside className="exchange-detail" aria-label="Exchange details" data-testid="exchange-detail" data-id={id}>
       <header className="detail-header">
-        <h3>{exchange ? `${exchange.method} ${exchangeUrl(exchange)}` : `Exchange ${id}`}</h3>
+        <h3>{exchange ? heading(exchange) : `Exchange ${id}`}</h3>
         <button type="button" aria-label="Close details" onClick={onClose}>
           ×
         </button>
@@ -99,13 +99,18 @@ export function ExchangeDetail({ id, proxyUrl, onClose }: { id: number; proxyUrl
   );
 }
 
+/** `GET http://world/x`; a gRPC call by its service and method, which is what its users call it. */
+function heading(exchange: Exchange): string {
+  return exchange.grpc === undefined ? `${exchange.method} ${exchangeUrl(exchange)}` : `${methodText(exchange)} ${exchange.service} ${exchange.path}`;
+}
+
 function Summary({ exchange }: { exchange: Exchange }) {
   const flags = flagsOf(exchange);
   return (
     <dl className="detail-summary" data-testid="detail-summary">
       <dt>Status</dt>
       <dd data-testid="detail-status">
-        {exchange.grpc === undefined ? (exchange.status === 0 ? 'no response' : exchange.status) : statusTitle(exchange)}
+        {exchange.grpc === undefined ? (exchange.status === 0 ? 'no response' : exchange.status) : grpcVerdict(exchange)}
         {exchange.failed && <span className="flag flag-failed">failed</span>}
         {exchange.error && <span className="error"> {exchange.error}</span>}
       </dd>
@@ -141,24 +146,28 @@ interface ActionsProps {
 
 function Actions({ exchange, proxyUrl, revealed, onReveal, onReplay }: ActionsProps) {
   const [copied, setCopied] = useState(false);
-  const command = proxyUrl ? curlCommand(exchange, { proxyUrl, includeMasked: revealed }) : null;
+  // A gRPC call is copied as grpcurl, with its messages as JSON (grpc-messages.tsx): curl cannot frame them.
+  const grpc = exchange.grpc !== undefined;
+  const command = proxyUrl && !grpc ? curlCommand(exchange, { proxyUrl, includeMasked: revealed }) : null;
   const hasMasked = [...(exchange.requestHeaders ?? []), ...(exchange.responseHeaders ?? [])].some(([, value]) => value === MASKED_VALUE);
   return (
     <div className="detail-actions">
       <div className="action-buttons">
-        <button
-          type="button"
-          disabled={!command}
-          onClick={() => {
-            if (!command) return;
-            void navigator.clipboard.writeText(command).then(() => {
-              setCopied(true);
-              setTimeout(() => setCopied(false), 1500);
-            });
-          }}
-        >
-          {copied ? 'Copied' : 'Copy as curl'}
-        </button>
+        {!grpc && (
+          <button
+            type="button"
+            disabled={!command}
+            onClick={() => {
+              if (!command) return;
+              void navigator.clipboard.writeText(command).then(() => {
+                setCopied(true);
+                setTimeout(() => setCopied(false), 1500);
+              });
+            }}
+          >
+            {copied ? 'Copied' : 'Copy as curl'}
+          </button>
+        )}
         <button type="button" onClick={onReplay}>
           Replay…
         </button>

@@ -35,7 +35,7 @@ export function grpcurlCommand(
   if (decoding.request.some((message) => message.json === undefined))
     return { reason: 'a request message could not be decoded (compressed or cut by the log)' };
   const lines = [`grpcurl -plaintext -authority ${quote(exchange.service)}`];
-  if (decoding.source === 'proto-files') lines.unshift('# the types came from protoPaths: add -import-path DIR -proto FILE.proto as in meshdesk.yaml');
+  const note = decoding.source === 'proto-files' ? '# the types came from protoPaths: add -import-path DIR -proto FILE.proto as in meshdesk.yaml\n' : '';
   for (const [name, value] of exchange.requestHeaders ?? []) {
     const lower = name.toLowerCase();
     if (lower.startsWith(':') || NOT_SENT.has(lower) || value === MASKED_VALUE) continue;
@@ -44,5 +44,5 @@ export function grpcurlCommand(
   const messages = decoding.request.map((message) => JSON.stringify(message.json)).join(' ');
   if (messages !== '') lines.push(`  -d ${quote(messages)}`);
   lines.push(`  ${new URL(proxyUrl).host} ${exchange.path.replace(/^\//, '')}`);
-  return { command: lines.join(' \\\n') };
+  return { command: note + lines.join(' \\\n') };
 }

@@ -205,6 +205,32 @@ describe('gRPC calls through the mesh', () => {
     expect(cutEvent.error).toMatch(/after the response began/);
   });
 
+  it('cuts the client’s stream, never ends it cleanly, when the instance resets an answer mid-way', async () => {
+    const upstream = http2.createServer((_req, res) => {
+      res.write('first part, ');
+      setTimeout(() => res.stream.close(http2.constants.NGHTTP2_INTERNAL_ERROR), 20);
+    });
+    await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));
+    onTestFinished(() => void upstream.close());
+    const harness = await startProxy();
+    harness.register({ web: [`127.0.0.1:${(upstream.address() as { port: number }).port}`] });
+    const session = http2.connect(`http://127.0.0.1:${harness.port}`);
+    onTestFinished(() => void session.destroy());
+    const get = session.request({ ':path': '/cut', ':authority': 'web' });
+    let body = '';
+    get.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    const ended = await new Promise<string>((resolve) => {
+      get.on('end', () => resolve('end'));
+      get.on('error', () => resolve('error'));
+      get.on('close', () => resolve(`close ${get.rstCode}`));
+    });
+    expect(body).toBe('first part, ');
+    expect(ended).not.toBe('end');
+    expect(get.rstCode).toBe(http2.constants.NGHTTP2_INTERNAL_ERROR);
+    const event = await harness.nextEvent((e) => e.path === '/cut');
+    expect(event.error).toMatch(/reset the stream \(HTTP\/2 error 2\) \(after the response began\)/);
+  });
+
   it('forwards a plain HTTP/2 GET (not gRPC) with prior knowledge, to an h2c upstream', async () => {
     const upstream = http2.createServer((req, res) => res.end(`h2 ${req.url} ${req.headers[':authority']}`));
     await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', resolve));

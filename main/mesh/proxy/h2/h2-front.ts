@@ -10,17 +10,18 @@
  * aliases apply per call, and a reroute reaches the next call on a long-lived channel while calls
  * in flight finish where they started. stream-exchange.ts forwards it.
  *
- * Hostile peers: Node's nghttp2 bounds header blocks (`maxHeaderListSize`), concurrent streams,
- * session memory, outstanding PINGs and SETTINGS, invalid frames and rejected streams (the rapid
- * reset attack, CVE-2023-44487, is answered with GOAWAY ENHANCE_YOUR_CALM); a session that errs is
- * destroyed on its own and nothing of it reaches the others.
+ * Hostile peers: Node's nghttp2 refuses malformed frames, bounds concurrent streams (REFUSED_STREAM
+ * beyond 256), session memory, and answers SETTINGS and PING floods and bursts of resets with
+ * GOAWAY; stream-guards.ts adds what it leaves open (header lists before SETTINGS are
+ * acknowledged, slower rapid resets). A session that errs is destroyed on its own and nothing of it
+ * reaches the others (hostile-h2.test.ts, one test per attack).
  */
 import http2, { type Http2Session, type IncomingHttpHeaders, type ServerHttp2Session, type ServerHttp2Stream } from 'node:http2';
 import type { Socket } from 'node:net';
-import type { DecisionStep, RequestFlag } from '../../../../shared/events.js';
 import type { Resilience } from '../../resilience/resilience.js';
 import type { ExchangeContext } from '../attempt-loop.js';
-import { decisionOf, flagsOf, tunnelStep } from '../exchange-report.js';
+import { FLAG } from '../attempt-loop.js';
+import { forwardedFacts, tunnelStep } from '../exchange-report.js';
 import type { ExchangeReporter } from '../exchange-reporter.js';
 import { rolled, type FaultSource } from '../fault-roll.js';
 import type { ProxyLimits } from '../proxy-limits.js';
@@ -29,6 +30,7 @@ import { isRefusal, type Refusal, type Router } from '../router.js';
 import { isGrpc, trailersOnly, grpcStatusForHttp } from './grpc-status.js';
 import { upstreamCallHeaders } from './h2-headers.js';
 import type { GrpcFailure } from '../../telemetry/classify.js';
+import { headerListSize, ResetGuard } from './stream-guards.js';
 import { StreamExchange } from './stream-exchange.js';
 
 export interface H2FrontOptions {
@@ -48,6 +50,7 @@ const MAX_CONCURRENT_STREAMS = 256;
 interface SessionOrigin {
   socket: Socket;
   tunnel: TunnelTarget | null;
+  resets: ResetGuard;
 }
 
 export class H2Front {
@@ -72,7 +75,7 @@ export class H2Front {
   serve(socket: Socket, bytes: Buffer, tunnel: TunnelTarget | null): void {
     // Left paused: the session reads the socket itself, the buffered bytes first.
     if (bytes.length > 0) socket.unshift(bytes);
-    this.arriving = { socket, tunnel };
+    this.arriving = { socket, tunnel, resets: new ResetGuard() };
     try {
       this.server.emit('connection', socket);
     } finally {
@@ -109,16 +112,36 @@ export class H2Front {
   private readonly onStream = (stream: ServerHttp2Stream, headers: IncomingHttpHeaders, _flags: number, rawHeaders: string[]): void => {
     const start = performance.now();
     stream.on('error', () => stream.destroy());
-    const origin = this.sessions.get(stream.session as Http2Session);
+    const session = stream.session as Http2Session;
+    const origin = this.sessions.get(session);
     if (origin === undefined) {
       stream.close(http2.constants.NGHTTP2_REFUSED_STREAM);
       return;
     }
-    try {
-      this.call(stream, headers, rawHeaders, origin, start);
-    } catch (error) {
-      this.answerError(stream, headers, 500, `proxy internal error: ${(error as Error).message}`);
+    const { maxHeaderBytes } = this.options.limits;
+    if (headerListSize(rawHeaders) > maxHeaderBytes) {
+      const cause = `request headers too large (over ${maxHeaderBytes} bytes)`;
+      this.refuse(stream, headers, origin, start, headers[':path'] ?? '', { kind: 'proxy', status: 431, service: null, instance: null, version: null, cause });
+      return;
     }
+    origin.resets.streamOpened();
+    stream.once('close', () => {
+      const reset = stream.rstCode !== undefined && stream.rstCode !== http2.constants.NGHTTP2_NO_ERROR;
+      if (reset && !stream.headersSent && origin.resets.resetEarly() && !session.destroyed) {
+        session.goaway(http2.constants.NGHTTP2_ENHANCE_YOUR_CALM);
+        session.destroy();
+      }
+    });
+    // One turn of the event loop: a stream opened and reset in the same burst is gone by then and
+    // never reaches an instance.
+    setImmediate(() => {
+      if (stream.closed || stream.destroyed) return;
+      try {
+        this.call(stream, headers, rawHeaders, origin, start);
+      } catch (error) {
+        this.answerError(stream, headers, 500, `proxy internal error: ${(error as Error).message}`);
+      }
+    });
   };
 
   private call(stream: ServerHttp2Stream, headers: IncomingHttpHeaders, rawHeaders: string[], origin: SessionOrigin, start: number): void {
@@ -139,7 +162,10 @@ export class H2Front {
     const exchange = new StreamExchange(stream, headers, origin.socket, route, start, target.path, context, wanted, this.options.grpcFailure, (done) =>
       this.record(done, rawHeaders),
     );
-    exchange.tunnel = origin.tunnel;
+    if (origin.tunnel !== null) {
+      exchange.tunnel = origin.tunnel;
+      exchange.flags |= FLAG.tunnelled;
+    }
     const upstreamHeaders = upstreamCallHeaders(headers, target.path, target.authority, origin.socket.remoteAddress);
     const faults = this.options.faults !== null && this.options.faults.size > 0 && route.kind === 'service' ? this.options.faults : null;
     if (!wanted && faults === null) {
@@ -207,34 +233,13 @@ export class H2Front {
   private record(exchange: StreamExchange, rawHeaders: string[]): void {
     const { events, resilience } = this.options;
     if (!events.wanted || !exchange.capturing) return;
-    const { route } = exchange;
-    const routed = route.kind === 'service';
-    const flags: RequestFlag[] = routed ? flagsOf(exchange.flags) : [];
-    if (exchange.tunnel !== null && !flags.includes('tunnelled')) flags.push('tunnelled');
-    const decision: DecisionStep[] = routed ? decisionOf(exchange, resilience) : exchange.tunnel === null ? [] : [tunnelStep(exchange.tunnel.authority)];
     events.record(
       null,
       {
-        id: exchange.id,
-        kind: route.kind,
-        service: route.service,
-        version: route.version,
-        instance: exchange.instance,
+        ...forwardedFacts(exchange, resilience),
         method: exchange.method,
         protocol: 'h2',
         ...(exchange.grpc ? { grpc: { status: exchange.grpcStatus, message: exchange.grpcMessage } } : {}),
-        path: exchange.path,
-        status: exchange.status,
-        error: exchange.error,
-        start: exchange.start,
-        dispatched: exchange.dispatched,
-        connected: exchange.connected,
-        firstByte: exchange.firstByte,
-        bytesIn: exchange.bytesIn,
-        bytesOut: exchange.bytesOut,
-        ...(routed ? { attempts: exchange.attempts ?? [], retries: Math.max(0, exchange.attemptCount - 1) } : {}),
-        ...(flags.length > 0 || routed ? { flags } : {}),
-        ...(decision.length > 0 ? { decision } : {}),
       },
       {
         requestHeaders: rawHeaders,

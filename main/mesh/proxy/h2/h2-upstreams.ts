@@ -52,6 +52,8 @@ export class H2Upstreams {
 
   private open(address: string, connectTimeoutMs: number): H2Upstream {
     const session = http2.connect(`http://${address}`, { settings: { initialWindowSize: WINDOW_BYTES, enablePush: false } });
+    // Every call made while the connection is still being opened waits for its 'connect': many at once is normal.
+    session.setMaxListeners(0);
     const upstream: H2Upstream = { session, connectError: null, connected: false };
     const forget = () => {
       if (this.upstreams.get(address) === upstream) this.upstreams.delete(address);

@@ -20,10 +20,7 @@ import type { Socket } from 'node:net';
 import type { Fault } from '../../../../shared/routes.js';
 import { BodyCapture } from '../../telemetry/exchange-capture.js';
 import { AttemptLoop, type ExchangeContext } from '../attempt-loop.js';
-import { SHELL_CALLER } from '../caller.js';
-import type { CallerLookup } from '../caller-identity.js';
 import type { ProxyFailure } from '../proxy-error.js';
-import type { TunnelTarget } from '../request-target.js';
 import type { Route } from '../router.js';
 import type { GrpcFailure } from '../../telemetry/classify.js';
 import { classifyUpstreamError } from '../upstream-errors.js';
@@ -31,27 +28,14 @@ import { downstreamCallHeaders } from './h2-headers.js';
 import { RequestRelay } from './request-relay.js';
 import { encodeGrpcMessage, GRPC, grpcMessageIn, grpcStatusForHttp, grpcStatusIn, grpcStatusName, grpcTimeoutMs, isGrpc, trailersOnly } from './grpc-status.js';
 
-const { NGHTTP2_CANCEL, NGHTTP2_INTERNAL_ERROR } = http2.constants;
+const { NGHTTP2_CANCEL } = http2.constants;
 
 export type StreamDone = (exchange: StreamExchange) => void;
 
 export class StreamExchange extends AttemptLoop {
-  /** The HTTP status the client received; 0 when it received none. */
-  status = 0;
   /** The call's gRPC status and message, once known (gRPC calls only). */
   grpcStatus: number | null = null;
   grpcMessage: string | null = null;
-  error: string | null = null;
-  dispatched: number | null = null;
-  connected: number | null = null;
-  firstByte: number | null = null;
-  bytesIn = 0;
-  bytesOut = 0;
-  id = 0;
-  caller: CallerLookup = SHELL_CALLER;
-  tunnel: TunnelTarget | null = null;
-  requestBody: BodyCapture | null = null;
-  responseBody: BodyCapture | null = null;
   responseHeaders: IncomingHttpHeaders | null = null;
   responseTrailers: IncomingHttpHeaders | null = null;
   readonly grpc: boolean;
@@ -116,7 +100,11 @@ export class StreamExchange extends AttemptLoop {
       if (call === this.call) this.onData(call, chunk);
     });
     call.once('end', () => {
-      if (call === this.call) this.onEnd();
+      if (call !== this.call) return;
+      // Node ends a stream the instance reset before it reports the reset: a cut answer is not a whole one.
+      const code = call.rstCode;
+      if (code !== undefined && code !== http2.constants.NGHTTP2_NO_ERROR) this.onError(upstreamFailure(call, null, upstream.session));
+      else this.onEnd();
     });
     // A stream that fails says so twice ('error', then 'close'); the first one counts.
     call.once('error', (error: Error) => {
@@ -258,7 +246,7 @@ export class StreamExchange extends AttemptLoop {
     const failure = h2Failure(error);
     if (this.client.headersSent) {
       this.noteAttempt(this.status, failure.cause);
-      this.client.close(this.call?.rstCode || NGHTTP2_INTERNAL_ERROR);
+      this.cutClient(failure.cause);
       this.finish(`${failure.cause} (after the response began)`);
       return;
     }
@@ -275,7 +263,7 @@ export class StreamExchange extends AttemptLoop {
       return;
     }
     if (this.client.headersSent) {
-      this.client.close(NGHTTP2_CANCEL);
+      this.cutClient(failure.cause);
     } else if (this.grpc) {
       this.status = 200;
       this.grpcStatus = code;
@@ -295,6 +283,14 @@ export class StreamExchange extends AttemptLoop {
     if (!this.grpc || code === undefined) return super.abortedBy(fault);
     this.fail({ status: 503, cause: `fault injected: abort with gRPC status ${grpcStatusName(code)}` }, code);
     return true;
+  }
+
+  /**
+   * Ends an answer that had begun, so that the client cannot take it for a whole one: a reset
+   * (INTERNAL_ERROR). `close(code)` would first end the stream cleanly once its data is out.
+   */
+  private cutClient(cause: string): void {
+    this.client.destroy(new Error(cause));
   }
 
   private readonly onHeadersTimeout = (): void => {
