@@ -290,6 +290,18 @@ export abstract class AttemptLoop {
     }
   };
 
+  /** Book-keeping of an attempt about to be sent; returns its start. */
+  protected attemptStarting(): number {
+    const now = performance.now();
+    if (this.dispatched === null) this.dispatched = now;
+    this.attemptCount++;
+    this.attemptStart = now;
+    this.attemptLeft = false;
+    this.inFlight = true;
+    if (this.state !== null) this.state.pending++;
+    return now;
+  }
+
   protected attemptOver(): void {
     if (!this.inFlight) return;
     this.inFlight = false;

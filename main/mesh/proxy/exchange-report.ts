@@ -12,6 +12,8 @@ import type { Resilience } from '../resilience/resilience.js';
 import type { AttemptLoop } from './attempt-loop.js';
 import type { ExchangeFacts } from './exchange-reporter.js';
 import { FLAG, type ForwardExchange } from './forward.js';
+import type { TunnelTarget } from './request-target.js';
+import type { Refusal } from './router.js';
 
 const FLAG_NAMES: readonly [number, RequestFlag][] = [
   [FLAG.fault, 'fault-injected'],
@@ -101,6 +103,22 @@ export function decisionOf(exchange: RoutedExchange, resilience: Resilience): De
     });
   }
   return steps;
+}
+
+/** The facts of a request the proxy refused (answered itself, forwarding nothing). */
+export function refusalFacts(refusal: Refusal, path: string, start: number, tunnel: TunnelTarget | null): ExchangeFacts {
+  return {
+    ...(tunnel === null ? {} : { flags: ['tunnelled' as const], decision: [tunnelStep(tunnel.authority)] }),
+    ...refusal,
+    service: refusal.service ?? '',
+    path,
+    error: refusal.cause,
+    start,
+    dispatched: null,
+    firstByte: null,
+    bytesIn: 0,
+    bytesOut: 0,
+  };
 }
 
 /** The first step of a request that came inside a client's tunnel, also for its refusals. */

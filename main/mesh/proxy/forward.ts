@@ -192,16 +192,10 @@ export class ForwardExchange extends AttemptLoop implements Dispatcher.DispatchH
   }
 
   protected dispatch(): void {
-    const now = performance.now();
-    if (this.dispatched === null) this.dispatched = now;
-    this.attemptCount++;
-    this.attemptStart = now;
-    this.attemptLeft = false;
+    const now = this.attemptStarting();
     this.discarding = false;
     this.discardedBytes = 0;
     this.controller = null;
-    this.inFlight = true;
-    if (this.state !== null) this.state.pending++;
     const { policy } = this.route;
     const req = this.req;
     this.context.pools.get(this.instance, policy?.connectTimeoutMs).dispatch(

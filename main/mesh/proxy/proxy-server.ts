@@ -51,7 +51,7 @@ import { Resilience, type ResilienceOptions } from '../resilience/resilience.js'
 import { defaultPolicy, type ServicePolicy } from '../resilience/service-policy.js';
 import type { RetryBudgetView } from '../../../shared/stats.js';
 import { clientErrorFailure, inFlightResponse } from './client-errors.js';
-import { captureOf, forwardedFacts, tunnelStep } from './exchange-report.js';
+import { captureOf, forwardedFacts, refusalFacts } from './exchange-report.js';
 import { FLAG, ForwardExchange, type ExchangeContext } from './forward.js';
 import { rolled, type FaultSource } from './fault-roll.js';
 import { upstreamRequestHeaders } from './forwarded-headers.js';
@@ -343,18 +343,7 @@ export class ProxyServer {
 
   private refuse(req: IncomingMessage, res: ServerResponse, start: number, path: string, refusal: Refusal, tunnel: TunnelTarget | null): void {
     sendProxyError(req.headers.accept, req.method, res, refusal);
-    this.events.record(req, {
-      ...(tunnel === null ? {} : { flags: ['tunnelled' as const], decision: [tunnelStep(tunnel.authority)] }),
-      ...refusal,
-      service: refusal.service ?? '',
-      path,
-      error: refusal.cause,
-      start,
-      dispatched: null,
-      firstByte: null,
-      bytesIn: 0,
-      bytesOut: 0,
-    });
+    this.events.record(req, refusalFacts(refusal, path, start, tunnel));
   }
 
   private readonly onExchangeDone = (exchange: ForwardExchange): void => {

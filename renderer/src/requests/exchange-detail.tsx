@@ -64,30 +64,8 @@ export function ExchangeDetail({ id, proxyUrl, onClose }: { id: number; proxyUrl
               <GrpcMessages exchange={exchange} proxyUrl={proxyUrl} />
             </Section>
           )}
-          <Section title="Request headers">
-            <HeadersTable headers={exchange.requestHeaders} label="Request headers" />
-          </Section>
-          <Section title="Request body">
-            <BodyPanel
-              body={exchange.requestBody}
-              contentType={headerValue(exchange.requestHeaders, 'content-type')}
-              label="Request body"
-              dropped={exchange.bodiesDropped}
-              bytes={exchange.bytesIn}
-            />
-          </Section>
-          <Section title="Response headers">
-            <HeadersTable headers={exchange.responseHeaders} label="Response headers" />
-          </Section>
-          <Section title="Response body">
-            <BodyPanel
-              body={exchange.responseBody}
-              contentType={headerValue(exchange.responseHeaders, 'content-type')}
-              label="Response body"
-              dropped={exchange.bodiesDropped}
-              bytes={exchange.bytesOut}
-            />
-          </Section>
+          <Direction exchange={exchange} side="request" />
+          <Direction exchange={exchange} side="response" />
           <Section title="Timing">
             <TimingWaterfall timings={exchange.timings} />
           </Section>
@@ -184,6 +162,29 @@ function Actions({ exchange, proxyUrl, revealed, onReveal, onReplay }: ActionsPr
         </details>
       )}
     </div>
+  );
+}
+
+/** One direction of the exchange: its headers, then its body. */
+function Direction({ exchange, side }: { exchange: Exchange; side: 'request' | 'response' }) {
+  const request = side === 'request';
+  const title = request ? 'Request' : 'Response';
+  const headers = request ? exchange.requestHeaders : exchange.responseHeaders;
+  return (
+    <>
+      <Section title={`${title} headers`}>
+        <HeadersTable headers={headers} label={`${title} headers`} />
+      </Section>
+      <Section title={`${title} body`}>
+        <BodyPanel
+          body={request ? exchange.requestBody : exchange.responseBody}
+          contentType={headerValue(headers, 'content-type')}
+          label={`${title} body`}
+          dropped={exchange.bodiesDropped}
+          bytes={request ? exchange.bytesIn : exchange.bytesOut}
+        />
+      </Section>
+    </>
   );
 }
 

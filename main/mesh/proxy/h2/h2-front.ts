@@ -21,7 +21,7 @@ import type { Socket } from 'node:net';
 import type { Resilience } from '../../resilience/resilience.js';
 import type { ExchangeContext } from '../attempt-loop.js';
 import { FLAG } from '../attempt-loop.js';
-import { forwardedFacts, tunnelStep } from '../exchange-report.js';
+import { forwardedFacts, refusalFacts } from '../exchange-report.js';
 import type { ExchangeReporter } from '../exchange-reporter.js';
 import { rolled, type FaultSource } from '../fault-roll.js';
 import type { ProxyLimits } from '../proxy-limits.js';
@@ -197,19 +197,10 @@ export class H2Front {
       null,
       {
         ...refusal,
+        ...refusalFacts(refusal, path, start, origin.tunnel),
         method: headers[':method'] ?? '',
         protocol: 'h2',
-        ...(grpc === null ? {} : { grpc }),
-        ...(origin.tunnel === null ? {} : { flags: ['tunnelled' as const], decision: [tunnelStep(origin.tunnel.authority)] }),
-        status: grpc === null ? refusal.status : 200,
-        service: refusal.service ?? '',
-        path,
-        error: refusal.cause,
-        start,
-        dispatched: null,
-        firstByte: null,
-        bytesIn: 0,
-        bytesOut: 0,
+        ...(grpc === null ? {} : { grpc, status: 200 }),
       },
       null,
       this.callerOf(headers, origin.socket),

@@ -81,13 +81,7 @@ export class StreamExchange extends AttemptLoop {
   }
 
   protected dispatch(): void {
-    const now = performance.now();
-    if (this.dispatched === null) this.dispatched = now;
-    this.attemptCount++;
-    this.attemptStart = now;
-    this.attemptLeft = false;
-    this.inFlight = true;
-    if (this.state !== null) this.state.pending++;
+    const now = this.attemptStarting();
     const { policy } = this.route;
     const upstream = this.context.h2.get(this.instance, policy?.connectTimeoutMs);
     const call = upstream.session.request(this.upstreamHeaders, { endStream: !this.hasBody });
