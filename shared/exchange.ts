@@ -9,6 +9,7 @@
  */
 import { z } from 'zod';
 import { requestEventSchema } from './events.js';
+import { parseGrpcStatus } from './grpc-codes.js';
 
 /** Bytes captured per direction (request body, response body) unless configured otherwise. */
 export const DEFAULT_BODY_CAPTURE_BYTES = 64 * 1024;
@@ -86,8 +87,15 @@ export const logQuerySchema = z.object({
   instance: z.string().optional(),
   kind: z.string().optional(),
   method: z.string().optional(),
+  /** Case-insensitive text in the method: a gRPC call's is its path (`/pkg.Service/Method`), any other request's its HTTP method. */
+  methodContains: z.string().optional(),
   /** A class (`5xx`) or an exact code (`404`; `0` for no response). */
   status: z.string().regex(STATUS_FILTER, 'status is a class like 5xx or a code like 404').optional(),
+  /** gRPC calls that ended with this gRPC status: a name in any case (`UNAVAILABLE`) or a code (`14`). */
+  grpcStatus: z
+    .string()
+    .refine((text) => parseGrpcStatus(text) !== null, 'grpcStatus is a gRPC status name like UNAVAILABLE (any case) or a code from 0 to 16')
+    .optional(),
   /** Case-insensitive text the path contains. */
   path: z.string().optional(),
   /** A regular expression the path matches. */

@@ -38,6 +38,30 @@ describe('parseFilterWords', () => {
     expect(parseFilterWords('path=~^/api/v[0-9]+$').filter).toEqual({ pathRegex: '^/api/v[0-9]+$' });
   });
 
+  it('reads a gRPC status by name in any case, or by number', () => {
+    expect(parseFilterWords('grpc-status=unavailable')).toEqual({ filter: { grpcStatus: 'UNAVAILABLE' }, errors: [] });
+    expect(parseFilterWords('grpc-status=14')).toEqual({ filter: { grpcStatus: '14' }, errors: [] });
+    expect(parseFilterWords('GRPC-STATUS=Deadline_Exceeded').filter).toEqual({ grpcStatus: 'DEADLINE_EXCEEDED' });
+    expect(parseFilterWords('grpc-status=0').filter).toEqual({ grpcStatus: '0' });
+  });
+
+  it('refuses a gRPC status that is none, naming the word', () => {
+    for (const value of ['NOPE', '17', '-1', '']) {
+      const { filter, errors } = parseFilterWords(`service=greeter grpc-status=${value}`);
+      expect(filter).toEqual({ service: 'greeter' });
+      expect(errors).toEqual([`grpc-status=${value}: grpc-status takes a gRPC status name such as UNAVAILABLE (any case) or a code from 0 to 16`]);
+    }
+    // The admin API refuses it too, in its own parameter's name.
+    expect(logQuerySchema.safeParse({ grpcStatus: 'NOPE' }).error?.issues[0]?.message).toMatch(/^grpcStatus is a gRPC status name like UNAVAILABLE/);
+  });
+
+  it('tells method=, the exact HTTP method, from method~, text in the method', () => {
+    expect(parseFilterWords('method=get').filter).toEqual({ method: 'GET' });
+    expect(parseFilterWords('method~Greeter/Say').filter).toEqual({ methodContains: 'Greeter/Say' });
+    expect(parseFilterWords('method=POST method~SayHello').filter).toEqual({ method: 'POST', methodContains: 'SayHello' });
+    expect(parseFilterWords('method=~Say').errors).toEqual(['method=~Say: method takes = (path and method take ~ for text, path =~ for a pattern)']);
+  });
+
   it('takes durations in ms, s, or bare milliseconds', () => {
     expect(parseFilterWords('min=1.5s').filter.minLatencyMs).toBe(1500);
     expect(parseFilterWords('min=250').filter.minLatencyMs).toBe(250);
@@ -59,7 +83,7 @@ describe('parseFilterWords', () => {
     const { filter, errors } = parseFilterWords('servce=world status=6xx path=~( min=soon errors=maybe caller=hello header:=1');
     expect(filter).toEqual({ caller: 'hello' });
     expect(errors).toHaveLength(6);
-    expect(errors[0]).toMatch(/^servce=world: unknown filter "servce"/);
+    expect(errors[0]).toMatch(/^servce=world: unknown filter "servce" \(known: service, .*, status, grpc-status, path, /);
     expect(errors.join('\n')).toMatch(/min=soon: min takes a duration/);
     expect(errors.join('\n')).toMatch(/errors=maybe: errors takes true or false/);
     expect(errors.join('\n')).toMatch(/header:=1: name the header/);
@@ -68,7 +92,10 @@ describe('parseFilterWords', () => {
   });
 
   it('refuses ~ on keys that compare exactly', () => {
-    expect(parseFilterWords('service~wor').errors).toEqual(['service~wor: service takes = (path takes ~ for text, =~ for a pattern)']);
+    expect(parseFilterWords('service~wor').errors).toEqual(['service~wor: service takes = (path and method take ~ for text, path =~ for a pattern)']);
+    expect(parseFilterWords('grpc-status~UNAV').errors).toEqual([
+      'grpc-status~UNAV: grpc-status takes = (path and method take ~ for text, path =~ for a pattern)',
+    ]);
   });
 
   it('gives an empty filter for blank input', () => {
@@ -88,6 +115,8 @@ describe('formatFilterWords', () => {
     { headerName: 'x-only' },
     { text: 'errors status=500 header:x plain' },
     { service: 'two words', instance: '127.0.0.1:7002', kind: 'service' },
+    { service: 'greeter', grpcStatus: 'UNAVAILABLE', methodContains: '/helloworld.Greeter/' },
+    { method: 'POST', methodContains: 'say hello', grpcStatus: '14', text: 'refused' },
   ];
 
   it.each(filters.map((filter) => [formatFilterWords(filter), filter] as const))('round-trips %s', (words, filter) => {
@@ -97,6 +126,9 @@ describe('formatFilterWords', () => {
   it('writes words in a fixed order a person can read', () => {
     expect(formatFilterWords({ text: 'boom', status: '5xx', service: 'world', minLatencyMs: 250, errorsOnly: true })).toBe(
       'service=world status=5xx min=250ms errors boom',
+    );
+    expect(formatFilterWords({ path: '/x', methodContains: 'Say', grpcStatus: 'UNAVAILABLE', method: 'POST' })).toBe(
+      'method=POST grpc-status=UNAVAILABLE method~Say path~/x',
     );
   });
 });

@@ -3,17 +3,22 @@
  * parsed into the log query's filters (exchange.ts `logQuerySchema`) and formatted back.
  *
  *   service=world caller=hello version=v2 instance=127.0.0.1:7003 kind=external method=GET
- *   status=5xx status=404 path~/api path=~^/api/v[0-9]+ min=200ms errors header:x-id=7 header:x-id
+ *   status=5xx status=404 grpc-status=UNAVAILABLE grpc-status=14 method~SayHello
+ *   path~/api path=~^/api/v[0-9]+ min=200ms errors header:x-id=7 header:x-id
  *   free text "quoted text" key="quoted value"
  *
  * `path~` is "contains" and `path=~` a regular expression (the `=~` of Perl and bash, so neither
- * has to guess whether `/api/` meant a pattern). Words that are not filters are joined into the
+ * has to guess whether `/api/` meant a pattern). `method=` is the HTTP method, exactly; `method~`
+ * is text in the method a person reads, which for a gRPC call is the one it calls
+ * (`/helloworld.Greeter/SayHello`). `grpc-status=` keeps gRPC calls that ended with that status,
+ * by name in any case or by number. Words that are not filters are joined into the
  * free text. A word that looks like a filter but is not one is an error, not free text: a typo
  * such as `servce=world` must not silently search for the text "servce=world". Values are checked
  * by the same schema the admin API checks them with, so a bad status or regex is reported here,
  * in the words the user typed, before any request goes out.
  */
 import { logQuerySchema } from './exchange.js';
+import { parseGrpcStatus } from './grpc-codes.js';
 import type { LogFilter } from './log-filter.js';
 
 /** The filters of a log query, without paging. */
@@ -58,6 +63,8 @@ export function formatFilterWords(filter: LogFilter): string {
     const value = filter[key];
     if (value !== undefined && value !== '') words.push(`${key}=${quote(value)}`);
   }
+  if (filter.grpcStatus) words.push(`grpc-status=${quote(filter.grpcStatus)}`);
+  if (filter.methodContains) words.push(`method~${quote(filter.methodContains)}`);
   if (filter.path) words.push(`path~${quote(filter.path)}`);
   if (filter.pathRegex) words.push(`path=~${quote(filter.pathRegex)}`);
   if (filter.minLatencyMs !== undefined) words.push(`min=${filter.minLatencyMs}ms`);
@@ -111,9 +118,18 @@ function applyWord(word: Word, filter: LogFilter, text: string[]): string | null
     else filter.path = word.value;
     return null;
   }
-  if (word.operator !== '=') return `${word.raw}: ${key} takes = (path takes ~ for text, =~ for a pattern)`;
+  if (key === 'method' && word.operator === '~') {
+    filter.methodContains = word.value;
+    return null;
+  }
+  if (word.operator !== '=') return `${word.raw}: ${key} takes = (path and method take ~ for text, path =~ for a pattern)`;
   if ((EQUALS_KEYS as readonly string[]).includes(key)) {
     filter[key as EqualsKey] = key === 'method' ? word.value.toUpperCase() : word.value;
+    return null;
+  }
+  if (key === 'grpc-status') {
+    if (parseGrpcStatus(word.value) === null) return `${word.raw}: grpc-status takes a gRPC status name such as UNAVAILABLE (any case) or a code from 0 to 16`;
+    filter.grpcStatus = word.value.toUpperCase();
     return null;
   }
   if (key === 'min') {
@@ -128,7 +144,7 @@ function applyWord(word: Word, filter: LogFilter, text: string[]): string | null
     filter.errorsOnly = on;
     return null;
   }
-  return `${word.raw}: unknown filter "${word.key}" (known: ${[...EQUALS_KEYS, 'path', 'min', 'errors', 'header:NAME'].join(', ')})`;
+  return `${word.raw}: unknown filter "${word.key}" (known: ${[...EQUALS_KEYS, 'grpc-status', 'path', 'min', 'errors', 'header:NAME'].join(', ')})`;
 }
 
 /** `200ms`, `1.5s`, `250` (milliseconds); null when it is none of these. */
@@ -184,6 +200,10 @@ function wordKey(field: string): string {
   switch (field) {
     case 'pathRegex':
       return 'path=~';
+    case 'methodContains':
+      return 'method~';
+    case 'grpcStatus':
+      return 'grpc-status';
     case 'minLatencyMs':
       return 'min';
     case 'headerName':

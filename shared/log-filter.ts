@@ -8,6 +8,7 @@
  */
 import type { RequestEvent } from './events.js';
 import type { ExchangeCapture, LogQuery, RawHeaders } from './exchange.js';
+import { grpcStatusName, parseGrpcStatus } from './grpc-codes.js';
 
 export type LogFilter = Omit<Partial<LogQuery>, 'before' | 'limit'>;
 
@@ -31,7 +32,17 @@ export function compileFilter(filter: LogFilter): ExchangePredicate {
   exact(filter.instance, (event) => event.instance);
   exact(filter.kind, (event) => event.kind);
   exact(filter.method, (event) => event.method);
+  if (filter.methodContains !== undefined) {
+    const needle = filter.methodContains.toLowerCase();
+    // A gRPC call's method is the one it calls (its path); its HTTP method is always POST.
+    tests.push((event) => (event.grpc !== undefined ? event.path : event.method).toLowerCase().includes(needle));
+  }
   if (filter.status !== undefined) tests.push(statusTest(filter.status));
+  if (filter.grpcStatus !== undefined) {
+    // Unparsable (a caller that skipped the schema): nothing has that status.
+    const code = parseGrpcStatus(filter.grpcStatus);
+    tests.push((event) => code !== null && event.grpc?.status === code);
+  }
   if (filter.path !== undefined) {
     const needle = filter.path.toLowerCase();
     tests.push((event) => event.path.toLowerCase().includes(needle));
@@ -79,6 +90,14 @@ function textTest(needle: string): ExchangePredicate {
     [event.service, event.caller, event.version, event.instance, event.method, event.path, String(event.status), event.error].some((field) =>
       field?.toLowerCase().includes(needle),
     ) ||
+    grpcTextIncludes(event, needle) ||
     inHeaders(capture?.requestHeaders) ||
     inHeaders(capture?.responseHeaders);
+}
+
+/** A gRPC call's status, by name, and its message contain the (lower-cased) needle. */
+function grpcTextIncludes(event: RequestEvent, needle: string): boolean {
+  const grpc = event.grpc;
+  if (grpc === undefined) return false;
+  return (grpc.status !== null && grpcStatusName(grpc.status).toLowerCase().includes(needle)) || (grpc.message?.toLowerCase().includes(needle) ?? false);
 }

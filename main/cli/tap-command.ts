@@ -3,9 +3,10 @@
  * the dashboard's filter words (`tap service=world status=5xx path~/api min=200ms`) or the classic
  * flags; both compile to the mesh's own predicate, so tap, the dashboard and the log agree.
  */
-import { Command, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import type { RequestEvent } from '../../shared/events.js';
 import type { Exchange, WireBody } from '../../shared/exchange.js';
+import { grpcStatusName, parseGrpcStatus } from '../../shared/grpc-codes.js';
 import type { LogFilter } from '../../shared/log-filter.js';
 import { parseFilterWords } from '../../shared/log-filter-words.js';
 import { addAdminAccessOptions, adminClient, EXIT_UNREACHABLE, type AdminAccessOptions } from './admin-access.js';
@@ -20,6 +21,7 @@ interface TapOptions extends AdminAccessOptions {
   method?: string;
   path?: string;
   status?: string;
+  grpcStatus?: string;
   output: 'text' | 'json';
   max?: number;
   bodies?: boolean;
@@ -32,12 +34,15 @@ export function tapCommand(): Command {
   return addAdminAccessOptions(
     new Command('tap')
       .description('stream requests as they cross the mesh')
-      .argument('[words...]', 'filter words, as in the dashboard: service=world status=5xx path~/api min=200ms errors')
+      .argument('[words...]', 'filter words, as in the dashboard: service=world status=5xx grpc-status=UNAVAILABLE method~SayHello path~/api min=200ms errors')
       .option('--service <service>', 'only requests to this service')
       .option('--caller <caller>', 'only requests from this caller')
       .option('--method <method>', 'only this method')
       .option('--path <text>', 'only paths containing this text')
       .option('--status <status>', 'a code (404) or a class (5xx)')
+      .addOption(
+        new Option('--grpc-status <status>', 'only gRPC calls that ended with this gRPC status: a name (UNAVAILABLE) or a code (14)').argParser(grpcStatus),
+      )
       .addOption(new Option('-o, --output <format>', 'text or json (one object per line)').choices(['text', 'json']).default('text'))
       .addOption(new Option('--max <n>', 'stop after n requests').argParser(Number))
       .option('--bodies', 'show the captured request and response bodies (and, with -o json, headers)'),
@@ -82,9 +87,15 @@ export function tapCommand(): Command {
 }
 
 /** The classic flags, as the same filter the words give. */
-function flagFilter(options: Pick<TapOptions, 'service' | 'caller' | 'method' | 'path' | 'status'>): LogFilter {
-  const { service, caller, method, path, status } = options;
-  return Object.fromEntries(Object.entries({ service, caller, method, path, status }).filter(([, value]) => value !== undefined));
+function flagFilter(options: Pick<TapOptions, 'service' | 'caller' | 'method' | 'path' | 'status' | 'grpcStatus'>): LogFilter {
+  const { service, caller, method, path, status, grpcStatus } = options;
+  return Object.fromEntries(Object.entries({ service, caller, method, path, status, grpcStatus }).filter(([, value]) => value !== undefined));
+}
+
+/** `--grpc-status`: refused at once when it names no gRPC status, as `grpc-status=` words are. */
+function grpcStatus(value: string): string {
+  if (parseGrpcStatus(value) === null) throw new InvalidArgumentError(`not a gRPC status: ${value} (a name such as UNAVAILABLE, or 0-16)`);
+  return value.toUpperCase();
 }
 
 function tapText(event: RequestEvent, exchange: Exchange | null): string {
@@ -101,13 +112,29 @@ function bodyLines(mark: '>' | '<', body: WireBody | null): string {
   return `${header}\n${text.replace(/^/gm, `  ${mark} `)}`;
 }
 
-/** One exchange a line; `failed` in words too, for pipes and NO_COLOR, where red says nothing. */
-function tapLine(event: RequestEvent): string {
+/**
+ * One exchange a line; `failed` in words too, for pipes and NO_COLOR, where red says nothing. A gRPC
+ * call shows `gRPC` for its method (its HTTP method is always POST), its gRPC status by name (its
+ * HTTP status is 200 whatever happened; the HTTP status still when it ended without one), and its
+ * grpc-message last; another HTTP/2 request shows `GET h2`.
+ */
+export function tapLine(event: RequestEvent): string {
   const when = new Date(event.startedAt).toISOString().slice(11, 23);
-  const status = colour(`${event.status}`, event.failed ? 'red' : event.status >= 400 ? 'yellow' : 'green');
+  const grpc = event.grpc;
+  const method = grpc !== undefined ? 'gRPC' : event.protocol === 'h2' ? `${event.method} h2` : event.method;
+  const code = grpc?.status ?? null;
+  const warn = code !== null ? code !== 0 : event.status >= 400;
+  const status = colour(code !== null ? grpcStatusName(code) : `${event.status}`, event.failed ? 'red' : warn ? 'yellow' : 'green');
   const target = event.version ? `${event.service}@${event.version}` : event.service;
   const error = event.error ? colour(` (${event.error})`, 'red') : '';
   const flags = event.flags !== undefined && event.flags.length > 0 ? ` [${event.flags.join(' ')}]` : '';
   const failed = event.failed ? ` ${colour('failed', 'red')}` : '';
-  return `${when} ${event.caller} → ${target} ${event.method} ${event.path} ${status} ${millis(event.timings.end)}${flags}${failed}${error}`;
+  return `${when} ${event.caller} → ${target} ${method} ${event.path} ${status} ${millis(event.timings.end)}${flags}${failed}${error}${grpcMessage(grpc)}`;
+}
+
+/** A gRPC call's message, on the call's one line; none for an OK call's `OK` (grpc-js says it on every one). */
+function grpcMessage(grpc: RequestEvent['grpc']): string {
+  const message = grpc?.message?.replace(/\s+/g, ' ').trim();
+  if (!message || (grpc?.status === 0 && message === 'OK')) return '';
+  return `  ${message}`;
 }

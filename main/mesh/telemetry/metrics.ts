@@ -10,9 +10,17 @@
  *
  * Label sets are bounded: past `maxLabelSets` (external hosts can be endless), new ones are counted
  * under service="_other", caller="_other".
+ *
+ * gRPC calls are counted again by gRPC status in a counter of their own, `meshdesk_grpc_calls_total`,
+ * rather than under a `grpc_status` label on `meshdesk_requests_total`: that label would multiply
+ * every label set's request counts by the 19 values it can take (17 names, `none`, and `""` for
+ * plain HTTP: 6 × 2 × 19 numbers per set, though most traffic would only ever use `""`) and give
+ * every existing request series a new identity. The separate counts are one small array per label set, allocated
+ * on its first gRPC call; an HTTP request pays one property test, and a gRPC call one index.
  */
 import { Counter, Registry } from 'prom-client';
 import type { RequestEvent } from '../../../shared/events.js';
+import { grpcStatusName } from '../../../shared/grpc-codes.js';
 import { BucketHistogram, type HistogramSeries } from './bucket-histogram.js';
 
 export const METRIC_NAMES = {
@@ -21,6 +29,7 @@ export const METRIC_NAMES = {
   requestBytes: 'meshdesk_request_bytes_total',
   responseBytes: 'meshdesk_response_bytes_total',
   retries: 'meshdesk_retries_total',
+  grpcCalls: 'meshdesk_grpc_calls_total',
 } as const;
 
 /** Local latencies: from sub-millisecond to the default 10 s upstream timeout and beyond. */
@@ -33,11 +42,21 @@ type Labels = Record<Label, string>;
 /** Status classes by hundreds; 0 (no response) is `none`. */
 const STATUS_CLASSES = ['none', '1xx', '2xx', '3xx', '4xx', '5xx'];
 
+/**
+ * `grpc_status` by slot: the 17 codes gRPC defines by name (a code past them counts as UNKNOWN, as
+ * a gRPC client reads it), then `none` for a call that ended without a status.
+ */
+const GRPC_STATUS_LABELS = [...Array.from({ length: 17 }, (_, code) => grpcStatusName(code)), 'none'];
+const GRPC_NO_STATUS = GRPC_STATUS_LABELS.length - 1;
+const GRPC_UNKNOWN = 2;
+
 interface LabelSet {
   labels: Labels;
   duration: HistogramSeries;
   /** Requests by status class × failed: index `class * 2 + (failed ? 1 : 0)`. */
   requests: Float64Array;
+  /** gRPC calls by GRPC_STATUS_LABELS slot; null until the set's first gRPC call. */
+  grpcCalls: Float64Array | null;
   bytesIn: number;
   bytesOut: number;
   retries: number;
@@ -81,6 +100,20 @@ export class MeshMetrics {
         }
       },
     });
+    new Counter({
+      name: METRIC_NAMES.grpcCalls,
+      help: 'gRPC calls through the proxy, by gRPC status (none: the call ended without one). Each is also counted in meshdesk_requests_total.',
+      labelNames: [...LABELS, 'grpc_status'],
+      registers,
+      collect() {
+        this.reset();
+        for (const set of sets) {
+          set.grpcCalls?.forEach((count, slot) => {
+            if (count > 0) this.inc({ ...set.labels, grpc_status: GRPC_STATUS_LABELS[slot] as string }, count);
+          });
+        }
+      },
+    });
     const sum = (name: string, help: string, value: (set: LabelSet) => number) =>
       new Counter({
         name,
@@ -106,6 +139,12 @@ export class MeshMetrics {
     const statusClass = event.status >= 100 && event.status < 600 ? Math.floor(event.status / 100) : 0;
     const index = statusClass * 2 + (event.failed ? 1 : 0);
     set.requests[index] = (set.requests[index] ?? 0) + 1;
+    if (event.grpc !== undefined) {
+      const calls = (set.grpcCalls ??= new Float64Array(GRPC_STATUS_LABELS.length));
+      const code = event.grpc.status;
+      const slot = code === null ? GRPC_NO_STATUS : code >= 0 && code < GRPC_NO_STATUS ? code : GRPC_UNKNOWN;
+      calls[slot] = (calls[slot] ?? 0) + 1;
+    }
     set.bytesIn += event.bytesIn;
     set.bytesOut += event.bytesOut;
     set.retries += event.retries;
@@ -146,6 +185,7 @@ export class MeshMetrics {
       labels,
       duration: this.duration.addSeries(labels),
       requests: new Float64Array(STATUS_CLASSES.length * 2),
+      grpcCalls: null,
       bytesIn: 0,
       bytesOut: 0,
       retries: 0,

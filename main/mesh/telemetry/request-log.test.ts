@@ -177,6 +177,32 @@ describe('RequestLog filters', () => {
     expect(paths(query)).toEqual(expected);
   });
 
+  it('finds gRPC calls by gRPC status, by the method they call, and by status name or message in free text', () => {
+    const calls = new RequestLog();
+    const call = (path: string, status: number | null, message: string | null) =>
+      event({ service: 'greeter', method: 'POST', path, status: 200, protocol: 'h2', grpc: { status, message } });
+    calls.add(call('/helloworld.Greeter/SayHello', 0, 'OK'));
+    calls.add(call('/helloworld.Greeter/SayHello', 14, 'meshdesk: connection refused'));
+    calls.add(call('/helloworld.Greeter/SayGoodbye', 12, null));
+    calls.add(event({ method: 'GET', path: '/sayhello' }));
+    // As the admin API gets them: strings from the query string, through the same schema.
+    const found = (query: LogQueryInput) =>
+      calls.query(logQuerySchema.parse(query)).exchanges.map((exchange) => `${exchange.path} ${exchange.grpc?.status ?? '-'}`);
+    expect(found({ grpcStatus: 'unavailable' })).toEqual(['/helloworld.Greeter/SayHello 14']);
+    expect(found({ grpcStatus: '12' })).toEqual(['/helloworld.Greeter/SayGoodbye 12']);
+    expect(found({ methodContains: 'greeter/say' })).toEqual([
+      '/helloworld.Greeter/SayGoodbye 12',
+      '/helloworld.Greeter/SayHello 14',
+      '/helloworld.Greeter/SayHello 0',
+    ]);
+    expect(found({ methodContains: 'GE' })).toEqual(['/sayhello -']);
+    expect(found({ method: 'post', grpcStatus: 'OK' })).toEqual(['/helloworld.Greeter/SayHello 0']);
+    expect(found({ text: 'UNIMPLEMENTED' })).toEqual(['/helloworld.Greeter/SayGoodbye 12']);
+    expect(found({ text: 'connection refused' })).toEqual(['/helloworld.Greeter/SayHello 14']);
+    expect(logQuerySchema.safeParse({ grpcStatus: 'NOPE' }).success).toBe(false);
+    expect(logQuerySchema.safeParse({ grpcStatus: '17' }).success).toBe(false);
+  });
+
   it('refuses a query it cannot run', () => {
     expect(logQuerySchema.safeParse({ status: '6xx' }).success).toBe(false);
     expect(logQuerySchema.safeParse({ pathRegex: '([' }).success).toBe(false);

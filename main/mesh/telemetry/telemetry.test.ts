@@ -115,6 +115,9 @@ describe('Telemetry under a known load through a real proxy', () => {
     expect(metrics.sum(METRIC_NAMES.responseBytes, hello)).toBe(helloEvents.reduce((sum, event) => sum + event.bytesOut, 0));
     expect(metrics.sum(METRIC_NAMES.requestBytes, hello)).toBe(helloEvents.reduce((sum, event) => sum + event.bytesIn, 0));
     expect(metrics.sum(METRIC_NAMES.retries)).toBe(0);
+    // Declared, with no series: none of this load was gRPC (metrics.test.ts counts gRPC calls).
+    expect(metrics.types.get(METRIC_NAMES.grpcCalls)).toBe('counter');
+    expect(metrics.samples.filter((sample) => sample.name === METRIC_NAMES.grpcCalls)).toEqual([]);
     expect(telemetry.metricsContentType).toContain('text/plain');
   });
 

@@ -43,6 +43,52 @@ describe('compileRowFilter', () => {
   });
 });
 
+describe('gRPC calls', () => {
+  const call = (id: number, status: number | null, message: string | null, failed = false): LogRow => ({
+    ...base,
+    id,
+    service: 'greeter',
+    method: 'POST',
+    path: '/helloworld.Greeter/SayHello',
+    protocol: 'h2',
+    grpc: { status, message },
+    failed,
+  });
+  const calls: LogRow[] = [
+    call(11, 0, 'OK'),
+    call(12, 14, 'meshdesk: connection refused', true),
+    call(13, 5, 'no such greeting'),
+    call(14, null, null, true),
+    { ...call(15, 0, null), path: '/grpc.health.v1.Health/Check' },
+    { ...base, id: 16, method: 'GET', path: '/unavailable', protocol: 'h2' },
+    { ...base, id: 17, method: 'POST', path: '/SayHello' },
+  ];
+  const matchingCalls = (words: string) => calls.filter(compileRowFilter(parseFilterWords(words).filter)).map((row) => row.id);
+
+  it.each([
+    ['grpc-status=UNAVAILABLE', [12]],
+    ['grpc-status=unavailable', [12]],
+    ['grpc-status=14', [12]],
+    ['grpc-status=OK', [11, 15]],
+    ['grpc-status=0', [11, 15]],
+    ['grpc-status=NOT_FOUND errors', []],
+    ['method~greeter/sayhello', [11, 12, 13, 14]],
+    ['method~Health', [15]],
+    ['method~SayHello', [11, 12, 13, 14]],
+    ['method~pos', [17]],
+    ['method~get', [16]],
+    ['method=POST', [11, 12, 13, 14, 15, 17]],
+    ['method=GET', [16]],
+    ['status=200 grpc-status=NOT_FOUND', [13]],
+    ['unavailable', [12, 16]],
+    ['refused', [12]],
+    ['greeting', [13]],
+    ['not_found', [13]],
+  ])('%s → %j', (words, ids) => {
+    expect(matchingCalls(words)).toEqual(ids);
+  });
+});
+
 describe('errors', () => {
   it('are the rows the mesh failed, whatever their status: failureStatuses [404] fails a 404 and not a 500', () => {
     const configured = [

@@ -32,6 +32,28 @@ describe('filterFromParams', () => {
     });
   });
 
+  it('takes the gRPC words and parameters: grpc-status and method~', () => {
+    expect(filterFromParams(new URLSearchParams('q=grpc-status=unavailable method~SayHello'))).toEqual({
+      filter: { grpcStatus: 'UNAVAILABLE', methodContains: 'SayHello' },
+      errors: [],
+    });
+    expect(filterFromParams(new URLSearchParams('grpcStatus=deadline_exceeded&methodContains=Greeter')).filter).toEqual({
+      grpcStatus: 'DEADLINE_EXCEEDED',
+      methodContains: 'Greeter',
+    });
+    expect(filterFromParams(new URLSearchParams('grpcStatus=14')).filter).toEqual({ grpcStatus: '14' });
+  });
+
+  it('names a bad gRPC status, as a word or a parameter', () => {
+    expect(filterFromParams(new URLSearchParams('q=grpc-status=NOPE service=greeter'))).toEqual({
+      filter: { service: 'greeter' },
+      errors: ['grpc-status=NOPE: grpc-status takes a gRPC status name such as UNAVAILABLE (any case) or a code from 0 to 16'],
+    });
+    const { filter, errors } = filterFromParams(new URLSearchParams('grpcStatus=NOPE&service=greeter'));
+    expect(filter).toEqual({ service: 'greeter' });
+    expect(errors).toEqual(['grpcStatus=NOPE: grpcStatus is a gRPC status name like UNAVAILABLE (any case) or a code from 0 to 16']);
+  });
+
   it('combines filter words with named parameters, which win', () => {
     expect(filterFromParams(new URLSearchParams('q=service=world errors&service=hello')).filter).toEqual({ service: 'hello', errorsOnly: true });
   });
@@ -51,5 +73,12 @@ describe('paramsFromFilter', () => {
     expect(params.toString()).toBe('q=service%3Dworld+status%3D5xx+min%3D200ms+header%3Ax-id');
     expect(filterFromParams(params).filter).toEqual(filter);
     expect(paramsFromFilter({}).toString()).toBe('');
+  });
+
+  it('writes the gRPC filters as their words', () => {
+    const filter = { service: 'greeter', grpcStatus: 'UNAVAILABLE', methodContains: '/helloworld.Greeter/' };
+    const params = paramsFromFilter(filter);
+    expect(params.get('q')).toBe('service=greeter grpc-status=UNAVAILABLE method~/helloworld.Greeter/');
+    expect(filterFromParams(params).filter).toEqual(filter);
   });
 });

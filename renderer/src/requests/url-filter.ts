@@ -14,7 +14,9 @@ const FILTER_KEYS = [
   'instance',
   'kind',
   'method',
+  'methodContains',
   'status',
+  'grpcStatus',
   'path',
   'pathRegex',
   'minLatencyMs',
@@ -40,6 +42,7 @@ export function filterFromParams(params: URLSearchParams): WordsResult {
     else errors.push(`${key}=${value}: ${checked.error.issues[0]?.message ?? 'invalid'}`);
   }
   if (filter.method) filter.method = filter.method.toUpperCase();
+  if (filter.grpcStatus) filter.grpcStatus = filter.grpcStatus.toUpperCase();
   return { filter, errors };
 }
 
