@@ -181,6 +181,10 @@ export const serviceConfigSchema = z
     route: routeConfigSchema.optional(),
     timeouts: timeoutsConfigSchema.optional(),
     retries: retriesConfigSchema.optional(),
+    protocol: z.enum(['auto', 'h2c']).optional().meta({
+      description:
+        'what the mesh speaks to the instances: auto (default: what the client spoke, HTTP/1.1 or HTTP/2) or h2c (HTTP/2 with prior knowledge, also for HTTP/1.1 clients: for instances that serve only h2c)',
+    }),
     loadBalancer: z
       .enum(['peak-ewma', 'round-robin'])
       .optional()

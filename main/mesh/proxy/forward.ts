@@ -20,6 +20,7 @@ import type { Dispatcher } from 'undici';
 import type { Fault } from '../../../shared/routes.js';
 import { BodyCapture } from '../telemetry/exchange-capture.js';
 import { AttemptLoop, type ExchangeContext } from './attempt-loop.js';
+import { dispatchOverH2 } from './h2/h2-dispatcher.js';
 import { downstreamResponseHeaders, forwardableTrailers, type HeaderMap } from './forwarded-headers.js';
 import { sendProxyError, type ProxyFailure } from './proxy-error.js';
 import type { Route } from './router.js';
@@ -198,17 +199,16 @@ export class ForwardExchange extends AttemptLoop implements Dispatcher.DispatchH
     this.controller = null;
     const { policy } = this.route;
     const req = this.req;
-    this.context.pools.get(this.instance, policy?.connectTimeoutMs).dispatch(
-      {
-        method: req.method ?? 'GET',
-        path: this.path,
-        headers: this.headers,
-        body: this.hasBody ? req : null,
-        // The service's request timeout spans every attempt; each gets what is left of it.
-        headersTimeout: policy === null ? undefined : Math.max(1, Math.round(this.deadline - now)),
-      },
-      this,
-    );
+    const options = {
+      method: req.method ?? 'GET',
+      path: this.path,
+      headers: this.headers,
+      body: this.hasBody ? req : null,
+      // The service's request timeout spans every attempt; each gets what is left of it.
+      headersTimeout: policy === null ? undefined : Math.max(1, Math.round(this.deadline - now)),
+    };
+    if (policy?.protocol === 'h2c') dispatchOverH2(this.context.h2, this.instance, policy.connectTimeoutMs, options, this);
+    else this.context.pools.get(this.instance, policy?.connectTimeoutMs).dispatch(options, this);
   }
 
   protected fail(failure: Pick<ProxyFailure, 'status' | 'cause'>): void {

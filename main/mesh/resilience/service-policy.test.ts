@@ -22,14 +22,22 @@ describe('service policies', () => {
           loadBalancer: 'round-robin',
           ejection: { consecutiveFailures: 3, baseTime: '10s', maxPercent: 30, latencyOutliers: false },
           holdWhileRestarting: false,
+          protocol: 'h2c',
         },
       },
     });
     const book = new PolicyBook(defaults);
-    expect(book.get(config, 'plain')).toEqual({ ...defaults, retry: DEFAULT_RETRY, balancer: 'peak-ewma', ejection: DEFAULT_EJECTION, holdMs: 5_000 });
+    expect(book.get(config, 'plain')).toEqual({
+      ...defaults,
+      retry: DEFAULT_RETRY,
+      balancer: 'peak-ewma',
+      ejection: DEFAULT_EJECTION,
+      holdMs: 5_000,
+      protocol: 'auto',
+    });
     expect(book.get(config, 'unknown')).toEqual(book.get(config, 'plain'));
     const tuned = book.get(config, 'tuned');
-    expect(tuned).toMatchObject({ requestTimeoutMs: 2_000, connectTimeoutMs: 300, balancer: 'round-robin', holdMs: 0 });
+    expect(tuned).toMatchObject({ requestTimeoutMs: 2_000, connectTimeoutMs: 300, balancer: 'round-robin', holdMs: 0, protocol: 'h2c' });
     expect(tuned.retry).toMatchObject({ attempts: 4, connectFailure: true, budgetPercent: 50 });
     expect(tuned.retry.statuses.has(429) && tuned.retry.statuses.has(500) && tuned.retry.statuses.has(599)).toBe(true);
     expect(tuned.ejection).toMatchObject({ consecutiveFailures: 3, baseMs: 10_000, maxShare: 0.3, latencyOutliers: false });

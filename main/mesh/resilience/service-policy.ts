@@ -9,6 +9,9 @@ import type { MeshConfig, ServiceConfig } from '../../../shared/config-schema.js
 
 export type BalancerKind = 'peak-ewma' | 'round-robin';
 
+/** What the mesh speaks to a service's instances: `auto` follows the client; `h2c` is HTTP/2 for every client. */
+export type UpstreamProtocol = 'auto' | 'h2c';
+
 export interface RetryPolicy {
   /** Extra attempts after the first; 0 turns retries off. */
   attempts: number;
@@ -51,6 +54,7 @@ export interface ServicePolicy {
   ejection: EjectionPolicy;
   /** How long requests wait for a version whose every instance refuses connections; 0: off. */
   holdMs: number;
+  protocol: UpstreamProtocol;
 }
 
 export interface PolicyDefaults {
@@ -92,6 +96,7 @@ export function defaultPolicy(defaults: PolicyDefaults): ServicePolicy {
     balancer: 'peak-ewma',
     ejection: DEFAULT_EJECTION,
     holdMs: DEFAULT_HOLD_MS,
+    protocol: 'auto',
   };
 }
 
@@ -121,6 +126,7 @@ export function policyFromConfig(service: ServiceConfig, defaults: PolicyDefault
         }
       : DEFAULT_EJECTION,
     holdMs: service.holdWhileRestarting === false ? 0 : (service.holdWhileRestarting ?? base.holdMs),
+    protocol: service.protocol ?? base.protocol,
   };
 }
 

@@ -68,6 +68,7 @@ export function testPolicy(changes: PolicyChanges = {}): ServicePolicy {
     connectTimeoutMs: 5_000,
     balancer: 'peak-ewma',
     holdMs: DEFAULT_HOLD_MS,
+    protocol: 'auto',
     ...changes,
     retry: { ...DEFAULT_RETRY, ...changes.retry },
     ejection: { ...DEFAULT_EJECTION, ...changes.ejection },
