@@ -181,9 +181,9 @@ export const serviceConfigSchema = z
     route: routeConfigSchema.optional(),
     timeouts: timeoutsConfigSchema.optional(),
     retries: retriesConfigSchema.optional(),
-    protocol: z.enum(['auto', 'h2c']).optional().meta({
+    protocol: z.enum(['auto', 'http1', 'h2c']).optional().meta({
       description:
-        'what the mesh speaks to the instances: auto (default: what the client spoke, HTTP/1.1 or HTTP/2) or h2c (HTTP/2 with prior knowledge, also for HTTP/1.1 clients: for instances that serve only h2c)',
+        'what the mesh speaks to the instances: auto (default: what the client spoke, HTTP/1.1 or HTTP/2), h2c (HTTP/2 with prior knowledge, also for HTTP/1.1 clients) or http1 (HTTP/1.1, also for HTTP/2 clients; not for gRPC, which needs HTTP/2)',
     }),
     loadBalancer: z
       .enum(['peak-ewma', 'round-robin'])

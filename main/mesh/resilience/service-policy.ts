@@ -9,8 +9,8 @@ import type { MeshConfig, ServiceConfig } from '../../../shared/config-schema.js
 
 export type BalancerKind = 'peak-ewma' | 'round-robin';
 
-/** What the mesh speaks to a service's instances: `auto` follows the client; `h2c` is HTTP/2 for every client. */
-export type UpstreamProtocol = 'auto' | 'h2c';
+/** What the mesh speaks to a service's instances: `auto` follows the client; `h2c` and `http1` are one for every client. */
+export type UpstreamProtocol = 'auto' | 'http1' | 'h2c';
 
 export interface RetryPolicy {
   /** Extra attempts after the first; 0 turns retries off. */

@@ -1,12 +1,15 @@
 /**
- * `protocol: h2c` for a service whose instances serve only HTTP/2 cleartext: HTTP/1.1 clients (curl,
- * Python requests) are answered through an HTTP/2 connection to the instance, with status, headers,
- * body, trailers and the log as for any request; a refused instance fails over as usual.
+ * The per-service `protocol:` override. `h2c`, for instances that serve only HTTP/2 cleartext:
+ * HTTP/1.1 clients (curl) are answered through an HTTP/2 connection to the instance, with status,
+ * headers, body and the log as for any request; a refused instance fails over as usual. `http1`, for
+ * instances that serve only HTTP/1.1: HTTP/2 clients are answered through HTTP/1.1, and a gRPC call
+ * is refused with a gRPC status saying why (gRPC needs HTTP/2).
  * Run: npx vitest run main/mesh/proxy/h2/protocol-override.test.ts
  */
 import http2 from 'node:http2';
+import { once } from 'node:events';
 import { describe, expect, it, onTestFinished } from 'vitest';
-import { closedPort, run, startProxy } from '../testing/harness.js';
+import { closedPort, run, startProxy, startUpstream } from '../testing/harness.js';
 
 /** An instance that speaks only h2c: HTTP/1.1 gets no answer from it. */
 async function h2cOnly(): Promise<{ address: string; streams: () => number }> {
@@ -47,5 +50,48 @@ describe('protocol: h2c', () => {
     harness.register({ web: [`127.0.0.1:${await closedPort()}`, instance.address] });
     for (let i = 0; i < 4; i++) expect((await run('curl', ['-sS', '-x', harness.url, `http://web/${i}`])).stdout).toBe(`h2 GET /${i} web `);
     expect(harness.events.some((event) => event.flags?.includes('retried'))).toBe(true);
+  });
+});
+
+describe('protocol: http1', () => {
+  it('answers HTTP/2 clients through HTTP/1.1 to an HTTP/1.1-only instance, body both ways', async () => {
+    const instance = await startUpstream((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+      req.on('end', () => res.end(`h1 ${req.httpVersion} ${req.method} ${req.url} ${req.headers.host} ${body}`));
+    });
+    const harness = await startProxy({ policy: { protocol: 'http1' } });
+    harness.register({ web: [instance.address] });
+    const session = http2.connect(`http://127.0.0.1:${harness.port}`);
+    onTestFinished(() => void session.destroy());
+    const call = session.request({ ':method': 'POST', ':path': '/form?a=1', ':authority': 'web' });
+    call.end('hello');
+    const [headers] = (await once(call, 'response')) as [http2.IncomingHttpHeaders];
+    let body = '';
+    for await (const chunk of call) body += (chunk as Buffer).toString();
+    expect(headers[':status']).toBe(200);
+    expect(body).toBe('h1 1.1 POST /form?a=1 web hello');
+    const event = await harness.nextEvent((e) => e.path === '/form?a=1');
+    expect(event).toMatchObject({ protocol: 'h2', status: 200, bytesIn: 5, error: null });
+  });
+
+  it('refuses a gRPC call with a status that says why', async () => {
+    const instance = await startUpstream();
+    const harness = await startProxy({ policy: { protocol: 'http1' } });
+    harness.register({ greeter: [instance.address] });
+    const session = http2.connect(`http://127.0.0.1:${harness.port}`);
+    onTestFinished(() => void session.destroy());
+    const call = session.request({
+      ':method': 'POST',
+      ':path': '/helloworld.Greeter/SayHello',
+      ':authority': 'greeter',
+      'content-type': 'application/grpc',
+      te: 'trailers',
+    });
+    call.end();
+    const [headers] = (await once(call, 'response')) as [http2.IncomingHttpHeaders];
+    expect(headers['grpc-status']).toBe('12');
+    expect(headers['grpc-message']).toBe('meshdesk: greeter is set to protocol: http1, and gRPC needs HTTP/2');
+    expect(instance.requests).toHaveLength(0);
   });
 });

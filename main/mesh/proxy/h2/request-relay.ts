@@ -5,17 +5,24 @@
  * another instance, as gRPC's own transparent retry does. What is kept is bounded per call; a call
  * whose body outgrows it simply is not sent again, and nothing is kept once the answer begins.
  */
-import type { ClientHttp2Stream, ServerHttp2Stream } from 'node:http2';
+import type { ServerHttp2Stream } from 'node:http2';
 
 /** Request bytes kept per call for sending it again (a unary gRPC request is usually far smaller). */
 export const REPLAY_LIMIT_BYTES = 64 * 1024;
+
+/** Where the body goes: an HTTP/2 stream to the instance, or an HTTP/1.1 request shown as one. */
+export interface RelayTarget {
+  write(chunk: Buffer): boolean;
+  end(): void;
+  once(event: 'drain', listener: () => void): unknown;
+}
 
 export class RequestRelay {
   private kept: Buffer[] | null = [];
   private keptBytes = 0;
   private ended = false;
   private listening = false;
-  private target: ClientHttp2Stream | null = null;
+  private target: RelayTarget | null = null;
 
   constructor(
     private readonly client: ServerHttp2Stream,
@@ -29,7 +36,7 @@ export class RequestRelay {
   }
 
   /** Sends what was read so far to `target`, then the rest as it comes. */
-  attach(target: ClientHttp2Stream): void {
+  attach(target: RelayTarget): void {
     this.target = target;
     if (this.kept !== null) for (const chunk of this.kept) target.write(chunk);
     if (this.ended) {

@@ -25,12 +25,16 @@ import type { Route } from '../router.js';
 import type { GrpcFailure } from '../../telemetry/classify.js';
 import { classifyUpstreamError } from '../upstream-errors.js';
 import { downstreamCallHeaders } from './h2-headers.js';
+import { Http1Call } from './http1-call.js';
 import { RequestRelay } from './request-relay.js';
 import { encodeGrpcMessage, GRPC, grpcMessageIn, grpcStatusForHttp, grpcStatusIn, grpcStatusName, grpcTimeoutMs, isGrpc, trailersOnly } from './grpc-status.js';
 
 const { NGHTTP2_CANCEL } = http2.constants;
 
 export type StreamDone = (exchange: StreamExchange) => void;
+
+/** An attempt's call to the instance: an HTTP/2 stream, or HTTP/1.1 shown as one (`protocol: http1`). */
+type UpstreamCall = ClientHttp2Stream | Http1Call;
 
 export class StreamExchange extends AttemptLoop {
   /** The call's gRPC status and message, once known (gRPC calls only). */
@@ -40,7 +44,7 @@ export class StreamExchange extends AttemptLoop {
   responseTrailers: IncomingHttpHeaders | null = null;
   readonly grpc: boolean;
   private upstreamHeaders: OutgoingHttpHeaders = {};
-  private call: ClientHttp2Stream | null = null;
+  private call: UpstreamCall | null = null;
   private readonly body: RequestRelay;
   private headersTimer: NodeJS.Timeout | null = null;
   private callTimer: NodeJS.Timeout | null = null;
@@ -83,11 +87,32 @@ export class StreamExchange extends AttemptLoop {
   protected dispatch(): void {
     const now = this.attemptStarting();
     const { policy } = this.route;
+    if (policy?.protocol === 'http1' && this.grpc) {
+      this.attemptOver();
+      this.fail({ status: 502, cause: `${this.route.service} is set to protocol: http1, and gRPC needs HTTP/2` }, GRPC.UNIMPLEMENTED);
+      return;
+    }
+    if (policy?.protocol === 'http1') {
+      // HTTP/1.1 to the instance: its pool connects on its own, so the call has left at once.
+      const call = new Http1Call(this.context.pools.get(this.instance, policy.connectTimeoutMs), this.upstreamHeaders, this.hasBody);
+      this.watch(call, (error) => error ?? resetError('the instance closed the connection before its answer ended'));
+      this.armHeadersTimer(now);
+      this.sendBody(call);
+      return;
+    }
     const upstream = this.context.h2.get(this.instance, policy?.connectTimeoutMs);
     const call = upstream.session.request(this.upstreamHeaders, { endStream: !this.hasBody });
+    this.watch(call, (error) => upstream.connectError ?? upstreamFailure(call, error, upstream.session));
+    this.armHeadersTimer(now);
+    if (upstream.connected) this.sendBody(call);
+    else upstream.session.once('connect', () => this.sendBody(call));
+  }
+
+  /** Listens to an attempt's upstream call; `failureOf` words why it ended without its end. */
+  private watch(call: UpstreamCall, failureOf: (error: Error | null) => Error): void {
     this.call = call;
-    call.on('response', (headers, flags) => this.onResponse(call, headers, flags));
-    call.on('trailers', (trailers) => {
+    call.on('response', (headers: IncomingHttpHeaders, flags: number) => this.onResponse(call, headers, flags));
+    call.on('trailers', (trailers: IncomingHttpHeaders) => {
       if (call === this.call) this.onTrailers(trailers);
     });
     call.on('data', (chunk: Buffer) => {
@@ -97,23 +122,24 @@ export class StreamExchange extends AttemptLoop {
       if (call !== this.call) return;
       // Node ends a stream the instance reset before it reports the reset: a cut answer is not a whole one.
       const code = call.rstCode;
-      if (code !== undefined && code !== http2.constants.NGHTTP2_NO_ERROR) this.onError(upstreamFailure(call, null, upstream.session));
+      if (code !== undefined && code !== http2.constants.NGHTTP2_NO_ERROR) this.onError(failureOf(null));
       else this.onEnd();
     });
-    // A stream that fails says so twice ('error', then 'close'); the first one counts.
+    // A call that fails says so twice ('error', then 'close'); the first one counts.
     call.once('error', (error: Error) => {
-      if (call === this.call) this.onError(upstream.connectError ?? upstreamFailure(call, error, upstream.session));
+      if (call === this.call) this.onError(failureOf(error));
     });
     call.once('close', () => {
-      if (call === this.call && !this.finished && !call.readableEnded) this.onError(upstreamFailure(call, null, upstream.session));
+      if (call === this.call && !this.finished && !call.readableEnded) this.onError(failureOf(null));
     });
-    if (policy !== null) this.headersTimer = setTimeout(this.onHeadersTimeout, Math.max(1, this.deadline - now));
-    if (upstream.connected) this.sendBody(call);
-    else upstream.session.once('connect', () => this.sendBody(call));
+  }
+
+  private armHeadersTimer(now: number): void {
+    if (this.route.policy !== null) this.headersTimer = setTimeout(this.onHeadersTimeout, Math.max(1, this.deadline - now));
   }
 
   /** The instance's connection is up: from here on the call has left, and its body flows. */
-  private sendBody(call: ClientHttp2Stream): void {
+  private sendBody(call: UpstreamCall): void {
     if (call !== this.call || this.finished) return;
     this.attemptLeft = true;
     this.connected = performance.now();
@@ -130,7 +156,7 @@ export class StreamExchange extends AttemptLoop {
     if (this.capturing) (this.requestBody ??= new BodyCapture(this.context.captureBodyBytes)).push(chunk);
   };
 
-  private onResponse(call: ClientHttp2Stream, headers: IncomingHttpHeaders, flags: number): void {
+  private onResponse(call: UpstreamCall, headers: IncomingHttpHeaders, flags: number): void {
     if (call !== this.call || this.finished) return;
     this.clearHeadersTimer();
     const now = performance.now();
@@ -189,7 +215,7 @@ export class StreamExchange extends AttemptLoop {
     if (call !== null && !call.closed) call.close(NGHTTP2_CANCEL);
   }
 
-  private onData(call: ClientHttp2Stream, chunk: Buffer): void {
+  private onData(call: UpstreamCall, chunk: Buffer): void {
     if (this.finished || this.client.destroyed) return;
     this.bytesOut += chunk.length;
     if (this.capturing) (this.responseBody ??= new BodyCapture(this.context.captureBodyBytes)).push(chunk);
