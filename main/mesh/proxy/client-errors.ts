@@ -7,7 +7,65 @@
  */
 import type { ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
-import type { ProxyFailure } from './proxy-error.js';
+import type { ExchangeReporter } from './exchange-reporter.js';
+import { writeRawError, type ProxyFailure } from './proxy-error.js';
+
+/** The proxy's 'clientError' handler, for the listener and the tunnel server alike. */
+export class ClientErrors {
+  /** Sockets whose request body turned out malformed mid-stream, and what the client was told. */
+  private readonly brokenBodies = new WeakMap<Duplex, ProxyFailure>();
+
+  constructor(
+    private readonly events: ExchangeReporter,
+    private readonly maxHeaderBytes: number,
+  ) {}
+
+  /** What the client of a request whose body broke mid-stream was told, for its exchange's event. */
+  brokenBody(socket: Duplex): ProxyFailure | undefined {
+    return this.brokenBodies.get(socket);
+  }
+
+  readonly onClientError = (error: NodeJS.ErrnoException, socket: Duplex): void => {
+    try {
+      if (socket.writableEnded || socket.destroyed) return; // already answered; the parser repeats itself
+      const failure = clientErrorFailure(error, this.maxHeaderBytes);
+      if (failure === null) {
+        socket.destroy();
+        return;
+      }
+      const inFlight = inFlightResponse(socket);
+      if (inFlight !== null && !inFlight.headersSent && !inFlight.req.complete) {
+        // The request was already being forwarded when its body turned out malformed: the client
+        // gets the 400, the exchange ends as the connection closes and reports the same.
+        writeRawError(socket, inFlight.req.headers, failure);
+        this.brokenBodies.set(socket, failure);
+        return;
+      }
+      if (inFlight !== null) {
+        // An earlier answer is on this connection (pipelining): an error written now would be read
+        // as part of it, so the connection is only closed.
+        socket.destroy();
+      } else {
+        writeRawError(socket, null, failure);
+      }
+      this.events.record(null, {
+        ...failure,
+        kind: 'proxy',
+        service: '',
+        version: null,
+        path: '',
+        error: failure.cause,
+        start: performance.now(),
+        dispatched: null,
+        firstByte: null,
+        bytesIn: 0,
+        bytesOut: 0,
+      });
+    } catch {
+      socket.destroy();
+    }
+  };
+}
 
 /** A parse failure and the status it earns. */
 export function clientErrorFailure(error: NodeJS.ErrnoException, maxHeaderBytes: number): ProxyFailure | null {

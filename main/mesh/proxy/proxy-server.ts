@@ -14,7 +14,7 @@
  *   Transfer-Encoding, repeated Host: request-framing.ts) gets 400 and the connection is closed,
  *   so no request after it on the same connection is read; headers over `maxHeaderBytes` get 431; a chunked body found
  *   malformed mid-stream gets 400 and its upstream request is aborted, never completed. Each refusal
- *   answers and closes only that connection ('clientError' below).
+ *   answers and closes only that connection (client-errors.ts).
  * - Hosts are checked against a strict character set before use; hop-by-hop headers are removed in
  *   both directions; Via marks each crossing, and a request that crossed too often, or one addressed
  *   to the proxy's own listener, is refused with 508, so a misconfigured service cannot make the
@@ -50,12 +50,12 @@ import type { InstanceEventListener } from '../resilience/ejection.js';
 import { Resilience, type ResilienceOptions } from '../resilience/resilience.js';
 import { defaultPolicy, type ServicePolicy } from '../resilience/service-policy.js';
 import type { RetryBudgetView } from '../../../shared/stats.js';
-import { clientErrorFailure, inFlightResponse } from './client-errors.js';
+import { ClientErrors } from './client-errors.js';
 import { captureOf, forwardedFacts, refusalFacts } from './exchange-report.js';
 import { FLAG, ForwardExchange, type ExchangeContext } from './forward.js';
 import { rolled, type FaultSource } from './fault-roll.js';
 import { upstreamRequestHeaders } from './forwarded-headers.js';
-import { sendProxyError, writeRawError, type ProxyFailure } from './proxy-error.js';
+import { sendProxyError, writeRawError } from './proxy-error.js';
 import { resolveLimits, type ProxyLimits } from './proxy-limits.js';
 import { H2Front } from './h2/h2-front.js';
 import { H2Upstreams } from './h2/h2-upstreams.js';
@@ -116,14 +116,15 @@ export class ProxyServer {
   private readonly faults: FaultSource | null;
   private readonly context: ExchangeContext;
   private readonly sideChannels: SideChannelContext;
-  /** Sockets whose request body turned out malformed mid-stream, and what the client was told. */
-  private readonly brokenBodies = new WeakMap<Duplex, ProxyFailure>();
+  /** Answers what Node's parser cannot read, and remembers bodies found malformed mid-stream. */
+  private readonly clientErrors: ClientErrors;
   private ownPort = 0;
 
   constructor(options: ProxyOptions) {
     const limits = resolveLimits(options.limits);
     this.limits = limits;
     this.events = new ExchangeReporter(options.events, new CallerIdentity(options.attribute ?? null));
+    this.clientErrors = new ClientErrors(this.events, limits.maxHeaderBytes);
     this.faults = options.faults ?? null;
     this.pools = new UpstreamPools(limits);
     this.resilience = new Resilience(options.resilience);
@@ -229,7 +230,7 @@ export class ProxyServer {
     server.timeout = this.limits.idleTimeoutMs;
     server.on('connect', this.guard(handleConnect, inTunnels));
     server.on('upgrade', this.guard(handleUpgrade, inTunnels));
-    server.on('clientError', this.onClientError);
+    server.on('clientError', this.clientErrors.onClientError);
     return server;
   }
 
@@ -351,52 +352,10 @@ export class ProxyServer {
     const facts = forwardedFacts(exchange, this.resilience);
     if (facts.error !== null) {
       // A body found malformed mid-stream: the exchange reports what the client was told.
-      const broken = this.brokenBodies.get(exchange.socket);
+      const broken = this.clientErrors.brokenBody(exchange.socket);
       if (broken !== undefined) ({ status: facts.status, cause: facts.error } = broken);
     }
     this.events.record(exchange.req, facts, captureOf(exchange), exchange.caller);
-  };
-
-  private readonly onClientError = (error: NodeJS.ErrnoException, socket: Duplex): void => {
-    try {
-      if (socket.writableEnded || socket.destroyed) return; // already answered; the parser repeats itself
-      const failure = clientErrorFailure(error, this.limits.maxHeaderBytes);
-      if (failure === null) {
-        socket.destroy();
-        return;
-      }
-      const inFlight = inFlightResponse(socket);
-      if (inFlight !== null && !inFlight.headersSent && !inFlight.req.complete) {
-        // The request was already being forwarded when its body turned out malformed: the client
-        // gets the 400, the exchange ends as the connection closes and reports the same.
-        writeRawError(socket, inFlight.req.headers, failure);
-        this.brokenBodies.set(socket, failure);
-        return;
-      }
-      if (inFlight !== null) {
-        // An earlier answer is on this connection (pipelining): an error written now would be read
-        // as part of it, so the connection is only closed.
-        socket.destroy();
-      } else {
-        writeRawError(socket, null, failure);
-      }
-      const start = performance.now();
-      this.events.record(null, {
-        ...failure,
-        kind: 'proxy',
-        service: '',
-        version: null,
-        path: '',
-        error: failure.cause,
-        start,
-        dispatched: null,
-        firstByte: null,
-        bytesIn: 0,
-        bytesOut: 0,
-      });
-    } catch {
-      socket.destroy();
-    }
   };
 
   /** Wraps a raw-socket handler so that nothing thrown inside it escapes into the server. */
