@@ -65,10 +65,15 @@ export const requestTimingsSchema = z.object({
 });
 export type RequestTimings = z.infer<typeof requestTimingsSchema>;
 
-/** How a gRPC call ended: its `grpc-status` (null when the call ended without one) and `grpc-message`. */
+/**
+ * How a gRPC call ended: its `grpc-status` (null when the call ended without one) and
+ * `grpc-message`; and how many messages crossed each way (client to service, service to client).
+ */
 export const grpcOutcomeSchema = z.object({
   status: z.number().int().nullable(),
   message: z.string().nullable(),
+  messagesIn: z.number().int().nonnegative().optional(),
+  messagesOut: z.number().int().nonnegative().optional(),
 });
 export type GrpcOutcome = z.infer<typeof grpcOutcomeSchema>;
 

@@ -103,7 +103,7 @@ describe('RequestLog bounds and paging', () => {
     const log = new RequestLog();
     const plain = event();
     const h2 = event({ protocol: 'h2' });
-    const ok = event({ protocol: 'h2', grpc: { status: 0, message: 'OK' } });
+    const ok = event({ protocol: 'h2', grpc: { status: 0, message: 'OK', messagesIn: 1, messagesOut: 3 } });
     const cut = event({ protocol: 'h2', grpc: { status: null, message: null } });
     for (const one of [plain, h2, ok, cut]) log.add(one);
     const [gotCut, gotOk, gotH2, gotPlain] = log.query().exchanges;
@@ -111,7 +111,7 @@ describe('RequestLog bounds and paging', () => {
     expect(gotPlain).not.toHaveProperty('grpc');
     expect(gotH2).toMatchObject({ protocol: 'h2' });
     expect(gotH2).not.toHaveProperty('grpc');
-    expect(gotOk).toMatchObject({ protocol: 'h2', grpc: { status: 0, message: 'OK' } });
+    expect(gotOk).toMatchObject({ protocol: 'h2', grpc: { status: 0, message: 'OK', messagesIn: 1, messagesOut: 3 } });
     expect(gotCut).toMatchObject({ grpc: { status: null, message: null } });
     expect(log.findById(ok.id)).toMatchObject({ grpc: { status: 0 } });
   });

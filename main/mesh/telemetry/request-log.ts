@@ -28,6 +28,7 @@ import {
   type LogQuery,
 } from '../../../shared/exchange.js';
 import { compileFilter, needsCapture } from '../../../shared/log-filter.js';
+import { CallColumns } from './call-columns.js';
 import { ByteRing } from './byte-ring.js';
 import { headerPairs, limitBody, maskHeaders, wireBody } from './exchange-capture.js';
 
@@ -50,9 +51,6 @@ const LARGEST_DETAIL_BYTES = 256 * 1024;
 const DEFAULT_PAGE = 100;
 
 /** What an exchange's detail record holds, under short keys (the record is JSON in a byte ring). */
-const NOT_GRPC = -1;
-const NO_STATUS = -2;
-
 interface DetailRecord {
   a?: RequestAttempt[];
   f?: RequestFlag[];
@@ -98,11 +96,8 @@ export class RequestLog {
   private readonly bytesOut: Float64Array;
   private readonly failed: Uint8Array;
   private readonly retries: Uint32Array;
-  /** 1 for an HTTP/2 call. */
-  private readonly h2: Uint8Array;
-  /** A gRPC call's status; NOT_GRPC for other exchanges, NO_STATUS for a call that ended without one. */
-  private readonly grpcStatus: Int16Array;
-  private readonly grpcMessage: (string | null)[];
+  /** What an HTTP/2 call and a gRPC call carry besides. */
+  private readonly calls: CallColumns;
 
   // Where each entry's detail record and bodies are in their rings; body sizes are -1 when none.
   private readonly details: ByteRing;
@@ -146,9 +141,7 @@ export class RequestLog {
     this.bytesOut = new Float64Array(capacity);
     this.failed = new Uint8Array(capacity);
     this.retries = new Uint32Array(capacity);
-    this.h2 = new Uint8Array(capacity);
-    this.grpcStatus = new Int16Array(capacity);
-    this.grpcMessage = strings<string | null>(null);
+    this.calls = new CallColumns(capacity);
     this.details = new ByteRing(options.detailBudgetBytes ?? DEFAULT_DETAIL_BUDGET_BYTES, LARGEST_DETAIL_BYTES);
     this.detailStart = new Float64Array(capacity);
     this.detailLength = new Uint32Array(capacity);
@@ -192,9 +185,7 @@ export class RequestLog {
     this.bytesOut[slot] = event.bytesOut;
     this.failed[slot] = event.failed ? 1 : 0;
     this.retries[slot] = event.retries;
-    this.h2[slot] = event.protocol === 'h2' ? 1 : 0;
-    this.grpcStatus[slot] = event.grpc === undefined ? NOT_GRPC : (event.grpc.status ?? NO_STATUS);
-    this.grpcMessage[slot] = event.grpc?.message ?? null;
+    this.calls.set(slot, event);
     this.storeDetail(slot, event, capture, wantedFrom(this.detailStart, keptSlot));
     this.storeBodies(slot, capture, wantedFrom(this.bodyStart, keptSlot));
     this.nextSeq++;
@@ -354,15 +345,8 @@ export class RequestLog {
       error: this.error[slot] as string | null,
       failed: this.failed[slot] === 1,
       retries: this.retries[slot] as number,
-      ...(this.h2[slot] === 1 ? { protocol: 'h2' as const } : {}),
-      ...this.grpcOf(slot),
+      ...this.calls.get(slot),
     };
-  }
-
-  private grpcOf(slot: number): Pick<RequestEvent, 'grpc'> {
-    const status = this.grpcStatus[slot] as number;
-    if (status === NOT_GRPC) return {};
-    return { grpc: { status: status === NO_STATUS ? null : status, message: this.grpcMessage[slot] as string | null } };
   }
 
   /** `event` and `detail` when the caller has read them already (undefined: not read yet). */

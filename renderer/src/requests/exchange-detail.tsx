@@ -77,6 +77,10 @@ export function ExchangeDetail({ id, proxyUrl, onClose }: { id: number; proxyUrl
   );
 }
 
+function messages(count: number): string {
+  return `${count} ${count === 1 ? 'message' : 'messages'}`;
+}
+
 /** `GET http://world/x`; a gRPC call by its service and method, which is what its users call it. */
 function heading(exchange: Exchange): string {
   return exchange.grpc === undefined ? `${exchange.method} ${exchangeUrl(exchange)}` : `${methodText(exchange)} ${exchange.service} ${exchange.path}`;
@@ -103,6 +107,7 @@ function Summary({ exchange }: { exchange: Exchange }) {
       <dt>Bytes</dt>
       <dd>
         {byteSize(exchange.bytesIn)} in, {byteSize(exchange.bytesOut)} out
+        {exchange.grpc?.messagesIn !== undefined && ` · ${messages(exchange.grpc.messagesIn)} in, ${messages(exchange.grpc.messagesOut ?? 0)} out`}
       </dd>
       {flags.length > 0 && (
         <>

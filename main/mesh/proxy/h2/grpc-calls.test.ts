@@ -64,14 +64,18 @@ describe('gRPC calls through the mesh', () => {
         method: 'POST',
         protocol: 'h2',
         status: 200,
-        grpc: { status: 0, message: 'OK' },
+        grpc: { status: 0, message: 'OK', messagesIn: 1, messagesOut: 1 },
         error: null,
       });
       expect(unary.bytesIn).toBeGreaterThan(0);
       expect(unary.bytesOut).toBeGreaterThan(0);
       if (way.startsWith('grpc_proxy')) expect(unary.flags).toContain('tunnelled');
       const bidi = await harness.nextEvent((event) => event.path === '/helloworld.Greeter/BidiHello');
-      expect(bidi.grpc).toMatchObject({ status: 0 });
+      expect(bidi.grpc).toMatchObject({ status: 0, messagesIn: 3, messagesOut: 3 });
+      const streamed = await harness.nextEvent((event) => event.path === '/helloworld.Greeter/LotsOfReplies');
+      expect(streamed.grpc).toMatchObject({ messagesIn: 1, messagesOut: 3 });
+      const greetings = await harness.nextEvent((event) => event.path === '/helloworld.Greeter/LotsOfGreetings');
+      expect(greetings.grpc).toMatchObject({ messagesIn: 3, messagesOut: 1 });
       expect(v1.calls()).toBe(4);
     });
   }

@@ -230,7 +230,16 @@ export class H2Front {
         ...forwardedFacts(exchange, resilience),
         method: exchange.method,
         protocol: 'h2',
-        ...(exchange.grpc ? { grpc: { status: exchange.grpcStatus, message: exchange.grpcMessage } } : {}),
+        ...(exchange.grpc
+          ? {
+              grpc: {
+                status: exchange.grpcStatus,
+                message: exchange.grpcMessage,
+                messagesIn: exchange.messagesIn?.count ?? 0,
+                messagesOut: exchange.messagesOut?.count ?? 0,
+              },
+            }
+          : {}),
       },
       {
         requestHeaders: rawHeaders,

@@ -15,7 +15,7 @@
  *   cancels the upstream stream; the service's request timeout still bounds the wait for headers;
  * - what the mesh answers itself is a trailers-only gRPC status naming the cause (grpc-status.ts).
  */
-import http2, { type ClientHttp2Session, type ClientHttp2Stream, type IncomingHttpHeaders, type OutgoingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
+import http2, { type ClientHttp2Stream, type IncomingHttpHeaders, type OutgoingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
 import type { Socket } from 'node:net';
 import type { Fault } from '../../../../shared/routes.js';
 import { BodyCapture } from '../../telemetry/exchange-capture.js';
@@ -23,10 +23,11 @@ import { AttemptLoop, type ExchangeContext } from '../attempt-loop.js';
 import type { ProxyFailure } from '../proxy-error.js';
 import type { Route } from '../router.js';
 import type { GrpcFailure } from '../../telemetry/classify.js';
-import { classifyUpstreamError } from '../upstream-errors.js';
 import { downstreamCallHeaders } from './h2-headers.js';
+import { GrpcMessageCounter } from './grpc-message-counter.js';
 import { Http1Call } from './http1-call.js';
 import { RequestRelay } from './request-relay.js';
+import { h2Failure, resetError, upstreamFailure } from './upstream-failure.js';
 import { encodeGrpcMessage, GRPC, grpcMessageIn, grpcStatusForHttp, grpcStatusIn, grpcStatusName, grpcTimeoutMs, isGrpc, trailersOnly } from './grpc-status.js';
 
 const { NGHTTP2_CANCEL } = http2.constants;
@@ -40,6 +41,9 @@ export class StreamExchange extends AttemptLoop {
   /** The call's gRPC status and message, once known (gRPC calls only). */
   grpcStatus: number | null = null;
   grpcMessage: string | null = null;
+  /** Messages each way, counted as they pass (gRPC calls only). */
+  readonly messagesIn: GrpcMessageCounter | null;
+  readonly messagesOut: GrpcMessageCounter | null;
   responseHeaders: IncomingHttpHeaders | null = null;
   responseTrailers: IncomingHttpHeaders | null = null;
   readonly grpc: boolean;
@@ -68,6 +72,8 @@ export class StreamExchange extends AttemptLoop {
     // A request whose headers ended the stream has no body; any other has one (gRPC calls always).
     super(route, start, headers[':method'], !client.readableEnded && client.endAfterHeaders !== true, context, capturing);
     this.grpc = isGrpc(headers['content-type']);
+    this.messagesIn = this.grpc ? new GrpcMessageCounter() : null;
+    this.messagesOut = this.grpc ? new GrpcMessageCounter() : null;
     this.wantsTrailers = headers.te === 'trailers';
     this.body = new RequestRelay(client, this.countRequestBytes);
   }
@@ -153,6 +159,7 @@ export class StreamExchange extends AttemptLoop {
 
   private readonly countRequestBytes = (chunk: Buffer): void => {
     this.bytesIn += chunk.length;
+    this.messagesIn?.push(chunk);
     if (this.capturing) (this.requestBody ??= new BodyCapture(this.context.captureBodyBytes)).push(chunk);
   };
 
@@ -218,6 +225,7 @@ export class StreamExchange extends AttemptLoop {
   private onData(call: UpstreamCall, chunk: Buffer): void {
     if (this.finished || this.client.destroyed) return;
     this.bytesOut += chunk.length;
+    this.messagesOut?.push(chunk);
     if (this.capturing) (this.responseBody ??= new BodyCapture(this.context.captureBodyBytes)).push(chunk);
     if (this.client.write(chunk)) return;
     call.pause();
@@ -366,35 +374,4 @@ export class StreamExchange extends AttemptLoop {
       // Reporting must never break a call that is already over.
     }
   }
-}
-
-/**
- * Why an upstream stream ended without its end, as an error the attempt loop can judge. A stream
- * the instance refused (REFUSED_STREAM) or one lost with its connection never reached the
- * service's code as far as the mesh can tell: those are connection failures (retry-rules.ts
- * `reset`) and may go elsewhere; any other reset is the instance's own answer.
- */
-function upstreamFailure(call: ClientHttp2Stream, error: Error | null, session: ClientHttp2Session): Error {
-  const code = call.rstCode ?? http2.constants.NGHTTP2_NO_ERROR;
-  const cause = error?.cause;
-  if (cause instanceof Error && (cause as NodeJS.ErrnoException).code !== undefined) return cause;
-  if (code === http2.constants.NGHTTP2_REFUSED_STREAM) return resetError('the instance refused the stream (REFUSED_STREAM)');
-  if (session.destroyed || session.closed) return resetError('the connection to the instance closed mid-call');
-  if (code !== http2.constants.NGHTTP2_NO_ERROR) {
-    return Object.assign(new Error(`the instance reset the stream (HTTP/2 error ${code})`), { code: 'ERR_HTTP2_STREAM_ERROR' });
-  }
-  return error ?? resetError('the instance closed the stream before its end');
-}
-
-function resetError(message: string): Error {
-  return Object.assign(new Error(message), { code: 'ECONNRESET' });
-}
-
-/** An HTTP/2 stream error in the words the mesh uses for any upstream failure. */
-function h2Failure(error: Error): Pick<ProxyFailure, 'status' | 'cause'> {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ERR_HTTP2_STREAM_ERROR' || code === 'ERR_HTTP2_SESSION_ERROR' || code === 'ERR_HTTP2_GOAWAY_SESSION') {
-    return { status: 502, cause: error.message };
-  }
-  return classifyUpstreamError(error);
 }
