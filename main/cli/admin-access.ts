@@ -1,14 +1,20 @@
 /**
  * How CLI commands reach a running mesh: its admin URL and token from flags, then the environment,
- * then the defaults (the token persisted by the mesh in the user's state folder). Errors become one
- * readable line and an exit code scripts can test: 1 the mesh refused or failed, 3 unreachable.
+ * then the defaults (the token persisted by the mesh in the user's state folder). The admin address
+ * is read from the same variables `serve` listens by (MESHDESK_ADMIN_PORT, MESHDESK_ADMIN_HOST,
+ * MESHDESK_STATE_DIR), so one environment serves both. Errors become one readable line and an exit
+ * code scripts can test: 1 the mesh refused or failed, 3 unreachable.
  */
 import { Command, Option } from 'commander';
 import { AdminClient, SignInRequiredError } from '../../shared/admin-client.js';
 import { defaultStateDir, readPersistedToken } from '../mesh/index.js';
+import { DEFAULT_ADMIN_PORT, parsePort } from './options.js';
 
 export interface AdminAccessOptions {
+  /** Set before the action runs: `--admin-url`, else built from the admin host and port (adminUrlOf). */
   adminUrl: string;
+  adminPort: number;
+  adminHost: string;
   token?: string;
   stateDir: string;
   json?: boolean;
@@ -19,10 +25,31 @@ export const EXIT_UNREACHABLE = 3;
 
 export function addAdminAccessOptions(command: Command): Command {
   return command
-    .addOption(new Option('--admin-url <url>', 'admin address of the running mesh').env('MESHDESK_ADMIN_URL').default('http://127.0.0.1:9990'))
+    .addOption(new Option('--admin-url <url>', 'admin address of the running mesh (default: from --admin-host and --admin-port)').env('MESHDESK_ADMIN_URL'))
+    .addOption(new Option('--admin-port <port>', 'admin port of the running mesh').env('MESHDESK_ADMIN_PORT').argParser(parsePort).default(DEFAULT_ADMIN_PORT))
+    .addOption(new Option('--admin-host <host>', 'admin host of the running mesh').env('MESHDESK_ADMIN_HOST').default('127.0.0.1'))
     .addOption(new Option('--token <token>', 'admin token (default: the one the mesh saved in its state folder)').env('MESHDESK_TOKEN'))
     .addOption(new Option('--state-dir <dir>', 'the mesh state folder').env('MESHDESK_STATE_DIR').default(defaultStateDir()))
-    .option('--json', 'print JSON instead of text');
+    .option('--json', 'print JSON instead of text')
+    .hook('preAction', (self) => {
+      self.setOptionValue('adminUrl', adminUrlOf(self));
+    });
+}
+
+const SOURCE_RANK: Record<string, number> = { cli: 2, env: 1 };
+const ANY_INTERFACE_TO_LOOPBACK: Record<string, string> = { '0.0.0.0': '127.0.0.1', '::': '::1' };
+
+/**
+ * The admin URL a command uses. A flag beats the environment, and the environment beats the defaults;
+ * at the same level `--admin-url` (MESHDESK_ADMIN_URL) beats the host and port it would be built from.
+ */
+export function adminUrlOf(command: Command): string {
+  const options = command.opts<Omit<AdminAccessOptions, 'adminUrl'> & { adminUrl?: string }>();
+  const rank = (key: string) => SOURCE_RANK[command.getOptionValueSource(key) ?? ''] ?? 0;
+  if (options.adminUrl !== undefined && rank('adminUrl') >= Math.max(rank('adminPort'), rank('adminHost'))) return options.adminUrl;
+  // A mesh listening on every interface is reached on loopback, the only Host its admin API accepts.
+  const host = ANY_INTERFACE_TO_LOOPBACK[options.adminHost] ?? options.adminHost;
+  return `http://${host.includes(':') ? `[${host}]` : host}:${options.adminPort}`;
 }
 
 export function adminClient(options: AdminAccessOptions): AdminClient {
