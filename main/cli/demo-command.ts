@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { Command, Option } from 'commander';
 import { packageRoot } from '../package-root.js';
-import { DemoProcesses, freePort } from '../mesh/index.js';
+import { DemoProcesses, freePort, takenPort } from '../mesh/index.js';
 import { addListenOptions, type ListenOptions } from './options.js';
 import { runMesh } from './run-mesh.js';
 
@@ -26,7 +26,7 @@ export function demoCommand(): Command {
     .addOption(new Option('--no-traffic', 'do not start the traffic generator'))
     .addOption(new Option('--rps <n>', 'traffic generator requests per second').argParser(Number).default(5))
     .action(async (options: DemoOptions) => {
-      const ports = options.freePorts ? { hello: await freePort(), worldV1: await freePort(), worldV2: await freePort() } : DEMO_PORTS;
+      const ports = await demoPorts(options.freePorts);
       const configFile = demoConfig(ports);
       let processes: DemoProcesses | null = null;
       const running = await runMesh({ ...options, configFile, onStop: async () => processes?.stopAll() });
@@ -45,6 +45,20 @@ export function demoCommand(): Command {
       }
       console.log(`meshdesk: demo ready. Open ${running.addresses.adminUrl}/ — try: curl -x ${running.addresses.proxyUrl} http://hello/`);
     });
+}
+
+/**
+ * The demo services' ports: 7001–7003, as the shipped config and the README say, unless one is
+ * taken (another demo, a service of the user's) or free ports were asked for; then free ones, as
+ * the dashboard's "Load the demo" does, with one line saying why.
+ */
+async function demoPorts(free: boolean): Promise<typeof DEMO_PORTS> {
+  if (!free) {
+    const taken = await takenPort(Object.values(DEMO_PORTS));
+    if (taken === null) return DEMO_PORTS;
+    console.log(`meshdesk: port ${taken} is taken; the demo services run on free ports instead`);
+  }
+  return { hello: await freePort(), worldV1: await freePort(), worldV2: await freePort() };
 }
 
 /** The shipped demo config, or a copy with the chosen ports when they differ. */

@@ -19,5 +19,5 @@ export type { StateStore } from './store/state-store.js';
 export { ConfStore } from './store/conf-store.js';
 export { emptyMeshState, type MeshState } from './store/mesh-state.js';
 
-export { DemoProcesses, freePort } from './demo/demo-processes.js';
+export { DemoProcesses, freePort, takenPort } from './demo/demo-processes.js';
 export { importDockerCompose } from './config/docker-compose.js';

@@ -8,6 +8,7 @@ import { createServer } from 'node:net';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { packageRoot } from '../../package-root.js';
+import { findPortHolder } from '../os/port-holder.js';
 
 export interface DemoService {
   label: string;
@@ -93,4 +94,17 @@ function listenedPort(port: number): Promise<number> {
       server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
     });
   });
+}
+
+/**
+ * The first of `ports` something already listens on, named with its holder where the operating
+ * system tells (`7001 (held by python3, pid 4242)`); null when all are free.
+ */
+export async function takenPort(ports: readonly number[]): Promise<string | null> {
+  for (const port of ports) {
+    if (await canListen(port)) continue;
+    const holder = await findPortHolder(port);
+    return holder === null ? `${port}` : `${port} (held by ${holder.command}, pid ${holder.pid})`;
+  }
+  return null;
 }
