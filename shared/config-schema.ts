@@ -181,6 +181,10 @@ export const serviceConfigSchema = z
     route: routeConfigSchema.optional(),
     timeouts: timeoutsConfigSchema.optional(),
     retries: retriesConfigSchema.optional(),
+    restartWindow: duration.optional().meta({
+      description:
+        'requests are held only while the service answered within this long (default 30s): one down for longer is stopped, not restarting, and its callers get 503 at once',
+    }),
     protocol: z.enum(['auto', 'http1', 'h2c']).optional().meta({
       description:
         'what the mesh speaks to the instances: auto (default: what the client spoke, HTTP/1.1 or HTTP/2), h2c (HTTP/2 with prior knowledge, also for HTTP/1.1 clients) or http1 (HTTP/1.1, also for HTTP/2 clients; not for gRPC, which needs HTTP/2)',

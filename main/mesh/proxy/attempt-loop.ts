@@ -237,6 +237,16 @@ export abstract class AttemptLoop {
       if (known.lastOkAt > lastOkAt) lastOkAt = known.lastOkAt;
     }
     const key = `${ref.service}@${ref.version}`;
+    if (lastOkAt !== 0 && now - lastOkAt > policy.restartWindowMs) {
+      // Down longer than a restart takes: stopped, so the caller is told at once rather than held.
+      const down = seconds(now - lastOkAt);
+      const window = seconds(policy.restartWindowMs);
+      this.fail({
+        status: 503,
+        cause: `every instance of ${key} refuses connections and has not answered for ${down}, longer than its restart window (${window}): not held`,
+      });
+      return true;
+    }
     if (!hold.shouldHold(key, lastOkAt)) return false;
     if (this.holdDeadline === 0) {
       this.holdStart = now;
@@ -311,4 +321,9 @@ export abstract class AttemptLoop {
   protected noteAttempt(status: number, error: string | null): void {
     this.attempts?.push({ instance: this.instance, status, error, ms: Math.round((performance.now() - this.attemptStart) * 100) / 100 });
   }
+}
+
+/** `0.4 s`, `12 s`: a duration as a person reads it. */
+function seconds(ms: number): string {
+  return ms < 10_000 ? `${(ms / 1_000).toFixed(1)} s` : `${Math.round(ms / 1_000)} s`;
 }

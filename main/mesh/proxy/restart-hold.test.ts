@@ -133,6 +133,25 @@ describe('hold while restarting', () => {
     await dev.close();
   });
 
+  it('answers at once, 503 with the reason, once the service has been down longer than its restart window', async () => {
+    const dev = await devServer();
+    const harness = await startProxy({ policy: { holdMs: 2_000, restartWindowMs: 300 } });
+    harness.register({ dev: [dev.address] });
+    const client = new ProxyClient(harness.port);
+    expect((await client.send('dev')).status).toBe(200);
+    await dev.stop();
+    await pause(400);
+    const started = performance.now();
+    const reply = await client.send('dev', { path: '/stopped' });
+    expect(reply.status).toBe(503);
+    expect(reply.body).toMatch(
+      /every instance of dev@v1 refuses connections and has not answered for 0\.\d s, longer than its restart window \(0\.3 s\): not held/,
+    );
+    // Not held: answered in the time a refused connection takes, far from the 2 s hold.
+    expect(performance.now() - started).toBeLessThan(500);
+    await dev.close();
+  });
+
   it('does not hold for a service that never answered', async () => {
     const harness = await startProxy();
     harness.register({ never: [`127.0.0.1:${await closedPort()}`] });

@@ -33,6 +33,7 @@ describe('service policies', () => {
       balancer: 'peak-ewma',
       ejection: DEFAULT_EJECTION,
       holdMs: 5_000,
+      restartWindowMs: 30_000,
       protocol: 'auto',
     });
     expect(book.get(config, 'unknown')).toEqual(book.get(config, 'plain'));

@@ -54,6 +54,8 @@ export interface ServicePolicy {
   ejection: EjectionPolicy;
   /** How long requests wait for a version whose every instance refuses connections; 0: off. */
   holdMs: number;
+  /** Held only while its last answer is this recent: a service down for longer is not restarting. */
+  restartWindowMs: number;
   protocol: UpstreamProtocol;
 }
 
@@ -86,6 +88,7 @@ export const DEFAULT_EJECTION: Readonly<EjectionPolicy> = Object.freeze({
 });
 
 export const DEFAULT_HOLD_MS = 5_000;
+export const DEFAULT_RESTART_WINDOW_MS = 30_000;
 
 /** The policy of a service the config says nothing about. */
 export function defaultPolicy(defaults: PolicyDefaults): ServicePolicy {
@@ -96,6 +99,7 @@ export function defaultPolicy(defaults: PolicyDefaults): ServicePolicy {
     balancer: 'peak-ewma',
     ejection: DEFAULT_EJECTION,
     holdMs: DEFAULT_HOLD_MS,
+    restartWindowMs: DEFAULT_RESTART_WINDOW_MS,
     protocol: 'auto',
   };
 }
@@ -126,6 +130,7 @@ export function policyFromConfig(service: ServiceConfig, defaults: PolicyDefault
         }
       : DEFAULT_EJECTION,
     holdMs: service.holdWhileRestarting === false ? 0 : (service.holdWhileRestarting ?? base.holdMs),
+    restartWindowMs: service.restartWindow ?? base.restartWindowMs,
     protocol: service.protocol ?? base.protocol,
   };
 }

@@ -15,6 +15,7 @@ import type { ResilienceOptions } from '../../resilience/resilience.js';
 import {
   DEFAULT_EJECTION,
   DEFAULT_HOLD_MS,
+  DEFAULT_RESTART_WINDOW_MS,
   DEFAULT_RETRY,
   type EjectionPolicy,
   type RetryPolicy,
@@ -68,6 +69,7 @@ export function testPolicy(changes: PolicyChanges = {}): ServicePolicy {
     connectTimeoutMs: 5_000,
     balancer: 'peak-ewma',
     holdMs: DEFAULT_HOLD_MS,
+    restartWindowMs: DEFAULT_RESTART_WINDOW_MS,
     protocol: 'auto',
     ...changes,
     retry: { ...DEFAULT_RETRY, ...changes.retry },
