@@ -24,3 +24,16 @@ export function grpcFrames(body: Buffer): GrpcFrame[] {
   }
   return frames;
 }
+
+/** One message as a gRPC body carries it: uncompressed, behind its 5-byte prefix. */
+export function framed(message: Uint8Array): Buffer {
+  const prefix = Buffer.alloc(5);
+  prefix.writeUInt32BE(message.length, 1);
+  return Buffer.concat([prefix, message]);
+}
+
+/** The first message of `body` once it has come whole; null while it has not. */
+export function firstWholeMessage(body: Buffer): Buffer | null {
+  const [first] = grpcFrames(body);
+  return first === undefined || first.truncated ? null : first.bytes;
+}

@@ -9,6 +9,7 @@ import http2 from 'node:http2';
 import protobuf from 'protobufjs';
 import { classifyUpstreamError } from '../proxy/upstream-errors.js';
 import { rootFromFileDescriptors } from './descriptors.js';
+import { firstWholeMessage, framed } from './grpc-frames.js';
 
 const REFLECTION_PATHS = ['/grpc.reflection.v1.ServerReflection/ServerReflectionInfo', '/grpc.reflection.v1alpha.ServerReflection/ServerReflectionInfo'];
 const KEEP_MS = 60_000;
@@ -85,7 +86,7 @@ function reflectionCall(address: string, path: string, service: string, timeoutM
     call.on('trailers', note);
     call.on('data', (chunk: Buffer) => {
       chunks.push(chunk);
-      const answer = firstMessage(Buffer.concat(chunks));
+      const answer = firstWholeMessage(Buffer.concat(chunks));
       // One answer is all the mesh asks for: it ends the call itself rather than wait for the server.
       if (answer !== null) finish(reflected(answer, address, service));
     });
@@ -94,23 +95,14 @@ function reflectionCall(address: string, path: string, service: string, timeoutM
       finish({ problem: `reflection at ${address} answered ${status}${grpcMessage ? `: ${decodeURIComponent(grpcMessage)}` : ''}` });
     });
     call.on('error', (error) => finish({ problem: `reflection at ${address}: ${networkWords((error.cause as Error | undefined) ?? error)}` }));
-    const request = Request.encode(Request.create({ fileContainingSymbol: service })).finish();
-    const prefix = Buffer.alloc(5);
-    prefix.writeUInt32BE(request.length, 1);
     // The call stays open (a bidirectional stream) until the answer came: some servers end theirs with ours.
-    call.write(Buffer.concat([prefix, request]));
+    call.write(framed(Request.encode(Request.create({ fileContainingSymbol: service })).finish()));
   });
 }
 
 /** A connection's failure in the words the rest of the mesh uses (`connection refused`). */
 function networkWords(error: Error): string {
   return classifyUpstreamError(error).cause;
-}
-
-function firstMessage(body: Buffer): Buffer | null {
-  if (body.length < 5) return null;
-  const size = body.readUInt32BE(1);
-  return body.length >= 5 + size ? body.subarray(5, 5 + size) : null;
 }
 
 function reflected(bytes: Buffer, address: string, service: string): Reflected {

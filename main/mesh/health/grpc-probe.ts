@@ -8,6 +8,7 @@
  */
 import http2 from 'node:http2';
 import { grpcStatusName } from '../../../shared/grpc-codes.js';
+import { firstWholeMessage, framed } from '../grpc/grpc-frames.js';
 import { describeNetworkError, type ProbeResult } from './probe-result.js';
 
 const CHECK_PATH = '/grpc.health.v1.Health/Check';
@@ -42,10 +43,7 @@ export function grpcProbe(host: string, port: number, service: string, timeoutMs
 /** A length-prefixed gRPC message holding HealthCheckRequest { service }. */
 function requestMessage(service: string): Buffer {
   const name = Buffer.from(service, 'utf8');
-  const body = name.length === 0 ? Buffer.alloc(0) : Buffer.concat([Buffer.from([0x0a]), varint(name.length), name]);
-  const prefix = Buffer.alloc(5);
-  prefix.writeUInt32BE(body.length, 1);
-  return Buffer.concat([prefix, body]);
+  return framed(name.length === 0 ? Buffer.alloc(0) : Buffer.concat([Buffer.from([0x0a]), varint(name.length), name]));
 }
 
 function verdict(grpcStatus: string | undefined, message: Buffer): ProbeResult {
@@ -60,10 +58,11 @@ function verdict(grpcStatus: string | undefined, message: Buffer): ProbeResult {
   return serving === 1 ? { ok: true, reason: 'gRPC SERVING' } : { ok: false, reason: `gRPC ${name}, expected SERVING` };
 }
 
-/** HealthCheckResponse.status from a length-prefixed message; 0 (UNKNOWN) when absent, as proto3 omits defaults. */
-function servingStatusOf(message: Buffer): number {
-  // Skip the 5-byte prefix; look for field 1 as a varint (tag 0x08). Other fields are not defined.
-  for (let i = 5; i + 1 < message.length; i++) {
+/** HealthCheckResponse.status from the answer's body; 0 (UNKNOWN) when absent, as proto3 omits defaults. */
+function servingStatusOf(body: Buffer): number {
+  const message = firstWholeMessage(body) ?? Buffer.alloc(0);
+  // Field 1 as a varint (tag 0x08); the message defines no other field.
+  for (let i = 0; i + 1 < message.length; i++) {
     if (message[i] === 0x08) return message[i + 1] as number;
   }
   return 0;

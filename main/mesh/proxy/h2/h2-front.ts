@@ -19,15 +19,15 @@
 import http2, { type Http2Session, type IncomingHttpHeaders, type ServerHttp2Session, type ServerHttp2Stream } from 'node:http2';
 import type { Socket } from 'node:net';
 import type { Resilience } from '../../resilience/resilience.js';
-import type { ExchangeContext } from '../attempt-loop.js';
-import { FLAG } from '../attempt-loop.js';
+import { FLAG, type ExchangeContext } from '../attempt-loop.js';
 import { forwardedFacts, refusalFacts } from '../exchange-report.js';
 import type { ExchangeReporter } from '../exchange-reporter.js';
 import { rolled, type FaultSource } from '../fault-roll.js';
 import type { ProxyLimits } from '../proxy-limits.js';
 import { parseRequestTarget, tunnelRequestTarget, type TunnelTarget } from '../request-target.js';
 import { isRefusal, type Refusal, type Router } from '../router.js';
-import { isGrpc, trailersOnly, grpcStatusForHttp } from './grpc-status.js';
+import { answerCall } from './answer-call.js';
+import { isGrpc } from './grpc-status.js';
 import { upstreamCallHeaders } from './h2-headers.js';
 import type { GrpcFailure } from '../../telemetry/classify.js';
 import { headerListSize, ResetGuard } from './stream-guards.js';
@@ -210,15 +210,7 @@ export class H2Front {
   /** Answers a call the mesh will not forward: a gRPC status for a gRPC call, else an HTTP error. */
   private answerError(stream: ServerHttp2Stream, headers: IncomingHttpHeaders, status: number, cause: string): { status: number; message: string } | null {
     if (stream.destroyed || stream.headersSent) return null;
-    if (isGrpc(headers['content-type'])) {
-      const code = grpcStatusForHttp(status);
-      const message = `meshdesk: ${cause}`;
-      stream.respond(trailersOnly(code, message, { 'x-meshdesk-error': cause }), { endStream: true });
-      return { status: code, message };
-    }
-    stream.respond({ ':status': status, 'content-type': 'text/plain; charset=utf-8', 'x-meshdesk-error': cause });
-    stream.end(`meshdesk: ${status} ${cause}\n`);
-    return null;
+    return answerCall(stream, isGrpc(headers['content-type']), status, cause);
   }
 
   private record(exchange: StreamExchange, rawHeaders: string[]): void {

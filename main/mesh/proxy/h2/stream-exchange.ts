@@ -24,11 +24,12 @@ import type { ProxyFailure } from '../proxy-error.js';
 import type { Route } from '../router.js';
 import type { GrpcFailure } from '../../telemetry/classify.js';
 import { downstreamCallHeaders } from './h2-headers.js';
+import { answerCall } from './answer-call.js';
 import { GrpcMessageCounter } from './grpc-message-counter.js';
 import { Http1Call } from './http1-call.js';
 import { RequestRelay } from './request-relay.js';
 import { h2Failure, resetError, upstreamFailure } from './upstream-failure.js';
-import { encodeGrpcMessage, GRPC, grpcMessageIn, grpcStatusForHttp, grpcStatusIn, grpcStatusName, grpcTimeoutMs, isGrpc, trailersOnly } from './grpc-status.js';
+import { encodeGrpcMessage, GRPC, grpcMessageIn, grpcStatusForHttp, grpcStatusIn, grpcStatusName, grpcTimeoutMs, isGrpc } from './grpc-status.js';
 
 const { NGHTTP2_CANCEL } = http2.constants;
 
@@ -292,15 +293,10 @@ export class StreamExchange extends AttemptLoop {
     }
     if (this.client.headersSent) {
       this.cutClient(failure.cause);
-    } else if (this.grpc) {
-      this.status = 200;
-      this.grpcStatus = code;
-      this.grpcMessage = `meshdesk: ${failure.cause}`;
-      this.client.respond(trailersOnly(code, this.grpcMessage, { 'x-meshdesk-error': failure.cause }), { endStream: true });
     } else {
-      this.status = failure.status;
-      this.client.respond({ ':status': failure.status, 'content-type': 'text/plain; charset=utf-8', 'x-meshdesk-error': failure.cause });
-      this.client.end(`meshdesk: ${failure.status} ${failure.cause}\n`);
+      const given = answerCall(this.client, this.grpc, failure.status, failure.cause, code);
+      this.status = given === null ? failure.status : 200;
+      if (given !== null) ({ status: this.grpcStatus, message: this.grpcMessage } = given);
     }
     this.finish(failure.cause);
   }
