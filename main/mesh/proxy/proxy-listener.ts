@@ -19,6 +19,8 @@ import { sniffTunnel } from './tunnel-sniff.js';
 export class ProxyListener extends http.Server {
   /** Connections whose first bytes have not come yet. */
   private readonly undecided = new Set<Socket>();
+  /** Node's own HTTP/1 connection listener. */
+  private readonly http1: (socket: Socket) => void;
 
   constructor(
     options: http.ServerOptions,
@@ -30,28 +32,22 @@ export class ProxyListener extends http.Server {
     private readonly accepted: (socket: Socket) => void,
   ) {
     super(options, onRequest);
-  }
-
-  /**
-   * Every accepted connection arrives here first; an injected one (`emit('connection')` by the
-   * tunnel code, its protocol already known) is marked and goes straight to the HTTP/1 server.
-   */
-  override emit(event: string, ...args: unknown[]): boolean {
-    if (event !== 'connection') return super.emit(event, ...args);
-    const socket = args[0] as Socket;
-    if (injected.has(socket)) {
-      injected.delete(socket);
-      return super.emit('connection', socket);
-    }
-    this.accepted(socket);
-    this.sniff(socket);
-    return true;
+    // Node's HTTP/1 server takes each connection in its 'connection' listener; this listener takes
+    // them first, and hands it those that speak HTTP/1.x. (Not an emit override: that would run,
+    // and copy its arguments, on every event of every request.)
+    const [http1] = this.listeners('connection') as ((socket: Socket) => void)[];
+    if (http1 === undefined) throw new Error("Node's HTTP server registered no 'connection' listener");
+    this.http1 = http1;
+    this.removeListener('connection', http1);
+    this.on('connection', (socket: Socket) => {
+      this.accepted(socket);
+      this.sniff(socket);
+    });
   }
 
   /** Hands a socket whose protocol is known (HTTP/1.x) to the HTTP/1 server, as a new connection. */
   serveHttp1(socket: Socket): void {
-    injected.add(socket);
-    this.emit('connection', socket);
+    this.http1.call(this, socket);
   }
 
   override closeIdleConnections(): void {
@@ -79,13 +75,10 @@ export class ProxyListener extends http.Server {
       }
       // HTTP/1.x (or anything else, which its parser refuses): the bytes go back for the parser.
       socket.unshift(bytes);
-      super.emit('connection', socket);
+      this.http1.call(this, socket);
       socket.resume();
     });
   }
 }
 
 const NOTHING_YET = Buffer.alloc(0);
-
-/** Sockets handed over with their protocol known: they skip the sniff once. */
-const injected = new WeakSet<Socket>();
