@@ -1,14 +1,14 @@
-#!/usr/bin/env node
-// The `meshdesk` command. Meshdesk runs on Node 22 (Electron 45's runtime); npm scripts and npx
-// put the project's own Node 22 (the `node` dependency) first on PATH, so this check only fires
-// when the command is run with an older Node some other way.
+#!/usr/bin/env -S node --disable-warning=UNDICI-EHPA
+// The `meshdesk` command. Meshdesk runs on Node 22 (Electron 45's runtime), which npm installs with
+// it (the `node` dependency). npm scripts and npx put that Node first on PATH; anything else (a
+// global install, `npm link`, a user's shell with an older Node) lands here on whatever `node` is
+// first, so an older one hands the command to the bundled Node 22 (bundled-node.js). The shebang
+// silences one warning Node prints at start-up in every shell `meshdesk env` set up: with
+// NODE_USE_ENV_PROXY=1, Node 22 calls its proxy support experimental, before any code of ours runs.
+import { runOnBundledNode } from './bundled-node.js';
+
 const [major] = process.versions.node.split('.').map(Number);
-if (major < 22) {
-  console.error(
-    `meshdesk: needs Node.js 22 or newer (this is ${process.version}). Run it through npm (npx meshdesk, npm start) to use the Node 22 installed with it.`,
-  );
-  process.exit(1);
-}
+if (major < 22) await runOnBundledNode(major);
 /** Commands that host the mesh for a long time: they run with its V8 heap settings (heap-tuning.ts). */
 const MESH_COMMANDS = new Set(['serve', 'demo']);
 try {

@@ -6,6 +6,7 @@
  * coerced by the schema); other methods send a JSON body.
  */
 import { z } from 'zod';
+import { bypassSchema } from './bypass.js';
 import { exchangeSchema, logPageSchema, logQuerySchema } from './exchange.js';
 import { grpcDecodingSchema } from './grpc-messages.js';
 import { configErrorSchema, deregistrationInputSchema, registrationInputSchema, serviceViewSchema } from './model.js';
@@ -19,6 +20,8 @@ export const meshInfoSchema = z.object({
   proxyUrl: z.string(),
   adminUrl: z.string(),
   configFile: z.string().nullable(),
+  /** The disco/ folder the mesh reads services from (watched even before it exists), if any. */
+  discoDir: z.string().nullable().optional(),
   configErrors: z.array(configErrorSchema),
   startedAt: z.string(),
   /** The demo services were loaded into this mesh from the dashboard (and run until unloaded). */
@@ -65,6 +68,8 @@ export const adminOperations = {
   }),
 
   getStats: operation({ method: 'GET', path: '/api/stats', input: noInput, output: statsSnapshotSchema }),
+  /** Local processes seen calling an instance straight, past the proxy, with the likely reason and the fix. */
+  listBypasses: operation({ method: 'GET', path: '/api/bypasses', input: noInput, output: z.array(bypassSchema) }),
   queryLog: operation({ method: 'GET', path: '/api/log', input: logQuerySchema, output: logPageSchema }),
   /** One exchange with its headers and bodies; `reveal=true` shows masked headers' real values. */
   getExchange: operation({

@@ -9,6 +9,21 @@ import { DEFAULT_VERSION, dnsLabel, healthCheckSchema, instanceAddress, labelsSc
 export const instanceHealthSchema = z.enum(['unknown', 'healthy', 'failing']);
 export type InstanceHealth = z.infer<typeof instanceHealthSchema>;
 
+/**
+ * Passive health: what the traffic the mesh forwarded says of an instance, apart from its check.
+ * `failing`: connections refused, reset or timed out, or 5xx / gRPC UNAVAILABLE answers (the rule
+ * is in main/mesh/resilience/traffic-health.ts). `healthy`: it answers. `unknown`: no traffic yet,
+ * or none lately (what we knew is too old to vouch for).
+ */
+export const trafficHealthSchema = z.object({
+  state: instanceHealthSchema,
+  /** Why: the last failure (`connection refused`, `HTTP 503`), `no traffic for 60 s`; null when healthy or never seen. */
+  reason: z.string().nullable(),
+  /** Epoch ms of the last outcome the mesh saw from it; null when it never had traffic. */
+  lastSeen: z.number().nullable(),
+});
+export type TrafficHealth = z.infer<typeof trafficHealthSchema>;
+
 export const instanceViewSchema = z.object({
   /** `host:port`, the registry key of an instance. */
   address: z.string(),
@@ -26,6 +41,8 @@ export const instanceViewSchema = z.object({
   labels: z.record(z.string(), z.string()),
   /** Relative share of its version's traffic; 1 unless a disco line or the config says otherwise. */
   weight: z.number(),
+  /** Health as the traffic shows it, apart from `health` (its check); absent from meshes older than it. */
+  traffic: trafficHealthSchema.optional(),
 });
 
 export const versionViewSchema = z.object({

@@ -12,6 +12,7 @@
  */
 import { z } from 'zod';
 import { meshInfoSchema } from './api.js';
+import { bypassSchema } from './bypass.js';
 import { instanceEventSchema, requestEventSchema } from './events.js';
 import { serviceViewSchema } from './model.js';
 import { faultSchema, serviceRouteSchema } from './routes.js';
@@ -27,6 +28,8 @@ export const pushItemSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('faults'), faults: z.array(faultSchema) }),
   /** An instance ejected by passive health (circuit breaking), returned, or a version in panic. */
   z.object({ kind: z.literal('instance'), event: instanceEventSchema }),
+  /** Every current bypass (a process calling an instance past the proxy), sent whenever one appears, goes or changes. */
+  z.object({ kind: z.literal('bypasses'), bypasses: z.array(bypassSchema) }),
 ]);
 export type PushItem = z.infer<typeof pushItemSchema>;
 

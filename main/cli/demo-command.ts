@@ -10,6 +10,7 @@ import { packageRoot } from '../package-root.js';
 import { DemoProcesses, freePort, takenPort } from '../mesh/index.js';
 import { addListenOptions, type ListenOptions } from './options.js';
 import { runMesh } from './run-mesh.js';
+import { stateDirFor } from './workspace.js';
 
 interface DemoOptions extends ListenOptions {
   grace: number;
@@ -29,7 +30,9 @@ export function demoCommand(): Command {
       const ports = await demoPorts(options.freePorts);
       const configFile = demoConfig(ports);
       let processes: DemoProcesses | null = null;
-      const running = await runMesh({ ...options, configFile, onStop: async () => processes?.stopAll() });
+      // The demo is no workspace: its config is generated, and its state is the user's own folder.
+      const workspace = { root: null, configFile, discoDir: null };
+      const running = await runMesh({ ...options, workspace, stateDir: stateDirFor(workspace, options.stateDir), onStop: async () => processes?.stopAll() });
       if (!running) return;
       processes = new DemoProcesses(running.addresses.proxyUrl);
       try {

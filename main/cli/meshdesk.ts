@@ -2,9 +2,11 @@
 import { Command } from 'commander';
 import { MESHDESK_VERSION } from '../mesh/index.js';
 import { demoCommand } from './demo-command.js';
+import { doctorCommand } from './doctor-command.js';
 import { envCommand } from './env-command.js';
 import { faultCommand } from './fault-command.js';
 import { importComposeCommand } from './import-compose-command.js';
+import { initCommand } from './init-command.js';
 import { openCommand } from './open-command.js';
 import { deregisterCommand, registerCommand } from './register-command.js';
 import { routeCommand } from './route-command.js';
@@ -18,15 +20,18 @@ export function createProgram(): Command {
   return (
     new Command('meshdesk')
       .description('A service mesh for one developer machine')
-      .version(MESHDESK_VERSION)
+      // The runtime too: the command may have been handed to the bundled Node 22 (bin/bundled-node.js).
+      .version(`meshdesk ${MESHDESK_VERSION} on Node ${process.version}`)
       .showHelpAfterError()
       // Program options only before the command, so `register --version v2` is the command's own flag.
       .enablePositionalOptions()
       .addCommand(serveCommand())
       .addCommand(demoCommand())
+      .addCommand(initCommand())
       .addCommand(envCommand())
       .addCommand(openCommand())
       .addCommand(statusCommand())
+      .addCommand(doctorCommand())
       .addCommand(statCommand())
       .addCommand(tapCommand())
       .addCommand(topCommand())

@@ -1,14 +1,13 @@
 /** Listener settings shared by `serve` and `demo`: flags first, then environment, then defaults. */
 import { InvalidArgumentError, Option, type Command } from 'commander';
-import { defaultStateDir } from '../mesh/index.js';
 
 export interface ListenOptions {
   proxyHost: string;
   proxyPort: number;
   adminHost: string;
   adminPort: number;
-  /** Where the admin token and runtime registrations are kept. */
-  stateDir: string;
+  /** Where the admin token and runtime registrations are kept, when given; else the command decides. */
+  stateDir?: string;
 }
 
 export const DEFAULT_PROXY_PORT = 4140;
@@ -27,7 +26,11 @@ export function addListenOptions(command: Command): Command {
         .default(DEFAULT_ADMIN_PORT),
     )
     .addOption(new Option('--admin-host <host>', 'admin API and dashboard address').env('MESHDESK_ADMIN_HOST').default('127.0.0.1'))
-    .addOption(new Option('--state-dir <dir>', 'where the admin token and runtime registrations are kept').env('MESHDESK_STATE_DIR').default(defaultStateDir()))
+    .addOption(
+      new Option('--state-dir <dir>', "where the admin token and runtime registrations are kept (default: the workspace's own folder)").env(
+        'MESHDESK_STATE_DIR',
+      ),
+    )
     .addOption(new Option('--grace <ms>', 'on SIGINT/SIGTERM, how long in-flight requests may finish').argParser(parseNonNegative).default(5_000));
 }
 

@@ -9,9 +9,12 @@ import { exportLine } from '../../shared/export-line.js';
 import { ConfStore, emptyMeshState, PortInUseError, startMesh, type Mesh, type MeshAddresses, type StartedMesh } from '../mesh/index.js';
 import { rendererRoot } from '../package-root.js';
 import type { ListenOptions } from './options.js';
+import { forgetRunningMesh, recordRunningMesh } from './running-mesh.js';
+import type { Workspace } from './workspace.js';
 
 export interface RunOptions extends ListenOptions {
-  configFile: string | null;
+  workspace: Workspace;
+  stateDir: string;
   grace: number;
   /** Called after the mesh has stopped, before the process exits. */
   onStop?: () => Promise<void>;
@@ -22,7 +25,8 @@ export async function runMesh(options: RunOptions): Promise<StartedMesh | null> 
   if (stateStore.movedAside) console.error(`meshdesk: the state file could not be read; it was moved to ${stateStore.movedAside}`);
   let started: StartedMesh;
   try {
-    started = await startMesh({ ...options, rendererRoot: rendererRoot(), stateStore });
+    const { workspace, ...listen } = options;
+    started = await startMesh({ ...listen, configFile: workspace.configFile, discoDir: workspace.discoDir, rendererRoot: rendererRoot(), stateStore });
   } catch (error) {
     if (error instanceof PortInUseError) {
       console.error(`meshdesk: ${error.message}; choose another with --${error.role}-port`);
@@ -32,7 +36,8 @@ export async function runMesh(options: RunOptions): Promise<StartedMesh | null> 
     throw error;
   }
   const { mesh, addresses } = started;
-  printBanner(mesh, addresses, options.configFile);
+  recordRunningMesh(options.stateDir, { pid: process.pid, adminUrl: addresses.adminUrl, proxyUrl: addresses.proxyUrl, workspace: options.workspace.root });
+  printBanner(mesh, addresses, options);
   let stoppingSince: number | null = null;
   const stop = (signal: string) => {
     if (stoppingSince !== null) {
@@ -43,6 +48,7 @@ export async function runMesh(options: RunOptions): Promise<StartedMesh | null> 
     }
     stoppingSince = Date.now();
     console.log(`meshdesk: ${signal}, finishing in-flight requests (up to ${options.grace} ms)…`);
+    forgetRunningMesh(options.stateDir);
     mesh
       .stop(options.grace)
       .then(() => options.onStop?.())
@@ -62,12 +68,14 @@ export async function runMesh(options: RunOptions): Promise<StartedMesh | null> 
   return started;
 }
 
-function printBanner(mesh: Mesh, addresses: MeshAddresses, configFile: string | null): void {
+function printBanner(mesh: Mesh, addresses: MeshAddresses, { workspace, stateDir }: RunOptions): void {
   const services = mesh.registry.list();
   console.log(`meshdesk: proxy      ${addresses.proxyUrl}`);
   console.log(`meshdesk: dashboard  ${addresses.adminUrl}/`);
   console.log(`meshdesk: login      ${addresses.loginUrl}   (open this once; it signs the browser in)`);
-  console.log(`meshdesk: config     ${configFile ? path.relative(process.cwd(), configFile) || configFile : '(none: no meshdesk.yaml here)'}`);
+  console.log(`meshdesk: workspace  ${workspace.root ?? '(none: no meshdesk.yaml or disco/ in this folder or above)'}`);
+  console.log(`meshdesk: config     ${describeSources(workspace)}`);
+  console.log(`meshdesk: state      ${stateDir}`);
   console.log(`meshdesk: services   ${services.length > 0 ? services.map((s) => s.name).join(', ') : '(none yet)'}`);
   for (const error of mesh.configErrorList) {
     console.error(`meshdesk: config error ${error.file}:${error.line}:${error.column} ${error.message}`);
@@ -76,4 +84,11 @@ function printBanner(mesh: Mesh, addresses: MeshAddresses, configFile: string | 
     console.error('meshdesk: the dashboard is not built; run `npm run build`');
   }
   console.log(`meshdesk: in your shell: ${exportLine(addresses.proxyUrl)}`);
+}
+
+function describeSources({ configFile, discoDir }: Workspace): string {
+  const shown = (file: string) => path.relative(process.cwd(), file) || file;
+  const sources = [configFile && shown(configFile), discoDir && existsSync(discoDir) ? `${shown(discoDir)}${path.sep}` : null];
+  const found = sources.filter((source) => source !== null);
+  return found.length > 0 ? found.join(' + ') : '(none yet: `meshdesk init` writes a meshdesk.yaml)';
 }

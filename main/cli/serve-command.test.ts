@@ -179,7 +179,7 @@ describe('meshdesk serve', () => {
   it('rejects a missing config file and a bad port with a readable error', async () => {
     const missing = await runMeshdesk(['serve', '--config', '/nonexistent/meshdesk.yaml']);
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toContain('config file not found: /nonexistent/meshdesk.yaml');
+    expect(missing.stderr).toContain('config not found: /nonexistent/meshdesk.yaml (give a meshdesk.yaml or a workspace folder)');
     const badPort = await runMeshdesk(['serve', '--proxy-port', '70000']);
     expect(badPort.code).not.toBe(0);
     expect(badPort.stderr).toContain('not a port number: 70000');

@@ -1,24 +1,16 @@
 /** `meshdesk serve`: the mesh headless, with the dashboard at the admin address. */
-import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { Command, Option } from 'commander';
 import { addListenOptions, type ListenOptions } from './options.js';
 import { runMesh } from './run-mesh.js';
+import { findWorkspace, stateDirFor, workspaceOfFlag } from './workspace.js';
 
 export function serveCommand(): Command {
   return addListenOptions(new Command('serve').description('run the mesh headless: proxy, admin API and dashboard'))
-    .addOption(new Option('-c, --config <file>', 'workspace config (default: ./meshdesk.yaml when present)').env('MESHDESK_CONFIG'))
+    .addOption(
+      new Option('-c, --config <file-or-folder>', 'a meshdesk.yaml or a workspace folder (default: the workspace this folder is in)').env('MESHDESK_CONFIG'),
+    )
     .action(async (options: ListenOptions & { config?: string; grace: number }) => {
-      await runMesh({ ...options, configFile: resolveConfig(options.config) });
+      const workspace = options.config ? workspaceOfFlag(options.config) : findWorkspace();
+      await runMesh({ ...options, workspace, stateDir: stateDirFor(workspace, options.stateDir) });
     });
-}
-
-export function resolveConfig(flag: string | undefined): string | null {
-  if (flag) {
-    const file = path.resolve(flag);
-    if (!existsSync(file)) throw new Error(`config file not found: ${flag}`);
-    return file;
-  }
-  const local = path.resolve('meshdesk.yaml');
-  return existsSync(local) ? local : null;
 }

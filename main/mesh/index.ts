@@ -10,7 +10,7 @@ export { startMesh, type StartedMesh, type StartMeshOptions } from './start-mesh
 export { PortInUseError } from './listen.js';
 
 export { readPersistedToken } from './admin/token-file.js';
-export { defaultStateDir } from './state-dir.js';
+export { defaultStateDir, userStateDir } from './state-dir.js';
 export { MESHDESK_VERSION } from './version.js';
 export { STARTUP_NODE_FLAGS } from './heap-tuning.js';
 export { METRIC_NAMES } from './telemetry/metrics.js';
@@ -21,3 +21,5 @@ export { emptyMeshState, type MeshState } from './store/mesh-state.js';
 
 export { DemoProcesses, freePort, takenPort } from './demo/demo-processes.js';
 export { importDockerCompose } from './config/docker-compose.js';
+export { parseDiscoName } from './config/disco-format.js';
+export { listenersStartedIn, type FolderListener } from './os/folder-listeners.js';

@@ -52,6 +52,7 @@ const samples: { [Name in OperationName]: OperationInput<Name> } = {
   setFault: { service: 'world', percent: 10, abortStatus: 503 },
   clearFault: { service: 'world' },
   getStats: {},
+  listBypasses: {},
   queryLog: { limit: 5 },
   getExchange: { id: 1 },
   replay: { id: 1, version: 'v2' },

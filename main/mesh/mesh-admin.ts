@@ -3,6 +3,7 @@
  * Kept out of mesh.ts so that the wiring and the API surface are read separately.
  */
 import type { MeshInfo } from '../../shared/api.js';
+import type { Bypass } from '../../shared/bypass.js';
 import type { AdminHandlers } from './admin/admin-server.js';
 import type { DemoLoader } from './demo/demo-loader.js';
 import type { GrpcDecoder } from './grpc/grpc-decoder.js';
@@ -13,6 +14,7 @@ import type { RuntimeRegistrations } from './registry/runtime-registrations.js';
 import type { FaultTable } from './routing/fault-table.js';
 import type { RouteTable } from './routing/route-table.js';
 import type { Telemetry } from './telemetry/telemetry.js';
+import type { ServiceView } from '../../shared/model.js';
 import type { ServiceRoute } from '../../shared/routes.js';
 import type { StatsSnapshot } from '../../shared/stats.js';
 
@@ -24,10 +26,14 @@ export interface MeshParts {
   proxyUrl: () => string;
   newLoginUrl: () => string;
   registry: Registry;
+  /** The registry's services with each instance's health from traffic (service-views.ts). */
+  services: () => ServiceView[];
   runtime: RuntimeRegistrations;
   routes: RouteTable;
   faults: FaultTable;
   telemetry: Telemetry;
+  /** Processes seen calling instances straight, past the proxy. */
+  bypasses: () => Bypass[];
   grpcDecoder: GrpcDecoder;
 }
 
@@ -35,15 +41,15 @@ export function adminHandlers(parts: MeshParts): AdminHandlers {
   const { registry, routes, faults, telemetry } = parts;
   return {
     getInfo: () => parts.info(),
-    listServices: () => registry.list(),
+    listServices: () => parts.services(),
     createLoginUrl: () => ({ url: parts.newLoginUrl() }),
     registerInstance: (input) => {
       parts.runtime.register(input);
-      return registry.list();
+      return parts.services();
     },
     deregisterInstance: (input) => {
       parts.runtime.deregister(input);
-      return registry.list();
+      return parts.services();
     },
     listRoutes: () => routeViews(registry, routes),
     reroute: (input) => routes.reroute(input),
@@ -55,6 +61,7 @@ export function adminHandlers(parts: MeshParts): AdminHandlers {
     },
     clearFault: ({ service, caller }) => faults.clear(service, caller),
     getStats: () => parts.stats(),
+    listBypasses: () => parts.bypasses(),
     queryLog: (query) => telemetry.query(query),
     getExchange: ({ id, reveal }) => {
       const exchange = telemetry.exchange(id, reveal ?? false);

@@ -24,6 +24,7 @@ import { RequestEvents } from './proxy/request-events.js';
 import { Registry, type RegistryChange } from './registry/registry.js';
 import { RuntimeRegistrations, type RegisterResult } from './registry/runtime-registrations.js';
 import { adminHandlers, routeViews } from './mesh-admin.js';
+import { ServiceViews } from './service-views.js';
 import { configRoutes } from './routing/config-routes.js';
 import { FaultTable } from './routing/fault-table.js';
 import { RouteTable } from './routing/route-table.js';
@@ -35,6 +36,8 @@ import { MemoryStore } from './store/memory-store.js';
 import type { StateStore } from './store/state-store.js';
 import { MESHDESK_VERSION } from './version.js';
 import { GrpcDecoder } from './grpc/grpc-decoder.js';
+import { BypassWatcher } from './bypass/bypass-watcher.js';
+import { watchBypasses, watchedInstances } from './bypass/bypass-wiring.js';
 import { Reflection } from './grpc/reflection.js';
 
 export interface MeshOptions {
@@ -86,7 +89,11 @@ export class Mesh {
   private readonly admin: Server;
   readonly auth: AdminAuth;
   private readonly push = new PushStream();
+  /** The registry's services with each instance's health from traffic. */
+  private readonly services: ServiceViews;
   private readonly demo: DemoLoader;
+  /** Local processes calling instances straight, past the proxy, seen in the OS connection table. */
+  private readonly bypasses: BypassWatcher;
   private addresses: MeshAddresses | null = null;
   private readonly startedAt = new Date();
   /** The telemetry settings the parts were built with, and those of the latest good meshdesk.yaml. */
@@ -127,6 +134,7 @@ export class Mesh {
     this.telemetryInYaml = this.config.telemetry;
     const settings = telemetrySettingsOf(this.config.telemetry);
     this.telemetry = new Telemetry(settings.telemetry);
+    this.services = new ServiceViews(this.registry, this.telemetry, this.push);
     // Requests that do not name their caller are attributed by the OS: the process owning the
     // client socket, matched to the registered service it serves (once per connection).
     const callers = new ConnectionCallers();
@@ -168,6 +176,7 @@ export class Mesh {
       captureBodyBytes: settings.captureBodyBytes,
       grpcFailure: settings.grpcFailure,
     });
+    this.bypasses = new BypassWatcher({ instances: () => watchedInstances(this.registry), proxyUrl: () => this.addresses?.proxyUrl ?? '' });
     this.auth = new AdminAuth(options.adminToken ?? AdminAuth.newToken(), () => this.ownAdminOrigins());
     this.admin = createAdminServer({
       handlers: adminHandlers({
@@ -177,10 +186,12 @@ export class Mesh {
         proxyUrl: () => this.addresses?.proxyUrl ?? '',
         newLoginUrl: () => this.newLoginUrl(),
         registry: this.registry,
+        services: () => this.services.list(),
         runtime: this.runtime,
         routes: this.routes,
         faults: this.faults,
         telemetry: this.telemetry,
+        bypasses: () => this.bypasses.list(),
         grpcDecoder: new GrpcDecoder(
           () => ({ paths: this.config.protoPaths, baseDir: options.configFile ? path.dirname(options.configFile) : process.cwd() }),
           new Reflection(),
@@ -190,15 +201,16 @@ export class Mesh {
       push: this.push,
       pushSnapshot: () => [
         { kind: 'info', info: this.info() },
-        { kind: 'services', services: this.registry.list() },
+        { kind: 'services', services: this.services.list() },
         { kind: 'routes', routes: routeViews(this.registry, this.routes) },
         { kind: 'faults', faults: this.faults.list() },
         { kind: 'stats', stats: this.telemetry.snapshot() },
+        { kind: 'bypasses', bypasses: this.bypasses.list() },
       ],
       metricsText: () => this.telemetry.metricsText(),
       rendererRoot: options.rendererRoot,
     });
-    this.registry.onChange(() => this.push.publish({ kind: 'services', services: this.registry.list() }));
+    this.registry.onChange(() => this.services.publishNow());
     this.routes.onChange(() => this.push.publish({ kind: 'routes', routes: routeViews(this.registry, this.routes) }));
     this.faults.onChange((faults) => this.push.publish({ kind: 'faults', faults }));
     this.telemetry.attach(this.events, this.proxy);
@@ -220,9 +232,12 @@ export class Mesh {
     await this.disco?.start();
     this.health.start();
     this.registry.onChange((change) => this.logChange(change));
-    // Stats are pushed about once a second, and only while someone is listening.
+    watchBypasses(this.bypasses, this.registry, (bypasses) => this.push.publish({ kind: 'bypasses', bypasses }), this.log);
+    // Stats are pushed about once a second while anyone listens; so are services whose traffic health changed.
     this.statsTimer = setInterval(() => {
-      if (this.push.listening) this.push.publish({ kind: 'stats', stats: this.telemetry.snapshot() });
+      if (!this.push.listening) return;
+      this.push.publish({ kind: 'stats', stats: this.telemetry.snapshot() });
+      this.services.publishIfTrafficChanged();
     }, 1_000);
     this.statsTimer.unref();
     let proxyPort: number;
@@ -252,6 +267,7 @@ export class Mesh {
     this.configWatcher?.close();
     this.disco?.close();
     this.health.stop();
+    this.bypasses.stop();
     if (this.statsTimer) clearInterval(this.statsTimer);
     this.push.close();
     await Promise.all([closeServer(this.proxy.server, graceMs), closeServer(this.admin, graceMs), this.demo.unload()]);
@@ -358,6 +374,7 @@ export class Mesh {
       proxyUrl: this.addresses?.proxyUrl ?? '',
       adminUrl: this.addresses?.adminUrl ?? '',
       configFile: this.options.configFile,
+      discoDir: this.disco?.directory ?? null,
       configErrors: this.configErrors,
       startedAt: this.startedAt.toISOString(),
       demoLoaded: this.demo.running,

@@ -7,7 +7,11 @@ import os from 'node:os';
 import path from 'node:path';
 
 export function defaultStateDir(): string {
-  if (process.env.MESHDESK_STATE_DIR) return process.env.MESHDESK_STATE_DIR;
+  return process.env.MESHDESK_STATE_DIR || userStateDir();
+}
+
+/** The user's own Meshdesk folder; each workspace's state is a folder inside it (cli/workspace.ts). */
+export function userStateDir(): string {
   const home = os.homedir();
   if (process.platform === 'darwin') return path.join(home, 'Library', 'Application Support', 'meshdesk');
   if (process.platform === 'win32') return path.join(process.env.APPDATA ?? path.join(home, 'AppData', 'Roaming'), 'meshdesk');

@@ -11,6 +11,7 @@
  * fit is rejected whole, nothing of it is applied, and the reason is kept for the page to show.
  */
 import type { MeshInfo } from '../../shared/api.js';
+import type { Bypass } from '../../shared/bypass.js';
 import type { InstanceEvent, RequestEvent } from '../../shared/events.js';
 import type { ServiceView } from '../../shared/model.js';
 import { parsePushBatch, type PushBatch } from '../../shared/push.js';
@@ -25,6 +26,8 @@ export interface MeshSnapshot {
   stats: StatsSnapshot | null;
   routes: ServiceRoute[] | null;
   faults: Fault[] | null;
+  /** Local processes calling instances past the proxy, as the mesh last listed them. */
+  bypasses: Bypass[] | null;
   /** The latest ejections, returns and panics, newest first (at most INSTANCE_EVENTS_KEPT). */
   instanceEvents: InstanceEvent[];
   /** Why the last batch was rejected; null while every batch fit the contract. */
@@ -44,6 +47,7 @@ export class MeshState {
     stats: null,
     routes: null,
     faults: null,
+    bypasses: null,
     instanceEvents: [],
     pushError: null,
   };
@@ -116,6 +120,9 @@ export class MeshState {
           break;
         case 'request':
           requests.push(item.event);
+          break;
+        case 'bypasses':
+          next = { ...next, bypasses: item.bypasses };
           break;
         case 'instance':
           next = { ...next, instanceEvents: [item.event, ...next.instanceEvents].slice(0, INSTANCE_EVENTS_KEPT) };

@@ -49,12 +49,15 @@ export interface StartOptions {
   nodeArgs?: string[];
   /** In a process group of its own, so a test can signal the group as a terminal does. */
   detached?: boolean;
+  /** The folder it runs in (a workspace); default: the test's. */
+  cwd?: string;
 }
 
 export function startMeshdesk(args: string[], env: NodeJS.ProcessEnv = {}, options: StartOptions = {}): Promise<RunningMeshdesk> {
   const child = spawn(process.execPath, [...(options.nodeArgs ?? []), path.join(packageRoot(), 'bin', 'meshdesk.js'), ...args], {
     env: { ...process.env, MESHDESK_STATE_DIR: tempStateDir(), ...env },
     detached: options.detached ?? false,
+    cwd: options.cwd,
   });
   let output = '';
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
@@ -76,10 +79,18 @@ export function startMeshdesk(args: string[], env: NodeJS.ProcessEnv = {}, optio
   });
 }
 
-/** Runs `meshdesk` to completion and returns what it printed. */
-export function runMeshdesk(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/**
+ * Runs `meshdesk` to completion and returns what it printed. A variable set to undefined in `env`
+ * is left out (MESHDESK_STATE_DIR: undefined lets the command find its workspace's state).
+ */
+export function runMeshdesk(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+  options: { cwd?: string } = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(process.execPath, [path.join(packageRoot(), 'bin', 'meshdesk.js'), ...args], {
     env: { ...process.env, MESHDESK_STATE_DIR: tempStateDir(), ...env },
+    cwd: options.cwd,
   });
   let stdout = '';
   let stderr = '';

@@ -54,6 +54,11 @@ export class DiscoSource {
     });
   }
 
+  /** The folder read, whether or not it exists yet. */
+  get directory(): string {
+    return this.options.directory;
+  }
+
   get problems(): ConfigError[] {
     return [...this.files.keys()].sort().flatMap((name) => this.files.get(name)?.problems ?? []);
   }

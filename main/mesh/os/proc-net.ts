@@ -14,6 +14,8 @@ export const TCP_LISTEN = '0A';
 export interface TcpSocketRow {
   localPort: number;
   remotePort: number;
+  /** The peer's address as the table prints it (hex, kernel byte order); decodeProcAddress reads it. */
+  remoteHex: string;
   /** Kernel state in hex as the table prints it: `01` established, `0A` listen. */
   state: string;
   uid: number;
@@ -32,13 +34,40 @@ export function parseTcpTable(text: string): TcpSocketRow[] {
     const fields = line.trim().split(/\s+/);
     const [, local, remote, state, , , , uid, , inode] = fields;
     if (!local || !remote || !state || !uid || !inode) continue;
-    rows.push({ localPort: portOf(local), remotePort: portOf(remote), state, uid: Number(uid), inode });
+    rows.push({ localPort: portOf(local), remotePort: portOf(remote), remoteHex: remote.slice(0, remote.lastIndexOf(':')), state, uid: Number(uid), inode });
   }
   return rows;
 }
 
 function portOf(address: string): number {
   return Number.parseInt(address.slice(address.lastIndexOf(':') + 1), 16);
+}
+
+/**
+ * An address of the socket tables as text: IPv4 is one 32-bit word and IPv6 four, each printed in
+ * the kernel's (little-endian) byte order: `0100007F` is 127.0.0.1, and an IPv4-mapped IPv6 peer
+ * comes back as `::ffff:127.0.0.1`. Decoded only for the rows a caller keeps, not for every row.
+ */
+export function decodeProcAddress(hex: string): string {
+  const bytes = (word: string) => [6, 4, 2, 0].map((at) => Number.parseInt(word.slice(at, at + 2), 16));
+  if (hex.length === 8) return bytes(hex).join('.');
+  const all = [0, 8, 16, 24].flatMap((at) => bytes(hex.slice(at, at + 8)));
+  const groups = [0, 2, 4, 6, 8, 10, 12, 14].map((at) => (((all[at] ?? 0) << 8) | (all[at + 1] ?? 0)).toString(16));
+  if (groups.slice(0, 5).every((group) => group === '0') && groups[5] === 'ffff') return `::ffff:${all.slice(12).join('.')}`;
+  return compressIpv6(groups);
+}
+
+/** `0:0:0:0:0:0:0:1` → `::1`: the longest run of zero groups becomes `::`, as Node prints addresses. */
+function compressIpv6(groups: string[]): string {
+  let best = { at: -1, length: 0 };
+  for (let at = 0; at < groups.length;) {
+    let end = at;
+    while (groups[end] === '0') end++;
+    if (end - at > best.length) best = { at, length: end - at };
+    at = end + 1;
+  }
+  if (best.length < 2) return groups.join(':');
+  return `${groups.slice(0, best.at).join(':')}::${groups.slice(best.at + best.length).join(':')}`;
 }
 
 /** The numeric entries of /proc, as pids. */

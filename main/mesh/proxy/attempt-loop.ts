@@ -140,7 +140,8 @@ export abstract class AttemptLoop {
     state.observe(now - this.attemptStart, now);
     state.lastOkAt = now;
     state.refusing = false;
-    this.context.resilience.ejection.outcome(route.ref, state, statusCode < 500, route.policy.ejection, `status ${statusCode}`, now);
+    const ok = statusCode < 500;
+    this.context.resilience.outcome(route.ref, state, ok, route.policy.ejection, ok ? '' : `HTTP ${statusCode}`, now);
   }
 
   /**
@@ -158,7 +159,7 @@ export abstract class AttemptLoop {
   protected judged(healthy: boolean, reason: string, now: number): void {
     const { state, route } = this;
     if (state === null || route.ref === null || route.policy === null) return;
-    this.context.resilience.ejection.outcome(route.ref, state, healthy, route.policy.ejection, reason, now);
+    this.context.resilience.outcome(route.ref, state, healthy, route.policy.ejection, reason, now);
   }
 
   /** A failed attempt: blames the instance, then holds or retries when that is safe; false when neither. */
@@ -173,7 +174,7 @@ export abstract class AttemptLoop {
       state.refusedAt = now;
     }
     if ((error as NodeJS.ErrnoException).code === 'UND_ERR_HEADERS_TIMEOUT') state.observe(now - this.attemptStart, now);
-    if (blamesInstance(error)) this.context.resilience.ejection.outcome(ref, state, false, policy.ejection, failure.cause, now);
+    if (blamesInstance(error)) this.context.resilience.outcome(ref, state, false, policy.ejection, failure.cause, now);
     if (kind === null || !this.canReplay()) return false;
     if (kind === 'refused' && this.hold(now)) return true;
     if (!policy.retry.connectFailure || !this.mayRetry(now)) return false;

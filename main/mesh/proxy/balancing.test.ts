@@ -80,7 +80,7 @@ describe('passive ejection', () => {
       version: 'v1',
       instance: bad.address,
       ejections: 1,
-      reason: '5 failures in a row, the last: status 503',
+      reason: '5 failures in a row, the last: HTTP 503',
     });
     expect((first.until as number) - first.at).toBeGreaterThanOrEqual(290);
     expect((first.until as number) - first.at).toBeLessThanOrEqual(310);

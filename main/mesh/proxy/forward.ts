@@ -31,8 +31,15 @@ export { FLAG, type ExchangeContext } from './attempt-loop.js';
 /** Called once per exchange, when it is over; the exchange then holds what its request event needs. */
 export type ForwardDone = (exchange: ForwardExchange) => void;
 
-/** The longest a response's end waits for its connection's caller lookup (a cold /proc scan: 13–20 ms). */
-export const ATTRIBUTION_HOLD_MS = 50;
+/**
+ * The longest a response's end waits for its connection's caller lookup. A cold /proc scan takes
+ * 13–20 ms on an idle machine, but while processes start together (a workspace's services, each
+ * calling the others at once) lookups queue behind each other for hundreds of milliseconds; a
+ * shorter hold let such clients close first, taking their socket's owner with them, and their calls
+ * were attributed to `shell`. Only a connection's first exchange can wait, and only that long when
+ * the machine is that busy.
+ */
+export const ATTRIBUTION_HOLD_MS = 1_000;
 
 /** A retried answer's body is read and dropped up to this size; beyond, its connection is cut. */
 const DISCARD_LIMIT = 64 * 1024;

@@ -50,6 +50,7 @@ import type { InstanceEventListener } from '../resilience/ejection.js';
 import { Resilience, type ResilienceOptions } from '../resilience/resilience.js';
 import { defaultPolicy, type ServicePolicy } from '../resilience/service-policy.js';
 import type { RetryBudgetView } from '../../../shared/stats.js';
+import type { TrafficHealth } from '../../../shared/model.js';
 import { ClientErrors } from './client-errors.js';
 import { captureOf, forwardedFacts, refusalFacts } from './exchange-report.js';
 import { FLAG, ForwardExchange, type ExchangeContext } from './forward.js';
@@ -180,6 +181,11 @@ export class ProxyServer {
   /** Ejections, returns and panics, with their reasons (for the log and the push stream). */
   onInstanceEvent(listener: InstanceEventListener): () => void {
     return this.resilience.onInstanceEvent(listener);
+  }
+
+  /** Health from traffic of one instance (resilience/traffic-health.ts), for the services view. */
+  trafficHealth(address: string): TrafficHealth {
+    return this.resilience.trafficHealth(address);
   }
 
   /** Each service's retry budget as it stands, for the stats (services that had traffic). */

@@ -11,6 +11,7 @@
  * a faster one pulls it down exponentially with a time constant, and an idle instance's estimate
  * decays towards zero as it is read, so an instance that was slow once is tried again in time.
  */
+import { TrafficRecord } from './traffic-health.js';
 
 /** Linkerd 2's decay time constant. */
 export const EWMA_DECAY_MS = 10_000;
@@ -50,6 +51,8 @@ export class InstanceState {
   returnedAt = 0;
   /** Smooth weighted round-robin's running weight. */
   rrCurrent = 0;
+  /** Outcomes for health from traffic (traffic-health.ts), shown beside the active check. */
+  readonly traffic = new TrafficRecord();
 
   constructor(readonly address: string) {}
 

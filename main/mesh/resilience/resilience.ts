@@ -3,18 +3,22 @@
  * ejection built on that, retry budgets per service, and the restart hold. One per proxy, so tests
  * and meshes never share it; it forgets instances and services the registry drops.
  */
+import type { TrafficHealth } from '../../../shared/model.js';
 import type { Registry } from '../registry/registry.js';
 import { Balancer } from './balancer.js';
-import { Ejection, type InstanceEventListener } from './ejection.js';
-import { InstanceBook } from './instance-book.js';
+import { Ejection, type InstanceEventListener, type VersionRef } from './ejection.js';
+import { InstanceBook, type InstanceState } from './instance-book.js';
 import { RestartHold, type RestartHoldOptions } from './restart-hold.js';
 import { RetryBudgets } from './retry-budget.js';
-import type { RetryPolicy } from './service-policy.js';
+import type { EjectionPolicy, RetryPolicy } from './service-policy.js';
+import { TRAFFIC_IDLE_MS } from './traffic-health.js';
 
 export interface ResilienceOptions {
   hold?: RestartHoldOptions;
   /** Tests may make the balancer deterministic. */
   random?: () => number;
+  /** Quiet this long, an instance's health from traffic is unknown again (default TRAFFIC_IDLE_MS). */
+  trafficIdleMs?: number;
 }
 
 export class Resilience {
@@ -24,10 +28,12 @@ export class Resilience {
   readonly budgets = new RetryBudgets();
   readonly hold: RestartHold;
   private readonly random: () => number;
+  private readonly trafficIdleMs: number;
   private offRegistry: (() => void) | null = null;
 
   constructor(options: ResilienceOptions = {}) {
     this.random = options.random ?? Math.random;
+    this.trafficIdleMs = options.trafficIdleMs ?? TRAFFIC_IDLE_MS;
     this.balancer = new Balancer(this.book, this.ejection, this.random);
     this.hold = new RestartHold(options.hold);
   }
@@ -35,6 +41,21 @@ export class Resilience {
   /** Ejections, returns and panics, with their reasons. */
   onInstanceEvent(listener: InstanceEventListener): () => void {
     return this.ejection.onEvent(listener);
+  }
+
+  /**
+   * One attempt's outcome at `state`'s instance, the one feed from the exchanges: noted for health
+   * from traffic, then judged for ejection.
+   */
+  outcome(ref: VersionRef, state: InstanceState, ok: boolean, policy: EjectionPolicy, cause: string, now: number): void {
+    state.traffic.note(ok, cause, now);
+    this.ejection.outcome(ref, state, ok, policy, cause, now);
+  }
+
+  /** Health from traffic of the instance at `address`; unknown when the proxy never sent it any. */
+  trafficHealth(address: string): TrafficHealth {
+    const state = this.book.peek(address);
+    return state ? state.traffic.verdict(performance.now(), this.trafficIdleMs) : { state: 'unknown', reason: null, lastSeen: null };
   }
 
   /** Keeps the book to the registry's instances and services as they change. */

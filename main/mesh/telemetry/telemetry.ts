@@ -14,6 +14,7 @@
  */
 import type { InstanceEvent, ProxiedExchange, RequestEvent, RequestStart } from '../../../shared/events.js';
 import type { Exchange, ExchangeCapture, LogPage, LogQuery } from '../../../shared/exchange.js';
+import type { TrafficHealth } from '../../../shared/model.js';
 import type { RetryBudgetView, StatsSnapshot } from '../../../shared/stats.js';
 import { classified, defaultIsFailure, type FailureClassifier } from './classify.js';
 import { MeshMetrics, type MetricsOptions } from './metrics.js';
@@ -26,10 +27,11 @@ export interface RequestBus {
   subscribeStarts(listener: (start: RequestStart) => void): () => unknown;
 }
 
-/** What the proxy's resilience reports besides exchanges: ejections and returns, and retry budgets. */
+/** What the proxy's resilience reports besides exchanges: ejections and returns, retry budgets, health from traffic. */
 export interface ResilienceReport {
   onInstanceEvent(listener: (event: InstanceEvent) => void): () => unknown;
   retryBudgets(): RetryBudgetView[];
+  trafficHealth(address: string): TrafficHealth;
 }
 
 /** Told each exchange once it is recorded, in the order they were. */
@@ -130,6 +132,11 @@ export class Telemetry {
     const snapshot = this.stats.snapshot(this.now());
     if (this.resilience) snapshot.retryBudgets = this.resilience.retryBudgets();
     return snapshot;
+  }
+
+  /** What the proxy's traffic says of an instance's health; unknown while no proxy is attached. */
+  trafficHealth(address: string): TrafficHealth {
+    return this.resilience?.trafficHealth(address) ?? { state: 'unknown', reason: null, lastSeen: null };
   }
 
   query(query: Partial<LogQuery> = {}): LogPage {

@@ -1,10 +1,11 @@
 /**
- * Every registered instance, one row each, grouped by service and version, with its health and
- * where it was declared. Instances registered from the GUI or the CLI can be edited and removed
+ * Every registered instance, one row each, grouped by service and version, with its health (from
+ * its check, or from traffic: health-badge.tsx) and where it was declared. Instances registered from the GUI or the CLI can be edited and removed
  * here; the others say which file to change, since the file is their source of truth.
  */
 import { useState } from 'react';
 import type { InstanceView, ServiceView } from '../../../shared/model.js';
+import { HealthBadge } from '../components/health-badge.js';
 import { isRuntimeOrigin } from './instance-form.js';
 
 export interface InstanceRef {
@@ -71,9 +72,7 @@ export function ServiceList({
                       )}
                     </td>
                     <td>
-                      <span className={`health-badge instance-${instance.health}`}>{instance.health}</span>
-                      {instance.healthReason && <div className="muted small">{instance.healthReason}</div>}
-                      {instance.healthCheck && <div className="muted small">{instance.healthCheck}</div>}
+                      <HealthBadge instance={instance} />
                     </td>
                     <td>
                       <span className={`origin origin-${runtime ? 'runtime' : 'file'}`} data-testid="instance-origin">

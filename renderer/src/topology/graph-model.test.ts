@@ -33,6 +33,20 @@ describe('buildGraph', () => {
     expect(world.customRoute).toBe(false);
   });
 
+  it('gives instances without a check their health from traffic, marked as such', () => {
+    const refusing = { state: 'failing', reason: 'connection refused', lastSeen: 1 } as const;
+    const services = [
+      serviceView('gone', { default: ['127.0.0.1:9'] }, 'unknown', refusing),
+      serviceView('world', { v1: ['127.0.0.1:7002'] }, 'healthy', refusing),
+    ];
+    const graph = buildGraph({ services, stats: null, routes: [], faults: [], thresholds });
+    const dots = graph.nodes.map((node) => (node.data as ServiceNodeData).versions[0]?.instances[0]);
+    expect(dots).toEqual([
+      { address: '127.0.0.1:9', health: 'failing', source: 'traffic', summary: 'failing from traffic (connection refused); no health check' },
+      { address: '127.0.0.1:7002', health: 'healthy', source: 'check', summary: 'check: healthy · traffic: failing · connection refused' },
+    ]);
+  });
+
   it('colours by the thresholds and fades edges without traffic', () => {
     expect(healthOf(null, thresholds)).toBe('none');
     expect(healthOf(0.995, thresholds)).toBe('good');

@@ -8,21 +8,26 @@
  * otherwise grow without end. Edges run from a caller to the version of the service that answered
  * (a distinct target handle per version); traffic with no version yet goes to the service itself.
  */
+import type { Bypass } from '../../../shared/bypass.js';
 import type { ServiceView } from '../../../shared/model.js';
 import type { Fault, ServiceRoute } from '../../../shared/routes.js';
 import type { EdgeStats, SeriesStats, StatsSnapshot } from '../../../shared/stats.js';
 import type { Thresholds } from '../settings/settings-model.js';
 import { CALLER_HEIGHT, CALLER_WIDTH, EXTERNAL_HEIGHT, EXTERNAL_WIDTH, SERVICE_TARGET_HANDLE, versionHandle } from './graph-geometry.js';
-import { callerNodeId, edgeId, EXTERNAL_NODE_ID, serviceNodeId } from './graph-ids.js';
+import { bypassEdgeId, callerNodeId, edgeId, EXTERNAL_NODE_ID, serviceNodeId } from './graph-ids.js';
 import { healthOf, type Health } from './health.js';
+import type { HealthSource } from '../components/health-display.js';
 import { indexInput, serviceNode } from './service-node-model.js';
 
 export { callerNodeId, edgeId, EXTERNAL_NODE_ID, serviceNodeId, healthOf, type Health };
 
 export interface InstanceDot {
   address: string;
+  /** From its check, or from traffic without one (components/health-display.ts). */
   health: string;
-  reason: string | null;
+  source: HealthSource;
+  /** The check's and the traffic's verdicts in one line, for the dot's tooltip. */
+  summary: string;
 }
 
 export interface VersionTarget {
@@ -95,9 +100,21 @@ export interface GraphEdge {
   [key: string]: unknown;
 }
 
+/** A process seen calling a service straight, past the proxy: drawn dashed, carries no traffic numbers. */
+export interface BypassEdge {
+  id: string;
+  source: string;
+  target: string;
+  targetHandle: string;
+  bypass: Bypass;
+  [key: string]: unknown;
+}
+
 export interface GraphModel {
   nodes: GraphNode[];
   edges: GraphEdge[];
+  /** Bypasses of registered services (absent: none known). */
+  bypasses?: BypassEdge[];
 }
 
 export interface GraphInput {
@@ -106,6 +123,7 @@ export interface GraphInput {
   routes: readonly ServiceRoute[] | null;
   faults: readonly Fault[] | null;
   thresholds: Thresholds;
+  bypasses?: readonly Bypass[] | null;
 }
 
 export function buildGraph(input: GraphInput): GraphModel {
@@ -124,6 +142,9 @@ export function buildGraph(input: GraphInput): GraphModel {
   for (const edge of edges) {
     if (!serviceNames.has(edge.caller)) callers.set(edge.caller, (callers.get(edge.caller) ?? 0) + edge.rps);
   }
+  const bypasses = bypassEdges(input.bypasses ?? [], nodes);
+  // A bypassing process that is not a service gets a caller node of its own (it sends nothing through the proxy).
+  for (const { bypass } of bypasses) if (!serviceNames.has(bypass.caller) && !callers.has(bypass.caller)) callers.set(bypass.caller, 0);
   for (const [name, rps] of [...callers].sort(([a], [b]) => a.localeCompare(b))) {
     nodes.push({ id: callerNodeId(name), data: { kind: 'caller', name, rps }, width: CALLER_WIDTH, height: CALLER_HEIGHT });
   }
@@ -142,7 +163,27 @@ export function buildGraph(input: GraphInput): GraphModel {
       height: EXTERNAL_HEIGHT,
     });
   }
-  return { nodes, edges };
+  return bypasses.length > 0 ? { nodes, edges, bypasses } : { nodes, edges };
+}
+
+/** One dashed edge per bypass whose service is on the graph, into the version it reached. */
+function bypassEdges(bypasses: readonly Bypass[], serviceNodes: readonly GraphNode[]): BypassEdge[] {
+  const versionsOf = new Map(
+    serviceNodes.flatMap((node) => (node.data.kind === 'service' ? [[node.data.name, node.data.versions.map((version) => version.name)]] : [])),
+  );
+  return bypasses.flatMap((bypass) => {
+    const versions = versionsOf.get(bypass.service);
+    if (!versions) return [];
+    return [
+      {
+        id: bypassEdgeId(bypass.id),
+        source: versionsOf.has(bypass.caller) ? serviceNodeId(bypass.caller) : callerNodeId(bypass.caller),
+        target: serviceNodeId(bypass.service),
+        targetHandle: versions.includes(bypass.version) ? versionHandle(bypass.version) : SERVICE_TARGET_HANDLE,
+        bypass,
+      },
+    ];
+  });
 }
 
 function graphEdges(entries: readonly EdgeStats[], kinds: Map<string, string>, services: Set<string>, thresholds: Thresholds): GraphEdge[] {

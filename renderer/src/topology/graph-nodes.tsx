@@ -62,8 +62,10 @@ const ServiceNode = memo(function ServiceNode({ data, selected }: NodeProps<Serv
             {version.instances.slice(0, 8).map((instance) => (
               <span
                 key={instance.address}
-                className={`instance-dot instance-${instance.health}`}
-                title={`${instance.address}: ${instance.health}${instance.reason ? ` (${instance.reason})` : ''}`}
+                className={`instance-dot instance-${instance.health}${instance.source === 'traffic' ? ' from-traffic' : ''}`}
+                title={`${instance.address}: ${instance.summary}`}
+                data-testid={`instance-dot-${instance.address}`}
+                data-source={instance.source}
               />
             ))}
             {version.instances.length > 8 && <span className="more">+{version.instances.length - 8}</span>}
@@ -105,7 +107,10 @@ const ExternalNode = memo(function ExternalNode({ data, selected }: NodeProps<Ex
 function instanceSummary(instances: ServiceNodeData['versions'][number]['instances']): string {
   if (instances.length === 0) return 'no instances';
   const counts = new Map<string, number>();
-  for (const instance of instances) counts.set(instance.health, (counts.get(instance.health) ?? 0) + 1);
+  for (const instance of instances) {
+    const health = instance.source === 'traffic' ? `${instance.health} (from traffic)` : instance.health;
+    counts.set(health, (counts.get(health) ?? 0) + 1);
+  }
   return [...counts].map(([health, count]) => `${count} ${health}`).join(', ');
 }
 
@@ -127,7 +132,7 @@ export function nodeSignature(data: GraphNodeData): string {
         formatPercent(data.successRate),
         ...data.versions.map(
           (version) =>
-            `${version.name}:${version.registered}:${formatShare(version.share)}:${version.instances.map((instance) => `${instance.address}=${instance.health}:${instance.reason ?? ''}`).join(',')}`,
+            `${version.name}:${version.registered}:${formatShare(version.share)}:${version.instances.map((instance) => `${instance.address}=${instance.health}:${instance.summary}`).join(',')}`,
         ),
       ].join('|');
     case 'caller':

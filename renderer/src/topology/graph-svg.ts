@@ -92,7 +92,9 @@ function nodeSvg(node: GraphNode, at: XY, palette: Palette): string {
       );
       version.instances.slice(0, 8).forEach((instance, dot) => {
         const colour = instance.health === 'failing' ? palette.health.bad : instance.health === 'healthy' ? palette.health.good : palette.health.none;
-        out.push(`<circle cx="${80 + dot * 10}" cy="${y + 15}" r="3.5" fill="${colour}"/>`);
+        // From traffic, not a check: hollow, as on screen.
+        const fill = instance.source === 'traffic' ? `fill="none" stroke="${colour}" stroke-width="1.5" r="3"` : `fill="${colour}" r="3.5"`;
+        out.push(`<circle cx="${80 + dot * 10}" cy="${y + 15}" ${fill}/>`);
       });
     });
   } else if (data.kind === 'caller') {

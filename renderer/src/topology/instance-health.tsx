@@ -8,6 +8,7 @@ import type { InstanceEvent } from '../../../shared/events.js';
 import type { ServiceView } from '../../../shared/model.js';
 import type { StatsSnapshot } from '../../../shared/stats.js';
 import { formatMs, formatPercent, formatRps, formatShare } from '../components/format.js';
+import { HealthBadge } from '../components/health-badge.js';
 import { Sparkline } from '../components/sparkline.js';
 import { ejectionOf, inPanic } from './ejection-state.js';
 import { GoldenMetrics } from './golden-metrics.js';
@@ -113,9 +114,7 @@ export function InstanceHealth({
                             {toggle(`i ${instance.address}`, instance.address)}
                           </td>
                           <td>
-                            <span className={`health-badge instance-${instance.health}`}>{instance.health}</span>
-                            {instance.healthReason && <div className="muted small">{instance.healthReason}</div>}
-                            {instance.healthCheck && <div className="muted small">{instance.healthCheck}</div>}
+                            <HealthBadge instance={instance} compact />
                             {ejection && (
                               <div className="small" data-testid={`panel-ejected-${instance.address}`}>
                                 ejected until {new Date(ejection.until).toLocaleTimeString()} ({ejection.reason}

@@ -10,6 +10,7 @@ import { serviceSize } from './graph-geometry.js';
 import { serviceNodeId } from './graph-ids.js';
 import type { GraphEdge, GraphInput, GraphNode, VersionTarget } from './graph-model.js';
 import { healthOf } from './health.js';
+import { healthDisplay } from '../components/health-display.js';
 
 /** Lookups by service, built once per graph: a per-service scan of every list would be quadratic. */
 export interface InputIndex {
@@ -64,11 +65,10 @@ export function serviceNode(name: string, input: GraphInput, index: InputIndex):
     return {
       name: version,
       share: route ? (route.effectiveWeights[version] ?? 0) : null,
-      instances: (registeredVersion?.instances ?? []).map((instance) => ({
-        address: instance.address,
-        health: instance.health,
-        reason: instance.healthReason,
-      })),
+      instances: (registeredVersion?.instances ?? []).map((instance) => {
+        const display = healthDisplay(instance);
+        return { address: instance.address, health: display.state, source: display.source, summary: display.summary };
+      }),
       registered: registeredVersion !== null,
       rps: stats?.rps ?? 0,
       successRate: stats?.successRate ?? null,

@@ -61,17 +61,22 @@ export function rememberPlacements(layout: KeptLayout, graph: GraphModel, positi
 
 function connectedNodes(graph: GraphModel): Set<string> {
   const connected = new Set<string>();
-  for (const edge of graph.edges) {
+  for (const edge of layoutEdges(graph)) {
     connected.add(edge.source);
     connected.add(edge.target);
   }
   return connected;
 }
 
+/** Traffic edges and bypass edges alike place their nodes: a bypassing process sits before the service it calls. */
+function layoutEdges(graph: GraphModel): { source: string; target: string }[] {
+  return graph.bypasses?.length ? [...graph.edges, ...graph.bypasses] : graph.edges;
+}
+
 export function useStablePositions(graph: GraphModel): StablePositions {
   const [layout, setLayout] = useState<KeptLayout>(EMPTY_LAYOUT);
   const [relayouts, setRelayouts] = useState(0);
-  const positions = useMemo(() => placeNodes(graph.nodes, graph.edges, positionsToKeep(layout, graph)), [graph, layout]);
+  const positions = useMemo(() => placeNodes(graph.nodes, layoutEdges(graph), positionsToKeep(layout, graph)), [graph, layout]);
   useEffect(() => {
     for (const [id, position] of positions) {
       if (layout.positions.get(id) !== position) {

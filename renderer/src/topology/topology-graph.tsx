@@ -17,6 +17,7 @@ import {
   useStore,
   type Connection,
   type Edge,
+  type EdgeTypes,
   type FinalConnectionState,
   type IsValidConnection,
   type NodeChange,
@@ -33,6 +34,12 @@ import { FlowCanvas } from './flow-canvas.js';
 import { edgeCurves, flowPaths } from './flow-dots.js';
 import { EdgeLabels } from './edge-labels.js';
 import { EDGE_TYPES, type TrafficFlowEdge } from './traffic-edge.js';
+import { BypassEdge, type BypassFlowEdge } from './bypass-edge.js';
+import type { BypassEdge as BypassEdgeModel } from './graph-model.js';
+
+type FlowEdge = TrafficFlowEdge | BypassFlowEdge;
+/** Module level, as React Flow asks: a new object per render would remount every edge. */
+const FLOW_EDGE_TYPES: EdgeTypes = { ...EDGE_TYPES, bypass: BypassEdge };
 
 export interface TopologyGraphProps {
   graph: GraphModel;
@@ -96,7 +103,21 @@ function Flow({ graph, positions, layout, onMove, selected, onSelect, onSelectEd
     previousEdges.current = next;
     return list;
   }, [graph, palette]);
-  const stableEdges = useSameArray(edges);
+  const previousBypasses = useRef<ReadonlyMap<string, { signature: string; edge: BypassFlowEdge }>>(new Map());
+  const bypassEdges = useMemo(() => {
+    const next = new Map<string, { signature: string; edge: BypassFlowEdge }>();
+    const list = (graph.bypasses ?? []).map((edge): BypassFlowEdge => {
+      const { bypass } = edge;
+      const signature = `${edge.source}|${edge.targetHandle}|${bypass.reason}|${bypass.fix}|${bypass.instances.join(',')}`;
+      const old = previousBypasses.current.get(edge.id);
+      const flowEdge = old && old.signature === signature ? old.edge : toBypassFlowEdge(edge);
+      next.set(edge.id, { signature, edge: flowEdge });
+      return flowEdge;
+    });
+    previousBypasses.current = next;
+    return list;
+  }, [graph]);
+  const stableEdges = useSameArray<FlowEdge>(useMemo(() => (bypassEdges.length === 0 ? edges : [...edges, ...bypassEdges]), [edges, bypassEdges]));
 
   const curves = useMemo(() => edgeCurves(graph, positions), [graph, positions]);
   const paths = useMemo(() => flowPaths(curves), [curves]);
@@ -113,19 +134,19 @@ function Flow({ graph, positions, layout, onMove, selected, onSelect, onSelectEd
 
   // The edge being dragged: React Flow's isValidConnection is told only the candidate connection.
   const dragged = useRef<DraggedEdge | null>(null);
-  const isValidConnection: IsValidConnection<TrafficFlowEdge> = useCallback(
+  const isValidConnection: IsValidConnection<FlowEdge> = useCallback(
     (connection) => {
       const edge = dragged.current;
       return edge !== null && decideDrop(edge, { target: connection.target, targetHandle: connection.targetHandle ?? null }, nameOf).kind === 'reroute';
     },
     [nameOf],
   );
-  const onReconnectStart = useCallback((_event: unknown, edge: TrafficFlowEdge) => {
-    dragged.current = edge.data ? toDragged(edge.data) : null;
+  const onReconnectStart = useCallback((_event: unknown, edge: FlowEdge) => {
+    dragged.current = edge.type === 'traffic' && edge.data ? toDragged(edge.data) : null;
   }, []);
   const onReconnect = useCallback(
-    (old: TrafficFlowEdge, connection: Connection) => {
-      if (!old.data) return;
+    (old: FlowEdge, connection: Connection) => {
+      if (old.type !== 'traffic' || !old.data) return;
       const decision = decideDrop(toDragged(old.data), { target: connection.target, targetHandle: connection.targetHandle ?? null }, nameOf);
       if (decision.kind === 'reroute') onReroute(decision.service, decision.version);
     },
@@ -155,11 +176,11 @@ function Flow({ graph, positions, layout, onMove, selected, onSelect, onSelectEd
 
   return (
     <div className="topology-graph" data-testid="topology-graph">
-      <ReactFlow<FlowNode, TrafficFlowEdge>
+      <ReactFlow<FlowNode, FlowEdge>
         nodes={stableNodes}
         edges={stableEdges}
         nodeTypes={NODE_TYPES}
-        edgeTypes={EDGE_TYPES}
+        edgeTypes={FLOW_EDGE_TYPES}
         onNodesChange={onNodesChange}
         onPaneClick={() => onSelect(null)}
         onEdgeClick={(_event, edge) => onSelectEdge(edge.id)}
@@ -283,6 +304,21 @@ function toFlowEdge(edge: GraphEdge, colour: string): TrafficFlowEdge {
     reconnectable: edge.target === EXTERNAL_NODE_ID ? false : 'target',
     markerEnd: { type: MarkerType.ArrowClosed, color: colour, width: 14, height: 14 },
     ariaLabel: `${edge.caller} to ${edge.service}${edge.version === null ? '' : ` ${edge.version}`}`,
+  };
+}
+
+function toBypassFlowEdge(edge: BypassEdgeModel): BypassFlowEdge {
+  return {
+    id: edge.id,
+    source: edge.source,
+    target: edge.target,
+    sourceHandle: SOURCE_HANDLE,
+    targetHandle: edge.targetHandle,
+    type: 'bypass',
+    data: edge,
+    reconnectable: false,
+    markerEnd: { type: MarkerType.ArrowClosed, color: 'var(--bypass)', width: 12, height: 12 },
+    ariaLabel: `${edge.bypass.caller} bypasses the proxy to ${edge.bypass.service}`,
   };
 }
 

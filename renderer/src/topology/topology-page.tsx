@@ -15,6 +15,7 @@ import { FirstRun } from './first-run.js';
 import { downloadPng, downloadSvg, exportFileName } from './graph-export.js';
 import { buildGraph, serviceNodeId, type ServiceNodeData } from './graph-model.js';
 import { graphSvg } from './graph-svg.js';
+import { BypassPanel } from './bypass-panel.js';
 import { EdgePanel } from './edge-panel.js';
 import { useMeshCommands } from './mesh-commands.js';
 import { ServicePanel } from './service-panel.js';
@@ -31,14 +32,14 @@ interface Notice {
 const NOTICE_MS = 5_000;
 
 export function TopologyPage() {
-  const { info, services, stats, routes, faults } = useMeshSnapshot();
+  const { info, services, stats, routes, faults, bypasses } = useMeshSnapshot();
   const [{ thresholds }] = useSettings();
   const theme = useTheme();
   const commands = useMeshCommands();
   const location = useLocation();
   const { history } = useMesh().state;
 
-  const graph = useMemo(() => buildGraph({ services, stats, routes, faults, thresholds }), [services, stats, routes, faults, thresholds]);
+  const graph = useMemo(() => buildGraph({ services, stats, routes, faults, thresholds, bypasses }), [services, stats, routes, faults, thresholds, bypasses]);
   const { positions, generation, relayouts, move, relayout } = useStablePositions(graph);
   const [notice, setNotice] = useState<Notice | null>(null);
   useEffect(() => {
@@ -64,6 +65,7 @@ export function TopologyPage() {
   const [selectedEdgeId, setSelectedEdgeId] = useState(urlEdge);
   useEffect(() => setSelectedEdgeId(urlEdge), [urlEdge]);
   const selectedEdge = selected ? null : (graph.edges.find((edge) => edge.id === selectedEdgeId) ?? null);
+  const selectedBypass = selected || selectedEdge ? null : (graph.bypasses?.find((edge) => edge.id === selectedEdgeId) ?? null);
   const selectEdge = useCallback((id: string) => {
     setSelectedName(null);
     setSelectedEdgeId(id);
@@ -143,6 +145,11 @@ export function TopologyPage() {
           <span className="legend-item health-good">≥ {thresholds.warnBelow * 100}%</span>
           <span className="legend-item health-warn">&lt; {thresholds.warnBelow * 100}%</span>
           <span className="legend-item health-bad">&lt; {thresholds.errorBelow * 100}%</span>
+          {(graph.bypasses?.length ?? 0) > 0 && (
+            <span className="legend-item legend-bypass" title="A process calls the service straight, past the proxy: click the dashed edge for the fix">
+              bypass
+            </span>
+          )}
         </span>
       </div>
       {notice && (
@@ -150,7 +157,7 @@ export function TopologyPage() {
           {notice.text}
         </p>
       )}
-      <div className={`topology-body${selected || selectedEdge ? ' with-panel' : ''}`}>
+      <div className={`topology-body${selected || selectedEdge || selectedBypass ? ' with-panel' : ''}`}>
         <TopologyGraph
           graph={graph}
           positions={positions}
@@ -165,6 +172,7 @@ export function TopologyPage() {
         />
         {selected && <ServicePanel service={selected} graph={graph} history={history} commands={commands} onClose={() => select(null)} />}
         {selectedEdge && <EdgePanel edge={selectedEdge} history={history} onClose={() => select(null)} />}
+        {selectedBypass && <BypassPanel edge={selectedBypass} onClose={() => select(null)} />}
       </div>
     </section>
   );

@@ -3,7 +3,7 @@
  * tests and the graph benchmark's synthetic feed: whole, schema-shaped objects with only the
  * numbers a test cares about spelled out.
  */
-import type { InstanceHealth, ServiceView } from '../../../../shared/model.js';
+import type { InstanceHealth, ServiceView, TrafficHealth } from '../../../../shared/model.js';
 import type { ServiceRoute } from '../../../../shared/routes.js';
 import type { SeriesStats, StatsSnapshot } from '../../../../shared/stats.js';
 
@@ -25,7 +25,8 @@ export function series(rps: number, successRate: number | null = rps > 0 ? 1 : n
   };
 }
 
-export function serviceView(name: string, versions: Record<string, string[]>, health: InstanceHealth = 'unknown'): ServiceView {
+/** Instances with `health` from a check (none when it is `unknown`), and `traffic` when given. */
+export function serviceView(name: string, versions: Record<string, string[]>, health: InstanceHealth = 'unknown', traffic?: TrafficHealth): ServiceView {
   return {
     name,
     versions: Object.entries(versions).map(([version, addresses]) => ({
@@ -39,9 +40,10 @@ export function serviceView(name: string, versions: Record<string, string[]>, he
           origin: 'meshdesk.yaml:3',
           health,
           healthReason: null,
-          healthCheck: null,
+          healthCheck: health === 'unknown' ? null : 'http GET /health every 10s',
           labels: {},
           weight: 1,
+          ...(traffic && { traffic }),
         };
       }),
     })),
