@@ -7,6 +7,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
+import { seriousViolations } from './fixtures/axe.js';
 import { getViaProxyAgent } from './fixtures/http-clients.js';
 import { expect, test } from './fixtures/mesh-fixtures.js';
 import { keepScreenshot } from './fixtures/screenshots.js';
@@ -72,6 +73,7 @@ test('a Node client calling the instance straight shows as a dashed bypass edge 
       // The view refits to the new size with a short animation; the traffic dots follow it a frame late.
       await page.waitForTimeout(500);
       await keepScreenshot(testInfo, `bypass ${colorScheme} ${width}x${height}`, page);
+      if (width === 1280) expect(await seriousViolations(page)).toEqual([]);
     }
   } finally {
     client?.kill('SIGKILL');

@@ -86,8 +86,9 @@ export const LogTable = memo(function LogTable({ log, follow, onFollowChange, se
           ))}
         </div>
       </div>
-      <div ref={scroller} className="log-scroll" onScroll={onScroll} onKeyDown={onKeyDown} tabIndex={0} data-testid="log-scroll">
-        <div role="rowgroup" style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+      {/* The scroller is the rows' group: a focusable element between the table and its rows would hide them from the table's structure. */}
+      <div ref={scroller} role="rowgroup" className="log-scroll" onScroll={onScroll} onKeyDown={onKeyDown} tabIndex={0} data-testid="log-scroll">
+        <div role="presentation" style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
           {virtualizer.getVirtualItems().map((item) => {
             const row = log.at(item.index);
             // Keyed by position, not id: while following a busy log every visible row changes each

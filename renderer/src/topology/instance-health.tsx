@@ -99,7 +99,6 @@ export function InstanceHealth({
                     <th scope="col">Instance</th>
                     <th scope="col">Health</th>
                     <th scope="col">Traffic</th>
-                    <th scope="col">Declared in</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -112,6 +111,10 @@ export function InstanceHealth({
                           <td>
                             <code>{instance.address}</code>
                             {toggle(`i ${instance.address}`, instance.address)}
+                            {/* Where it was declared, under the address: a fourth column did not fit the panel. */}
+                            <div className="muted small" title="declared in">
+                              {instance.origin}
+                            </div>
                           </td>
                           <td>
                             <HealthBadge instance={instance} compact />
@@ -123,15 +126,19 @@ export function InstanceHealth({
                             )}
                           </td>
                           <td className="small">
-                            {instanceStats
-                              ? `${formatRps(instanceStats.rps)} · ${formatPercent(instanceStats.successRate)} · p99 ${formatMs(instanceStats.latencyMs.p99)}`
-                              : '—'}
+                            {instanceStats ? (
+                              <span className="values">
+                                <span>{formatRps(instanceStats.rps)}</span> <span>{formatPercent(instanceStats.successRate)}</span>{' '}
+                                <span>p99 {formatMs(instanceStats.latencyMs.p99)}</span>
+                              </span>
+                            ) : (
+                              '—'
+                            )}
                           </td>
-                          <td className="small">{instance.origin}</td>
                         </tr>
                         {open === `i ${instance.address}` && (
                           <tr>
-                            <td colSpan={4} className="series-details">
+                            <td colSpan={3} className="series-details">
                               <GoldenMetrics
                                 stats={instanceStats}
                                 samples={history.samples(historyKey.instance(service, instance.address))}
