@@ -5,8 +5,9 @@
  * it carries no stylesheet, and the geometry is the one the screen uses (graph-geometry.ts).
  */
 import { getBezierPath, Position } from '@xyflow/react';
-import { formatMs, formatPercent, formatRps, formatShare } from '../components/format.js';
-import { edgeLabel, edgeWidth, IDLE_OPACITY, type Palette } from './edge-style.js';
+import { formatPercent, formatRps, formatShare } from '../components/format.js';
+import { edgeLabelLayout, LABEL_HEIGHT } from './edge-label-placement.js';
+import { edgeWidth, IDLE_OPACITY, type Palette } from './edge-style.js';
 import { handleOffset, HEADER_HANDLE_Y, SERVICE_HEADER, VERSION_ROW } from './graph-geometry.js';
 import type { GraphModel, GraphNode } from './graph-model.js';
 import type { XY } from './graph-layout.js';
@@ -30,6 +31,7 @@ export function graphSvg(graph: GraphModel, positions: ReadonlyMap<string, XY>, 
   const width = Math.ceil(maxX - minX);
   const height = Math.ceil(maxY - minY);
   const byId = new Map(placed.map((node) => [node.id, node]));
+  const labels = edgeLabelLayout(graph, positions);
 
   const parts: string[] = [];
   parts.push(`<rect x="${minX}" y="${minY}" width="${width}" height="${height}" fill="${palette.background}"/>`);
@@ -39,7 +41,7 @@ export function graphSvg(graph: GraphModel, positions: ReadonlyMap<string, XY>, 
     if (!source || !target) continue;
     const from = anchor(source, 'source', null);
     const to = anchor(target, 'target', edge.targetHandle);
-    const [path, labelX, labelY] = getBezierPath({
+    const [path] = getBezierPath({
       sourceX: from.x,
       sourceY: from.y,
       targetX: to.x,
@@ -50,10 +52,15 @@ export function graphSvg(graph: GraphModel, positions: ReadonlyMap<string, XY>, 
     const colour = palette.health[edge.health];
     const opacity = edge.idle ? ` opacity="${IDLE_OPACITY}"` : '';
     parts.push(`<g data-id="${attr(edge.id)}"${opacity}><path d="${path}" fill="none" stroke="${colour}" stroke-width="${edgeWidth(edge.rps)}"/>`);
-    const label = edgeLabel(edge, { rps: formatRps, percent: formatPercent, ms: formatMs });
-    parts.push(
-      `<text x="${round(labelX)}" y="${round(labelY - 6)}" text-anchor="middle" font-size="11" fill="${palette.muted}" ${FONT}>${text(label)}</text></g>`,
-    );
+    const label = labels.get(edge.id);
+    if (label) {
+      const { box } = label;
+      parts.push(
+        `<rect x="${round(box.x)}" y="${round(box.y)}" width="${box.width}" height="${LABEL_HEIGHT}" rx="${LABEL_HEIGHT / 2}" fill="${palette.background}" stroke="${palette.muted}" stroke-opacity="0.3"/>`,
+        `<text x="${round(box.x + box.width / 2)}" y="${round(box.y + 13)}" text-anchor="middle" font-size="12" fill="${palette.muted}" ${FONT}>${text(label.text)}</text>`,
+      );
+    }
+    parts.push('</g>');
   }
   for (const node of placed) parts.push(nodeSvg(node, at(node), palette));
 

@@ -203,8 +203,8 @@ function Flow({ graph, positions, layout, onMove, selected, onSelect, onSelectEd
       >
         <FollowLayout generation={layout.generation} relayouts={layout.relayouts} userMoved={userMovedView} />
         <RevealSelected id={selected} />
-        <EdgeLabels curves={curves} />
         <FlowCanvas paths={paths} palette={palette} />
+        <EdgeLabels graph={graph} positions={positions} curves={curves} />
         <Background gap={24} size={1} />
         <Controls
           showInteractive={false}

@@ -1,0 +1,144 @@
+/**
+ * Where each edge's label goes: beside its curve, clear of the other labels, of the nodes and of
+ * the lines themselves (a pill on a line hides it). Each
+ * label tries points along its curve from the middle outwards (0.5, then 0.4 and 0.6, …), above the
+ * curve then below it, and takes the first whose box overlaps nothing placed so far; labels are
+ * placed busiest edge first, so when space runs out it is a quiet edge's label that sits on the
+ * line. Pure and cheap (a few boxes per label), so it runs whenever the layout or a number changes;
+ * the text width is estimated from its length rather than measured, which would mean a layout pass.
+ */
+import { formatMs, formatPercent, formatRps } from '../components/format.js';
+import { edgeLabel } from './edge-style.js';
+import { edgeCurves, pointOnCurve, type EdgeCurve } from './flow-dots.js';
+import type { XY } from './graph-layout.js';
+import type { GraphModel } from './graph-model.js';
+
+export interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+export interface LabelToPlace {
+  id: string;
+  points: readonly [XY, XY, XY, XY];
+  text: string;
+  /** Busier edges are placed first. */
+  rps: number;
+}
+
+/** A placed label: its box (top-left corner), in flow coordinates. */
+export type PlacedLabel = Box;
+
+/** 12 px text: the average advance of system-ui digits and lower case, plus the pill's padding. */
+const CHAR_WIDTH = 6.8;
+const PADDING_X = 10;
+export const LABEL_HEIGHT = 18;
+/** How far the label's near edge keeps from the curve. */
+const GAP = 3;
+const ALONG = [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8];
+
+export function labelWidth(text: string): number {
+  return Math.ceil(text.length * CHAR_WIDTH + PADDING_X);
+}
+
+export function placeLabels(labels: readonly LabelToPlace[], obstacles: readonly Box[]): Map<string, PlacedLabel> {
+  const taken = new BoxGrid();
+  for (const box of obstacles) taken.add(box);
+  // The lines themselves, sampled: a label over its own or another edge's line hides the line.
+  for (const label of labels) {
+    for (const point of sampleCurve(label.points)) taken.add({ x: point.x - 1, y: point.y - 1, width: 2, height: 2 });
+  }
+  const placed = new Map<string, PlacedLabel>();
+  for (const label of [...labels].sort((a, b) => b.rps - a.rps || a.id.localeCompare(b.id))) {
+    const width = labelWidth(label.text);
+    const samples = sampleCurve(label.points);
+    const candidates = ALONG.flatMap((t) => {
+      const point = pointOnCurve(label.points, t);
+      // Above (or below) the curve over the label's whole width, not only at its middle: a pill
+      // about as wide as a sloped edge would otherwise sit across it.
+      const under = samples.filter((sample) => Math.abs(sample.x - point.x) <= width / 2);
+      const top = Math.min(point.y, ...under.map((sample) => sample.y));
+      const bottom = Math.max(point.y, ...under.map((sample) => sample.y));
+      // Whole pixels: crisp pill edges.
+      const x = Math.round(point.x - width / 2);
+      const above = { x, y: Math.round(top - GAP - LABEL_HEIGHT), width, height: LABEL_HEIGHT };
+      const below = { x, y: Math.round(bottom + GAP), width, height: LABEL_HEIGHT };
+      return [above, below];
+    });
+    const box = candidates.find((candidate) => !taken.hits(candidate)) ?? (candidates[0] as Box);
+    taken.add(box);
+    placed.set(label.id, box);
+  }
+  return placed;
+}
+
+/** Points sampled along each curve as obstacles: enough that a pill cannot slip between two. */
+const CURVE_SAMPLES = 24;
+
+function sampleCurve(points: LabelToPlace['points']): XY[] {
+  return Array.from({ length: CURVE_SAMPLES + 1 }, (_, step) => pointOnCurve(points, step / CURVE_SAMPLES));
+}
+const CELL = 64;
+
+/** Boxes bucketed by a coarse grid, so a test looks at the few boxes nearby, not at every one. */
+class BoxGrid {
+  private readonly cells = new Map<string, Box[]>();
+
+  add(box: Box): void {
+    for (const key of cellsOf(box)) {
+      const cell = this.cells.get(key);
+      if (cell) cell.push(box);
+      else this.cells.set(key, [box]);
+    }
+  }
+
+  hits(box: Box): boolean {
+    for (const key of cellsOf(box)) if (this.cells.get(key)?.some((other) => overlaps(box, other))) return true;
+    return false;
+  }
+}
+
+function cellsOf(box: Box): string[] {
+  const keys: string[] = [];
+  for (let x = Math.floor(box.x / CELL); x <= Math.floor((box.x + box.width) / CELL); x++) {
+    for (let y = Math.floor(box.y / CELL); y <= Math.floor((box.y + box.height) / CELL); y++) keys.push(`${x},${y}`);
+  }
+  return keys;
+}
+
+export function overlaps(a: Box, b: Box): boolean {
+  return a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height;
+}
+
+export interface EdgeLabelLayout {
+  text: string;
+  box: PlacedLabel;
+}
+
+/**
+ * Every placed edge's label text and box, for the screen (edge-labels.tsx) and the SVG export
+ * alike, so the export shows the labels where the screen does.
+ */
+export function edgeLabelLayout(
+  graph: GraphModel,
+  positions: ReadonlyMap<string, XY>,
+  curves: readonly EdgeCurve[] = edgeCurves(graph, positions),
+): Map<string, EdgeLabelLayout> {
+  const texts = new Map<string, string>();
+  const labels = curves.map(({ edge, points }) => {
+    const text = edgeLabel(edge, FORMAT);
+    texts.set(edge.id, text);
+    return { id: edge.id, points, text, rps: edge.rps };
+  });
+  const nodes = graph.nodes.flatMap((node) => {
+    const at = positions.get(node.id);
+    return at ? [{ x: at.x, y: at.y, width: node.width, height: node.height }] : [];
+  });
+  const layout = new Map<string, EdgeLabelLayout>();
+  for (const [id, box] of placeLabels(labels, nodes)) layout.set(id, { text: texts.get(id) ?? '', box });
+  return layout;
+}
+
+const FORMAT = { rps: formatRps, percent: formatPercent, ms: formatMs };
