@@ -175,6 +175,38 @@ test('at 1024×700 the graph and panel fit, and a service can be rerouted from t
   expect(panelBottom).toBeLessThanOrEqual(700);
 });
 
+test('opening and closing a service panel refits the graph: every caller and service stays in view', async ({ demo, dashboard }) => {
+  const page = dashboard.page;
+  const topology = new TopologyPage(page);
+  await dashboard.signIn(demo.loginUrl);
+  await expect(topology.edge('hello->world@v1')).toBeAttached({ timeout: 20_000 });
+  await expect(page.getByTestId('caller-node-traffic')).toBeVisible({ timeout: 20_000 });
+  /** The nodes (callers and services) whose box sticks out of the graph's visible area. */
+  const outside = () =>
+    page.evaluate(`(() => {
+      const view = document.querySelector('[data-testid="topology-graph"]').getBoundingClientRect();
+      return [...document.querySelectorAll('[data-testid^="service-node-"], [data-testid^="caller-node-"]')]
+        .filter((node) => {
+          const box = node.getBoundingClientRect();
+          return box.left < view.left - 1 || box.top < view.top - 1 || box.right > view.right + 1 || box.bottom > view.bottom + 1;
+        })
+        .map((node) => node.dataset.testid);
+    })()`);
+  for (const size of [
+    { width: 1280, height: 800 },
+    { width: 1024, height: 700 },
+  ]) {
+    await page.setViewportSize(size);
+    await expect.poll(outside).toEqual([]);
+    await topology.openPanel('world');
+    await expect(topology.panel).toBeVisible();
+    await expect.poll(outside).toEqual([]);
+    await page.getByTestId('panel-close').click();
+    await expect(topology.panel).toBeHidden();
+    await expect.poll(outside).toEqual([]);
+  }
+});
+
 test('a fault turned on in the panel fails real requests, and turning it off heals them', async ({ demo, dashboard }) => {
   const topology = new TopologyPage(dashboard.page);
   await dashboard.signIn(demo.loginUrl);

@@ -202,7 +202,7 @@ function Flow({ graph, positions, layout, onMove, selected, onSelect, onSelectEd
         aria-label="Topology graph: callers and services, with traffic on the edges"
       >
         <FollowLayout generation={layout.generation} relayouts={layout.relayouts} userMoved={userMovedView} />
-        <RevealSelected id={selected} />
+        <RevealSelected id={selected} userMoved={userMovedView} />
         <FlowCanvas paths={paths} palette={palette} />
         <EdgeLabels graph={graph} positions={positions} curves={curves} />
         <Background gap={24} size={1} />
@@ -225,6 +225,9 @@ function Flow({ graph, positions, layout, onMove, selected, onSelect, onSelectEd
  */
 function FollowLayout({ generation, relayouts, userMoved }: { generation: number; relayouts: number; userMoved: RefObject<boolean> }) {
   const { fitView } = useReactFlow();
+  // The graph's own size: a panel opening or closing narrows or widens it, and the whole graph,
+  // callers included, is fitted to the new width (unless the user has placed the view themselves).
+  const size = useStore((state) => `${state.width}x${state.height}`);
   useEffect(() => {
     userMoved.current = false;
   }, [relayouts]);
@@ -232,7 +235,7 @@ function FollowLayout({ generation, relayouts, userMoved }: { generation: number
     if (generation === 0 || userMoved.current) return;
     const frame = requestAnimationFrame(() => void fitView({ padding: 0.15, maxZoom: 1.2 }));
     return () => cancelAnimationFrame(frame);
-  }, [generation, relayouts, fitView, userMoved]);
+  }, [generation, relayouts, size, fitView, userMoved]);
   return null;
 }
 
@@ -250,14 +253,16 @@ function useSameArray<T>(items: T[]): T[] {
 }
 
 /**
- * Pans to the selected node when it is not fully in view (the panel opening narrows the graph,
- * and a service picked from the toolbar may be anywhere), keeping the zoom.
+ * Pans to the selected node when it is not fully in view, keeping the zoom, once the user has
+ * placed the view themselves (zoomed in on a large mesh, a service picked from the toolbar may be
+ * anywhere); until then the fitted view already shows it.
  */
-function RevealSelected({ id }: { id: string | null }) {
+function RevealSelected({ id, userMoved }: { id: string | null; userMoved: RefObject<boolean> }) {
   const { getNode, getViewport, setCenter } = useReactFlow();
   const size = useStore((state) => `${state.width}x${state.height}`);
   useEffect(() => {
-    if (!id) return;
+    // While the view follows the layout, FollowLayout fits the whole graph, the selection included.
+    if (!id || !userMoved.current) return;
     const frame = requestAnimationFrame(() => {
       const target = getNode(id);
       const [width = 0, height = 0] = size.split('x').map(Number);
@@ -269,7 +274,7 @@ function RevealSelected({ id }: { id: string | null }) {
       if (!inView) void setCenter(target.position.x + target.width / 2, target.position.y + target.height / 2, { zoom, duration: 250 });
     });
     return () => cancelAnimationFrame(frame);
-  }, [id, size, getNode, getViewport, setCenter]);
+  }, [id, size, getNode, getViewport, setCenter, userMoved]);
   return null;
 }
 
