@@ -76,8 +76,9 @@ export function LogToolbar({ log, loader, status, follow, onFollowChange, filter
         data-received={counters.received}
         data-dropped={counters.droppedByStream}
         data-rows={log.length}
+        title="In the list: the requests the filter lets through, from the log's history and live. Arrived live: requests the mesh sent this page since it opened."
       >
-        {log.length.toLocaleString()} shown · {counters.received.toLocaleString()} received
+        {log.length.toLocaleString()} in the list · {counters.received.toLocaleString()} arrived live
         {counters.droppedByStream > 0 && <> · {counters.droppedByStream.toLocaleString()} dropped by the stream (reloaded from the log)</>}
         {status.loadingHistory && <> · loading history…</>}
       </span>
