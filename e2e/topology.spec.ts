@@ -98,6 +98,8 @@ test('dragging the edge onto world@v2 sends real requests through hello to v2, a
   // The graph shows the mesh's answer: all of world to v2, then the traffic itself moving there.
   await expect(topology.versionShare('world', 'v2')).toHaveText('100%');
   await expect(topology.versionShare('world', 'v1')).toHaveText('0%');
+  // The old edge turns into history at once (dashed, no arrow), though its stats window still holds it.
+  await expect(topology.edgeDrawing('hello->world@v1')).toHaveAttribute('data-retired', 'true');
   // One drop, one call.
   expect(rerouteCalls.map((body) => JSON.parse(body) as unknown)).toEqual([{ service: 'world', version: 'v2', origin: 'gui' }]);
   for (const body of await requestsThroughProxy(demo.proxyUrl, 'http://hello/', 10)) expect(body).toBe('hello from hello, and world v2\n');
@@ -110,6 +112,7 @@ test('dragging the edge onto world@v2 sends real requests through hello to v2, a
 
   await topology.rollback.click();
   await expect(topology.versionShare('world', 'v1')).toHaveText('100%');
+  await expect(topology.edgeDrawing('hello->world@v1')).toHaveAttribute('data-retired', 'false');
   for (const body of await requestsThroughProxy(demo.proxyUrl, 'http://hello/', 10)) expect(body).toBe('hello from hello, and world v1\n');
 });
 

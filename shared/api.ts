@@ -8,7 +8,9 @@
 import { z } from 'zod';
 import { bypassSchema } from './bypass.js';
 import { exchangeSchema, logPageSchema, logQuerySchema } from './exchange.js';
+import { gatewayExportInputSchema, gatewayExportSchema } from './gateway-export.js';
 import { grpcDecodingSchema } from './grpc-messages.js';
+import { mockRecordInputSchema, mockRecordResultSchema, mockServeInputSchema, mockViewSchema } from './mock.js';
 import { configErrorSchema, deregistrationInputSchema, registrationInputSchema, serviceViewSchema } from './model.js';
 import { replayInputSchema, replayResultSchema } from './replay.js';
 import { faultSchema, rerouteInputSchema, serviceRouteSchema } from './routes.js';
@@ -56,6 +58,16 @@ export const adminOperations = {
   reroute: operation({ method: 'POST', path: '/api/routes/reroute', input: rerouteInputSchema, output: serviceRouteSchema }),
   /** Restores the route in force before the last change. */
   rollback: operation({ method: 'POST', path: '/api/routes/rollback', input: z.strictObject({ service: z.string().min(1) }), output: serviceRouteSchema }),
+  /** The routes in force as Kubernetes Gateway API HTTPRoutes (GAMMA), one YAML text; 404 for an unknown service. */
+  exportGatewayApi: operation({ method: 'GET', path: '/api/export/gateway-api', input: gatewayExportInputSchema, output: gatewayExportSchema }),
+
+  /** Recordings served as `<service>@recorded`, with their hits and misses. */
+  listMocks: operation({ method: 'GET', path: '/api/mocks', input: noInput, output: z.array(mockViewSchema) }),
+  /** Writes a service's exchanges from the log as HAR 1.2 (default `<workspace>/mocks/<service>.har`). */
+  recordMock: operation({ method: 'POST', path: '/api/mocks/record', input: mockRecordInputSchema, output: mockRecordResultSchema }),
+  /** Serves a HAR recording as the version `recorded` of its service (replacing that service's mock). */
+  serveMock: operation({ method: 'POST', path: '/api/mocks', input: mockServeInputSchema, output: mockViewSchema }),
+  stopMock: operation({ method: 'DELETE', path: '/api/mocks', input: z.strictObject({ service: z.string().min(1) }), output: z.array(mockViewSchema) }),
 
   listFaults: operation({ method: 'GET', path: '/api/faults', input: noInput, output: z.array(faultSchema) }),
   /** Adds or replaces the fault for (service, caller). */

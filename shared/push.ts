@@ -14,6 +14,7 @@ import { z } from 'zod';
 import { meshInfoSchema } from './api.js';
 import { bypassSchema } from './bypass.js';
 import { instanceEventSchema, requestEventSchema } from './events.js';
+import { mockViewSchema } from './mock.js';
 import { serviceViewSchema } from './model.js';
 import { faultSchema, serviceRouteSchema } from './routes.js';
 import { statsSnapshotSchema } from './stats.js';
@@ -30,6 +31,8 @@ export const pushItemSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('instance'), event: instanceEventSchema }),
   /** Every current bypass (a process calling an instance past the proxy), sent whenever one appears, goes or changes. */
   z.object({ kind: z.literal('bypasses'), bypasses: z.array(bypassSchema) }),
+  /** Every mock served, sent when one is served or stopped and, at most four times a second, as it answers. */
+  z.object({ kind: z.literal('mocks'), mocks: z.array(mockViewSchema) }),
 ]);
 export type PushItem = z.infer<typeof pushItemSchema>;
 

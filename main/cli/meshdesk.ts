@@ -4,9 +4,11 @@ import { MESHDESK_VERSION } from '../mesh/index.js';
 import { demoCommand } from './demo-command.js';
 import { doctorCommand } from './doctor-command.js';
 import { envCommand } from './env-command.js';
+import { exportCommand } from './export-command.js';
 import { faultCommand } from './fault-command.js';
 import { importComposeCommand } from './import-compose-command.js';
 import { initCommand } from './init-command.js';
+import { mockCommand } from './mock-command.js';
 import { openCommand } from './open-command.js';
 import { deregisterCommand, registerCommand } from './register-command.js';
 import { routeCommand } from './route-command.js';
@@ -36,9 +38,11 @@ export function createProgram(): Command {
       .addCommand(tapCommand())
       .addCommand(topCommand())
       .addCommand(routeCommand())
+      .addCommand(exportCommand())
       .addCommand(registerCommand())
       .addCommand(deregisterCommand())
       .addCommand(faultCommand())
+      .addCommand(mockCommand())
       .addCommand(importComposeCommand())
   );
 }

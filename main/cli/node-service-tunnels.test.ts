@@ -78,7 +78,8 @@ describe('a Node service calling through CONNECT tunnels', () => {
         services: { service: string; stats: { totals: { requests: number; failures: number } } }[];
       };
     const totalsOf = async (service: string) => (await stat()).services.find((entry) => entry.service === service)?.stats.totals;
-    await expect.poll(() => totalsOf('world')).toMatchObject({ requests: 10, failures: 0 });
+    // Each poll runs the CLI as a process: give it a busy machine's time.
+    await expect.poll(() => totalsOf('world'), { timeout: 10_000 }).toMatchObject({ requests: 10, failures: 0 });
     expect(await totalsOf('orders')).toMatchObject({ requests: ordersCalls, failures: ordersCalls, retries: 0 });
     const statText = (await runMeshdesk(['stat', 'orders'], env)).stdout;
     expect(statText).toMatch(new RegExp(`^orders\\s+\\*\\s+0\\.00%.*\\s${ordersCalls}$`, 'm'));

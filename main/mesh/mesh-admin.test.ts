@@ -48,6 +48,12 @@ const samples: { [Name in OperationName]: OperationInput<Name> } = {
   listRoutes: {},
   reroute: { service: 'world', version: 'v2', origin: 'api' },
   rollback: { service: 'world' },
+  exportGatewayApi: { namespace: 'dev' },
+  listMocks: {},
+  // Records the one exchange to <workspace>/mocks/world.har, serves it as world@recorded, stops it.
+  recordMock: { service: 'world' },
+  serveMock: { service: 'world' },
+  stopMock: { service: 'world' },
   listFaults: {},
   setFault: { service: 'world', percent: 10, abortStatus: 503 },
   clearFault: { service: 'world' },

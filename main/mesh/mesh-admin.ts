@@ -3,11 +3,15 @@
  * Kept out of mesh.ts so that the wiring and the API surface are read separately.
  */
 import type { MeshInfo } from '../../shared/api.js';
+import type { MeshConfig } from '../../shared/config-schema.js';
 import type { Bypass } from '../../shared/bypass.js';
 import type { AdminHandlers } from './admin/admin-server.js';
 import type { DemoLoader } from './demo/demo-loader.js';
+import { exportGatewayApi } from './export/export-routes.js';
 import type { GrpcDecoder } from './grpc/grpc-decoder.js';
 import { MeshError } from './mesh-error.js';
+import type { MockBook } from './mock/mock-book.js';
+import { mockHandlers } from './mock/mock-wiring.js';
 import { replay } from './replay.js';
 import type { Registry } from './registry/registry.js';
 import type { RuntimeRegistrations } from './registry/runtime-registrations.js';
@@ -35,6 +39,10 @@ export interface MeshParts {
   /** Processes seen calling instances straight, past the proxy. */
   bypasses: () => Bypass[];
   grpcDecoder: GrpcDecoder;
+  /** Recordings served as `<service>@recorded`. */
+  mocks: MockBook;
+  /** The config in force: the last good meshdesk.yaml. */
+  config: () => MeshConfig;
 }
 
 export function adminHandlers(parts: MeshParts): AdminHandlers {
@@ -54,6 +62,8 @@ export function adminHandlers(parts: MeshParts): AdminHandlers {
     listRoutes: () => routeViews(registry, routes),
     reroute: (input) => routes.reroute(input),
     rollback: ({ service }) => routes.rollback(service),
+    exportGatewayApi: (input) => exportGatewayApi({ registry, routes, config: parts.config }, input),
+    ...mockHandlers(parts.mocks, (query) => telemetry.query(query)),
     listFaults: () => faults.list(),
     setFault: (fault) => {
       if (!registry.lookup(fault.service)) throw new MeshError(404, `unknown service ${fault.service}`);

@@ -21,7 +21,8 @@ import { ProxyServer } from './proxy/proxy-server.js';
 import { describeInstanceEvent } from './resilience/instance-events.js';
 import { PolicyBook } from './resilience/service-policy.js';
 import { RequestEvents } from './proxy/request-events.js';
-import { Registry, type RegistryChange } from './registry/registry.js';
+import { Registry } from './registry/registry.js';
+import { describeRegistryChange } from './registry/describe-change.js';
 import { RuntimeRegistrations, type RegisterResult } from './registry/runtime-registrations.js';
 import { adminHandlers, routeViews } from './mesh-admin.js';
 import { ServiceViews } from './service-views.js';
@@ -39,6 +40,8 @@ import { GrpcDecoder } from './grpc/grpc-decoder.js';
 import { BypassWatcher } from './bypass/bypass-watcher.js';
 import { watchBypasses, watchedInstances } from './bypass/bypass-wiring.js';
 import { Reflection } from './grpc/reflection.js';
+import type { MockBook } from './mock/mock-book.js';
+import { createMockBook } from './mock/mock-wiring.js';
 
 export interface MeshOptions {
   proxyHost: string;
@@ -79,6 +82,8 @@ export class Mesh {
   private readonly disco: DiscoSource | null;
   private readonly health: HealthChecker;
   private readonly runtime: RuntimeRegistrations;
+  /** Recordings replayed as `<service>@recorded` (mock/). */
+  readonly mocks: MockBook;
   readonly routes: RouteTable;
   readonly faults = new FaultTable();
   readonly telemetry: Telemetry;
@@ -154,6 +159,7 @@ export class Mesh {
     this.health = new HealthChecker(this.registry);
     const store = options.stateStore ?? new MemoryStore(emptyMeshState());
     this.runtime = new RuntimeRegistrations(store, this.registry);
+    this.mocks = createMockBook(this.registry, store, options.configFile, discoDir);
     this.routes = new RouteTable({
       lookup: (service) => this.registry.lookup(service),
       overrides: store.get('routes') ?? {},
@@ -196,6 +202,8 @@ export class Mesh {
           () => ({ paths: this.config.protoPaths, baseDir: options.configFile ? path.dirname(options.configFile) : process.cwd() }),
           new Reflection(),
         ),
+        config: () => this.config,
+        mocks: this.mocks,
       }),
       auth: this.auth,
       push: this.push,
@@ -206,6 +214,7 @@ export class Mesh {
         { kind: 'faults', faults: this.faults.list() },
         { kind: 'stats', stats: this.telemetry.snapshot() },
         { kind: 'bypasses', bypasses: this.bypasses.list() },
+        { kind: 'mocks', mocks: this.mocks.list() },
       ],
       metricsText: () => this.telemetry.metricsText(),
       rendererRoot: options.rendererRoot,
@@ -213,6 +222,7 @@ export class Mesh {
     this.registry.onChange(() => this.services.publishNow());
     this.routes.onChange(() => this.push.publish({ kind: 'routes', routes: routeViews(this.registry, this.routes) }));
     this.faults.onChange((faults) => this.push.publish({ kind: 'faults', faults }));
+    this.mocks.onChange((mocks) => this.push.publish({ kind: 'mocks', mocks }));
     this.telemetry.attach(this.events, this.proxy);
     this.telemetry.onRecorded((event) => this.push.publish({ kind: 'request', event }));
     this.telemetry.onInstanceEvent((event) => {
@@ -226,12 +236,12 @@ export class Mesh {
    * PortInUseError, having stopped what it started (watchers, health checks, the proxy's port).
    */
   async start(): Promise<MeshAddresses> {
-    this.storeProblems = this.runtime.load();
+    this.storeProblems = [...this.runtime.load(), ...(await this.mocks.load())];
     await this.configWatcher?.start();
     this.routes.applyConfig(configRoutes(this.config));
     await this.disco?.start();
     this.health.start();
-    this.registry.onChange((change) => this.logChange(change));
+    this.registry.onChange((change) => this.log(describeRegistryChange(change)));
     watchBypasses(this.bypasses, this.registry, (bypasses) => this.push.publish({ kind: 'bypasses', bypasses }), this.log);
     // Stats are pushed about once a second while anyone listens; so are services whose traffic health changed.
     this.statsTimer = setInterval(() => {
@@ -270,7 +280,7 @@ export class Mesh {
     this.bypasses.stop();
     if (this.statsTimer) clearInterval(this.statsTimer);
     this.push.close();
-    await Promise.all([closeServer(this.proxy.server, graceMs), closeServer(this.admin, graceMs), this.demo.unload()]);
+    await Promise.all([closeServer(this.proxy.server, graceMs), closeServer(this.admin, graceMs), this.demo.unload(), this.mocks.close()]);
     await this.proxy.close();
   }
 
@@ -338,24 +348,6 @@ export class Mesh {
     const waiting = changedTelemetry(this.telemetryInForce, after).map((name) => `telemetry.${name}`);
     if (waiting.length > 0) {
       this.log(`meshdesk: ${waiting.join(', ')} changed; telemetry settings take effect at the next start, the ones read at start stay in force`);
-    }
-  }
-
-  private logChange(change: RegistryChange): void {
-    if (change.kind === 'health') {
-      this.log(`meshdesk: health ${change.service}@${change.version} ${change.address} ${change.from} -> ${change.to}: ${change.reason}`);
-    } else {
-      const parts = [
-        ['+', change.added],
-        ['-', change.removed],
-        ['~', change.changed],
-      ] as const;
-      this.log(
-        `meshdesk: services ${parts
-          .filter(([, keys]) => keys.length > 0)
-          .map(([sign, keys]) => `${sign}${keys.length}`)
-          .join(' ')}`,
-      );
     }
   }
 

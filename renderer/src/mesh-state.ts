@@ -13,6 +13,7 @@
 import type { MeshInfo } from '../../shared/api.js';
 import type { Bypass } from '../../shared/bypass.js';
 import type { InstanceEvent, RequestEvent } from '../../shared/events.js';
+import type { MockView } from '../../shared/mock.js';
 import type { ServiceView } from '../../shared/model.js';
 import { parsePushBatch, type PushBatch } from '../../shared/push.js';
 import type { Fault, ServiceRoute } from '../../shared/routes.js';
@@ -28,6 +29,8 @@ export interface MeshSnapshot {
   faults: Fault[] | null;
   /** Local processes calling instances past the proxy, as the mesh last listed them. */
   bypasses: Bypass[] | null;
+  /** Recordings served as `<service>@recorded`, with their hits and misses. */
+  mocks: MockView[] | null;
   /** The latest ejections, returns and panics, newest first (at most INSTANCE_EVENTS_KEPT). */
   instanceEvents: InstanceEvent[];
   /** Why the last batch was rejected; null while every batch fit the contract. */
@@ -48,6 +51,7 @@ export class MeshState {
     routes: null,
     faults: null,
     bypasses: null,
+    mocks: null,
     instanceEvents: [],
     pushError: null,
   };
@@ -123,6 +127,9 @@ export class MeshState {
           break;
         case 'bypasses':
           next = { ...next, bypasses: item.bypasses };
+          break;
+        case 'mocks':
+          next = { ...next, mocks: item.mocks };
           break;
         case 'instance':
           next = { ...next, instanceEvents: [item.event, ...next.instanceEvents].slice(0, INSTANCE_EVENTS_KEPT) };

@@ -3,6 +3,7 @@
  * desktop app's electron-store, `conf` headless and the memory store in tests hold the same thing.
  */
 import type { HealthCheck } from '../../../shared/config-schema.js';
+import type { MockMatching } from '../../../shared/mock.js';
 import type { RuntimeOrigin } from '../../../shared/model.js';
 import type { Route } from '../../../shared/routes.js';
 
@@ -17,10 +18,22 @@ export interface StoredRegistration {
   registeredAt: string;
 }
 
+/** A recording served as `<service>@recorded` (mock/mock-book.ts); the HAR file is read again at start. */
+export interface StoredMock {
+  service: string;
+  /** Absolute path of the HAR file. */
+  file: string;
+  matching: MockMatching;
+  ignoreHeaders?: string[];
+  replayLatency: boolean;
+}
+
 export interface MeshState extends Record<string, unknown> {
   registrations: StoredRegistration[];
   /** Routes set through the admin API (CLI, GUI), service → route; they override meshdesk.yaml's. */
   routes: Record<string, Route>;
+  /** Mocks served, one per service; absent in state written before mocks existed. */
+  mocks?: StoredMock[];
 }
 
 export function emptyMeshState(): MeshState {

@@ -5,6 +5,7 @@
  */
 import { useState } from 'react';
 import { ConfigErrors } from '../config-errors.js';
+import { KubernetesExport } from '../export/kubernetes-export.js';
 import { useMeshSnapshot } from '../use-mesh-state.js';
 import { EMPTY_INSTANCE_FORM, formFromInstance, type InstanceFormValues } from './instance-form.js';
 import { InstanceFormView } from './instance-form-view.js';
@@ -37,6 +38,7 @@ export function ServicesPage() {
         >
           Register an instance
         </button>
+        <KubernetesExport service={null} />
       </div>
       {editing && (
         <InstanceFormView

@@ -41,7 +41,7 @@ export function EdgeLabels({ graph, positions, curves }: EdgeLabelsProps) {
           if (!placed) return null;
           const { box, text } = placed;
           return (
-            <g key={edge.id} className={`traffic-label${edge.idle ? ' idle' : ''}`}>
+            <g key={edge.id} className={`traffic-label${edge.idle || edge.retired ? ' idle' : ''}`}>
               <rect x={box.x} y={box.y} width={box.width} height={LABEL_HEIGHT} rx={LABEL_HEIGHT / 2} />
               <text x={box.x + box.width / 2} y={box.y + BASELINE} textAnchor="middle" data-testid={`edge-label-${edge.id}`}>
                 {text}

@@ -91,7 +91,8 @@ export function edgeCurves(graph: GraphModel, positions: ReadonlyMap<string, XY>
 export function flowPaths(curves: readonly EdgeCurve[]): FlowPath[] {
   const paths: FlowPath[] = [];
   for (const { edge, points } of curves) {
-    const speed = flowSpeed(edge.rps);
+    // Dots are traffic flowing now: none on an edge gone quiet or one the route no longer feeds.
+    const speed = edge.idle || edge.retired ? null : flowSpeed(edge.rps);
     if (speed !== null) paths.push({ id: edge.id, points, length: curveLength(points), speed, health: edge.health });
   }
   return paths;

@@ -9,9 +9,11 @@
  * (a distinct target handle per version); traffic with no version yet goes to the service itself.
  */
 import type { Bypass } from '../../../shared/bypass.js';
+import type { MockView } from '../../../shared/mock.js';
 import type { ServiceView } from '../../../shared/model.js';
 import type { Fault, ServiceRoute } from '../../../shared/routes.js';
 import type { EdgeStats, SeriesStats, StatsSnapshot } from '../../../shared/stats.js';
+import { recencyOf, retiredVersions } from './edge-recency.js';
 import type { Thresholds } from '../settings/settings-model.js';
 import { CALLER_HEIGHT, CALLER_WIDTH, EXTERNAL_HEIGHT, EXTERNAL_WIDTH, SERVICE_TARGET_HANDLE, versionHandle } from './graph-geometry.js';
 import { bypassEdgeId, callerNodeId, edgeId, EXTERNAL_NODE_ID, serviceNodeId } from './graph-ids.js';
@@ -39,6 +41,8 @@ export interface VersionTarget {
   registered: boolean;
   rps: number;
   successRate: number | null;
+  /** A version the mesh answers from a recording (record-to-mock): its hits and misses; null for any other. */
+  mock: { hits: number; misses: number } | null;
 }
 
 export interface ServiceNodeData {
@@ -95,8 +99,10 @@ export interface GraphEdge {
   successRate: number | null;
   p99: number | null;
   health: Health;
-  /** No requests in the rate window: drawn faded and still. */
+  /** No request for a few seconds (edge-recency.ts): drawn faded and still. */
   idle: boolean;
+  /** The route in force sends this version nothing: drawn as history, without an arrow. */
+  retired: boolean;
   [key: string]: unknown;
 }
 
@@ -124,6 +130,8 @@ export interface GraphInput {
   faults: readonly Fault[] | null;
   thresholds: Thresholds;
   bypasses?: readonly Bypass[] | null;
+  /** Recordings served as versions (absent: none). */
+  mocks?: readonly MockView[] | null;
 }
 
 export function buildGraph(input: GraphInput): GraphModel {
@@ -133,7 +141,7 @@ export function buildGraph(input: GraphInput): GraphModel {
   const serviceNames = new Set(registered.keys());
   for (const [name, kind] of kinds) if (kind === 'service') serviceNames.add(name);
 
-  const edges = graphEdges(stats?.edges ?? [], kinds, serviceNames, thresholds);
+  const edges = graphEdges(stats?.edges ?? [], kinds, serviceNames, thresholds, { at: stats?.at ?? 0, retired: retiredVersions(input.routes) });
   const index = indexInput(input, edges);
   const nodes: GraphNode[] = [];
   for (const name of [...serviceNames].sort()) nodes.push(serviceNode(name, input, index));
@@ -186,7 +194,13 @@ function bypassEdges(bypasses: readonly Bypass[], serviceNodes: readonly GraphNo
   });
 }
 
-function graphEdges(entries: readonly EdgeStats[], kinds: Map<string, string>, services: Set<string>, thresholds: Thresholds): GraphEdge[] {
+function graphEdges(
+  entries: readonly EdgeStats[],
+  kinds: Map<string, string>,
+  services: Set<string>,
+  thresholds: Thresholds,
+  { at, retired }: { at: number; retired: ReadonlySet<string> },
+): GraphEdge[] {
   const versioned = new Set(entries.filter((entry) => entry.version !== null).map((entry) => `${entry.caller}\n${entry.service}`));
   const sourceOf = (caller: string) => (services.has(caller) ? serviceNodeId(caller) : callerNodeId(caller));
   const edges: GraphEdge[] = [];
@@ -201,6 +215,8 @@ function graphEdges(entries: readonly EdgeStats[], kinds: Map<string, string>, s
     // The whole-service edge duplicates its per-version edges; keep it only for traffic with no version.
     if (entry.version === null && versioned.has(`${entry.caller}\n${entry.service}`)) continue;
     const { stats } = entry;
+    const recency = recencyOf(stats, at);
+    if (recency === 'gone') continue;
     edges.push({
       id: edgeId(entry.caller, entry.service, entry.version),
       source: sourceOf(entry.caller),
@@ -214,7 +230,8 @@ function graphEdges(entries: readonly EdgeStats[], kinds: Map<string, string>, s
       successRate: stats.successRate,
       p99: stats.latencyMs.p99,
       health: healthOf(stats.successRate, thresholds),
-      idle: stats.rps === 0,
+      idle: recency === 'idle',
+      retired: entry.version !== null && retired.has(`${entry.service}\n${entry.version}`),
     });
   }
   for (const [caller, series] of external) {
@@ -233,6 +250,7 @@ function graphEdges(entries: readonly EdgeStats[], kinds: Map<string, string>, s
       p99,
       health: healthOf(successRate, thresholds),
       idle: rps === 0,
+      retired: false,
     });
   }
   return edges.sort((a, b) => a.id.localeCompare(b.id));

@@ -47,7 +47,12 @@ const ServiceNode = memo(function ServiceNode({ data, selected }: NodeProps<Serv
         </span>
       </div>
       {data.versions.map((version, index) => (
-        <div key={version.name} className={`topo-version${version.registered ? '' : ' gone'}`} data-testid={`version-target-${data.name}-${version.name}`}>
+        <div
+          key={version.name}
+          className={`topo-version${version.registered ? '' : ' gone'}${version.mock ? ' mock' : ''}`}
+          data-testid={`version-target-${data.name}-${version.name}`}
+          data-mock={version.mock ? 'true' : undefined}
+        >
           <Handle
             type="target"
             id={versionHandle(version.name)}
@@ -57,19 +62,37 @@ const ServiceNode = memo(function ServiceNode({ data, selected }: NodeProps<Serv
             isConnectableStart={false}
             title={`Drop here to send all of ${data.name}'s traffic to ${version.name}`}
           />
-          <span className="topo-version-name">{version.name}</span>
-          <span className="instance-dots" aria-label={instanceSummary(version.instances)}>
-            {version.instances.slice(0, 8).map((instance) => (
-              <span
-                key={instance.address}
-                className={`instance-dot instance-${instance.health}${instance.source === 'traffic' ? ' from-traffic' : ''}`}
-                title={`${instance.address}: ${instance.summary}`}
-                data-testid={`instance-dot-${instance.address}`}
-                data-source={instance.source}
-              />
-            ))}
-            {version.instances.length > 8 && <span className="more">+{version.instances.length - 8}</span>}
+          <span className="topo-version-name" title={version.mock ? `${version.name}: answered by the mesh from a recording` : version.name}>
+            {version.name}
           </span>
+          {version.mock ? (
+            <span
+              className="mock-tally"
+              data-testid={`mock-tally-${data.name}`}
+              title="Mock: requests answered from the recording, and requests it had nothing for"
+            >
+              <span>
+                {version.mock.hits} hit{version.mock.hits === 1 ? '' : 's'}
+              </span>
+              <span className="sep"> · </span>
+              <span className={version.mock.misses > 0 ? 'has-misses' : ''}>
+                {version.mock.misses} miss{version.mock.misses === 1 ? '' : 'es'}
+              </span>
+            </span>
+          ) : (
+            <span className="instance-dots" aria-label={instanceSummary(version.instances)}>
+              {version.instances.slice(0, 8).map((instance) => (
+                <span
+                  key={instance.address}
+                  className={`instance-dot instance-${instance.health}${instance.source === 'traffic' ? ' from-traffic' : ''}`}
+                  title={`${instance.address}: ${instance.summary}`}
+                  data-testid={`instance-dot-${instance.address}`}
+                  data-source={instance.source}
+                />
+              ))}
+              {version.instances.length > 8 && <span className="more">+{version.instances.length - 8}</span>}
+            </span>
+          )}
           <span className="topo-share" data-testid={`version-share-${data.name}-${version.name}`}>
             {version.share === null ? '' : formatShare(version.share)}
           </span>
@@ -132,7 +155,7 @@ export function nodeSignature(data: GraphNodeData): string {
         formatPercent(data.successRate),
         ...data.versions.map(
           (version) =>
-            `${version.name}:${version.registered}:${formatShare(version.share)}:${version.instances.map((instance) => `${instance.address}=${instance.health}:${instance.summary}`).join(',')}`,
+            `${version.name}:${version.registered}:${formatShare(version.share)}:${version.mock ? `${version.mock.hits}/${version.mock.misses}` : ''}:${version.instances.map((instance) => `${instance.address}=${instance.health}:${instance.summary}`).join(',')}`,
         ),
       ].join('|');
     case 'caller':

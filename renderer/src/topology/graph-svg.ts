@@ -50,8 +50,9 @@ export function graphSvg(graph: GraphModel, positions: ReadonlyMap<string, XY>, 
       targetPosition: Position.Left,
     });
     const colour = palette.health[edge.health];
-    const opacity = edge.idle ? ` opacity="${IDLE_OPACITY}"` : '';
-    parts.push(`<g data-id="${attr(edge.id)}"${opacity}><path d="${path}" fill="none" stroke="${colour}" stroke-width="${edgeWidth(edge.rps)}"/>`);
+    const opacity = edge.idle || edge.retired ? ` opacity="${IDLE_OPACITY}"` : '';
+    const dashes = edge.retired ? ' stroke-dasharray="6 5"' : '';
+    parts.push(`<g data-id="${attr(edge.id)}"${opacity}><path d="${path}" fill="none" stroke="${colour}" stroke-width="${edgeWidth(edge.rps)}"${dashes}/>`);
     const label = labels.get(edge.id);
     if (label) {
       const { box } = label;

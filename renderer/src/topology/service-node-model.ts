@@ -62,6 +62,7 @@ export function serviceNode(name: string, input: GraphInput, index: InputIndex):
   const versions = names.map((version): VersionTarget => {
     const registeredVersion = view?.versions.find((entry) => entry.name === version) ?? null;
     const stats = versionStats.get(version);
+    const mock = input.mocks?.find((entry) => entry.service === name && entry.version === version);
     return {
       name: version,
       share: route ? (route.effectiveWeights[version] ?? 0) : null,
@@ -72,6 +73,7 @@ export function serviceNode(name: string, input: GraphInput, index: InputIndex):
       registered: registeredVersion !== null,
       rps: stats?.rps ?? 0,
       successRate: stats?.successRate ?? null,
+      mock: mock ? { hits: mock.hits, misses: mock.misses } : null,
     };
   });
   const successRate = serviceStats?.successRate ?? null;

@@ -1,14 +1,17 @@
 /**
  * The side panel for a selected service: golden metrics with sparklines and the retry budget,
- * routing (route all, split, rollback, history), versions and instances with health (each opens
- * its own golden metrics), and faults. Everything shown is the
+ * routing (route all, split, rollback, history) and its export for Kubernetes, versions and
+ * instances with health (each opens its own golden metrics), its mock (mock-controls.tsx), and
+ * faults. Everything shown is the
  * mesh's pushed state; every button is one admin call through useMeshCommands.
  */
+import { ServiceKubernetesExport } from '../export/kubernetes-export.js';
 import { useMeshSnapshot } from '../use-mesh-state.js';
 import { FaultControls } from './fault-controls.js';
 import { GoldenMetrics } from './golden-metrics.js';
 import type { GraphModel, ServiceNodeData } from './graph-model.js';
 import { InstanceHealth } from './instance-health.js';
+import { MockControls } from './mock-controls.js';
 import { requestsHrefForService } from './requests-link.js';
 import { RetryBudgetLine } from './retry-budget-line.js';
 import type { MeshCommands } from './mesh-commands.js';
@@ -52,6 +55,7 @@ export function ServicePanel({
         {callers.length > 0 && <p className="muted small">Called by {callers.join(', ')}.</p>}
       </section>
       <RouteControls key={name} route={route} commands={commands} now={stats?.at ?? Date.now()} />
+      <ServiceKubernetesExport service={name} />
       <InstanceHealth
         service={name}
         versions={service.versions}
@@ -60,6 +64,7 @@ export function ServicePanel({
         history={history}
         instanceEvents={instanceEvents}
       />
+      <MockControls key={`mock-${name}`} service={name} />
       <FaultControls key={`faults-${name}`} service={name} faults={faults} callers={callers} commands={commands} />
     </aside>
   );

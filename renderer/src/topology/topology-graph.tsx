@@ -306,8 +306,9 @@ function toFlowEdge(edge: GraphEdge, colour: string): TrafficFlowEdge {
     targetHandle: edge.targetHandle,
     type: 'traffic',
     data: edge,
-    reconnectable: edge.target === EXTERNAL_NODE_ID ? false : 'target',
-    markerEnd: { type: MarkerType.ArrowClosed, color: colour, width: 14, height: 14 },
+    // History (a version the route sends nothing) is not dragged and points nowhere.
+    reconnectable: edge.target === EXTERNAL_NODE_ID || edge.retired ? false : 'target',
+    ...(edge.retired ? {} : { markerEnd: { type: MarkerType.ArrowClosed, color: colour, width: 14, height: 14 } }),
     ariaLabel: `${edge.caller} to ${edge.service}${edge.version === null ? '' : ` ${edge.version}`}`,
   };
 }

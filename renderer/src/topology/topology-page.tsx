@@ -23,6 +23,7 @@ import { useStablePositions } from './stable-positions.js';
 import { TopologyGraph } from './topology-graph.js';
 import '../components/components.css';
 import './topology.css';
+import './mock-controls.css';
 
 interface Notice {
   kind: 'info' | 'error';
@@ -32,14 +33,17 @@ interface Notice {
 const NOTICE_MS = 5_000;
 
 export function TopologyPage() {
-  const { info, services, stats, routes, faults, bypasses } = useMeshSnapshot();
+  const { info, services, stats, routes, faults, bypasses, mocks } = useMeshSnapshot();
   const [{ thresholds }] = useSettings();
   const theme = useTheme();
   const commands = useMeshCommands();
   const location = useLocation();
   const { history } = useMesh().state;
 
-  const graph = useMemo(() => buildGraph({ services, stats, routes, faults, thresholds, bypasses }), [services, stats, routes, faults, thresholds, bypasses]);
+  const graph = useMemo(
+    () => buildGraph({ services, stats, routes, faults, thresholds, bypasses, mocks }),
+    [services, stats, routes, faults, thresholds, bypasses, mocks],
+  );
   const { positions, generation, relayouts, move, relayout } = useStablePositions(graph);
   const [notice, setNotice] = useState<Notice | null>(null);
   useEffect(() => {

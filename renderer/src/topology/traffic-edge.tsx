@@ -1,5 +1,6 @@
 /**
- * The edge type: a bezier coloured by health, as thick as its traffic, faded when idle. What
+ * The edge type: a bezier coloured by health, as thick as its traffic, faded when idle, dashed
+ * and without an arrow when the route no longer sends its version anything (edge-recency.ts). What
  * changes every second lives elsewhere — the moving traffic (flow-canvas.tsx) and the numbers
  * (edge-labels.tsx) — so an edge re-renders only when its health, weight or idleness changes.
  */
@@ -15,9 +16,9 @@ const TrafficEdge = memo(function TrafficEdge(props: EdgeProps<TrafficFlowEdge>)
   const [path] = getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
   if (!data) return null;
   const style: CSSProperties = { strokeWidth: edgeWidth(data.rps) };
-  const className = `traffic-edge health-${data.health}${data.idle ? ' idle' : ''}`;
+  const className = `traffic-edge health-${data.health}${data.idle ? ' idle' : ''}${data.retired ? ' retired' : ''}`;
   return (
-    <g className={className} data-testid={`edge-${id}`} data-health={data.health} data-idle={data.idle}>
+    <g className={className} data-testid={`edge-${id}`} data-health={data.health} data-idle={data.idle} data-retired={data.retired}>
       <BaseEdge id={id} path={path} style={style} markerEnd={markerEnd} interactionWidth={16} />
     </g>
   );

@@ -7,6 +7,8 @@ import type { InstanceHealth, ServiceView, TrafficHealth } from '../../../../sha
 import type { ServiceRoute } from '../../../../shared/routes.js';
 import type { SeriesStats, StatsSnapshot } from '../../../../shared/stats.js';
 
+const SNAPSHOT_AT = 1_000_000;
+
 export function series(rps: number, successRate: number | null = rps > 0 ? 1 : null, p99: number | null = rps > 0 ? 20 : null): SeriesStats {
   const requests = Math.round(rps * 60);
   const failures = successRate === null ? 0 : Math.round(requests * (1 - successRate));
@@ -21,7 +23,8 @@ export function series(rps: number, successRate: number | null = rps > 0 ? 1 : n
     retries: 0,
     inFlight: 0,
     totals: { requests, failures, bytesIn: 0, bytesOut: 0, retries: 0 },
-    lastSeen: rps > 0 ? 1 : null,
+    // A second before statsSnapshot's default `at`: an edge with traffic is live.
+    lastSeen: rps > 0 ? SNAPSHOT_AT - 1_000 : null,
   };
 }
 
@@ -73,7 +76,7 @@ export interface EdgeSpec {
 }
 
 /** A snapshot whose services, versions and edges follow from the edges given. */
-export function statsSnapshot(edges: EdgeSpec[], external: string[] = [], at = 1_000_000): StatsSnapshot {
+export function statsSnapshot(edges: EdgeSpec[], external: string[] = [], at = SNAPSHOT_AT): StatsSnapshot {
   const serviceRps = new Map<string, number>();
   const versionRps = new Map<string, number>();
   for (const edge of edges) {
