@@ -100,8 +100,10 @@ test('dragging the edge onto world@v2 sends real requests through hello to v2, a
   await expect(topology.versionShare('world', 'v1')).toHaveText('0%');
   // The old edge turns into history at once (dashed, no arrow), though its stats window still holds it.
   await expect(topology.edgeDrawing('hello->world@v1')).toHaveAttribute('data-retired', 'true');
-  // One drop, one call.
-  expect(rerouteCalls.map((body) => JSON.parse(body) as unknown)).toEqual([{ service: 'world', version: 'v2', origin: 'gui' }]);
+  // One drop, one call, guarded as Settings says by default (guarded-reroute.spec.ts tests the guard).
+  expect(rerouteCalls.map((body) => JSON.parse(body) as unknown)).toEqual([
+    { service: 'world', version: 'v2', origin: 'gui', guard: { forSeconds: 60, minRequests: 20, maxFailureRate: 1, maxP99Ratio: 2 } },
+  ]);
   for (const body of await requestsThroughProxy(demo.proxyUrl, 'http://hello/', 10)) expect(body).toBe('hello from hello, and world v2\n');
   await expect(topology.edge('hello->world@v2')).toBeVisible({ timeout: 15_000 });
 

@@ -33,7 +33,7 @@ export type HeaderRule = z.infer<typeof headerRuleSchema>;
 export type Route = z.infer<typeof routeSchema>;
 
 /** Who changed a route: the history shows it. */
-export const changeOriginSchema = z.enum(['config', 'api', 'cli', 'gui', 'rollback']);
+export const changeOriginSchema = z.enum(['config', 'api', 'cli', 'gui', 'rollback', 'guard']);
 export type ChangeOrigin = z.infer<typeof changeOriginSchema>;
 
 export const routeChangeSchema = z.object({
@@ -43,15 +43,40 @@ export const routeChangeSchema = z.object({
   /** The route before and after; null means "the default: everything to the first version". */
   before: routeSchema.nullable(),
   after: routeSchema.nullable(),
+  /** Why, when the mesh made the change itself: `rolled back by guard: success 82% < baseline 99.6% after 31 requests`. */
+  reason: z.string().optional(),
 });
 export type RouteChange = z.infer<typeof routeChangeSchema>;
 
-/** One atomic reroute: all traffic to one version, or weights across versions. */
+/**
+ * A guard on a route change: for `forSeconds`, the version that gained traffic is compared with the
+ * baseline (the version it took traffic from, over the stats window before the change), once at
+ * least `minRequests` reached it; a breach rolls the change back at once.
+ */
+export const routeGuardInputSchema = z.strictObject({
+  forSeconds: z.number().positive().max(86_400).default(60),
+  minRequests: z.number().int().min(1).max(1_000_000).default(20),
+  /** Success-rate points the new version may fall below the baseline (1: baseline 99.6% → breach below 98.6%). */
+  maxFailureRate: z.number().min(0).max(100).default(1),
+  /** The new version's p99 may reach this many times the baseline's. */
+  maxP99Ratio: z.number().min(1).max(1_000).default(2),
+});
+export type RouteGuardInput = z.input<typeof routeGuardInputSchema>;
+export type RouteGuardThresholds = z.output<typeof routeGuardInputSchema>;
+
+/** One atomic reroute: all traffic to one version, or weights across versions; optionally guarded. */
 export const rerouteInputSchema = z.union([
-  z.strictObject({ service: z.string().min(1), version: z.string().min(1), origin: changeOriginSchema.default('api') }),
-  z.strictObject({ service: z.string().min(1), weights: weightsSchema, origin: changeOriginSchema.default('api') }),
+  z.strictObject({
+    service: z.string().min(1),
+    version: z.string().min(1),
+    origin: changeOriginSchema.default('api'),
+    guard: routeGuardInputSchema.optional(),
+  }),
+  z.strictObject({ service: z.string().min(1), weights: weightsSchema, origin: changeOriginSchema.default('api'), guard: routeGuardInputSchema.optional() }),
 ]);
 export type RerouteInput = z.infer<typeof rerouteInputSchema>;
+/** A reroute as a client sends it (the guard's thresholds may be left to their defaults). */
+export type RerouteRequest = z.input<typeof rerouteInputSchema>;
 
 /** The header that overrides routing for one request, in the spirit of Linkerd's l5d-dtab. */
 export const ROUTE_OVERRIDE_HEADER = 'x-meshdesk-route';
@@ -90,6 +115,33 @@ export const faultSchema = z
   );
 export type Fault = z.infer<typeof faultSchema>;
 
+/** A success rate and p99 over some requests: a guard's baseline, or what it observed since the change. */
+export const guardSampleSchema = z.object({
+  requests: z.number().int(),
+  failures: z.number().int(),
+  /** 0..1; null with no requests. */
+  successRate: z.number().nullable(),
+  p99Ms: z.number().nullable(),
+});
+export type GuardSample = z.infer<typeof guardSampleSchema>;
+
+/** A guard as it stands: watching, passed (the period ended without a breach) or rolled back. */
+export const routeGuardSchema = z.object({
+  state: z.enum(['watching', 'passed', 'rolled-back']),
+  /** The version that gained traffic (watched) and the one whose stats before the change are the baseline. */
+  version: z.string(),
+  baselineVersion: z.string().nullable(),
+  startedAt: z.string(),
+  /** When the watch ends (or ended). */
+  until: z.string(),
+  thresholds: z.object({ forSeconds: z.number(), minRequests: z.number().int(), maxFailureRate: z.number(), maxP99Ratio: z.number() }),
+  baseline: guardSampleSchema,
+  observed: guardSampleSchema,
+  /** Why it rolled back or passed; null while watching. */
+  reason: z.string().nullable(),
+});
+export type RouteGuard = z.infer<typeof routeGuardSchema>;
+
 /** A service's routing as the admin API reports it: the route in force and what it resolves to. */
 export const serviceRouteSchema = z.object({
   service: z.string(),
@@ -101,5 +153,7 @@ export const serviceRouteSchema = z.object({
   effectiveWeights: z.record(z.string(), z.number()),
   /** Newest first, bounded. */
   history: z.array(routeChangeSchema),
+  /** The guard of the last change, while it watches and after it ended (until the next change). */
+  guard: routeGuardSchema.optional(),
 });
 export type ServiceRoute = z.infer<typeof serviceRouteSchema>;

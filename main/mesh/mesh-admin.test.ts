@@ -46,7 +46,8 @@ const samples: { [Name in OperationName]: OperationInput<Name> } = {
   registerInstance: { service: 'extra', version: 'v1', address: '127.0.0.1:9', origin: 'CLI' },
   deregisterInstance: { service: 'extra', address: '127.0.0.1:9' },
   listRoutes: {},
-  reroute: { service: 'world', version: 'v2', origin: 'api' },
+  // Guarded, so the answer carries the guard and its schema is checked too.
+  reroute: { service: 'world', version: 'v2', origin: 'api', guard: { forSeconds: 60, minRequests: 20, maxFailureRate: 1, maxP99Ratio: 2 } },
   rollback: { service: 'world' },
   exportGatewayApi: { namespace: 'dev' },
   listMocks: {},
@@ -94,6 +95,7 @@ describe('the admin contract on a real mesh', () => {
     await expect(client.call('reroute', { service: 'nope', version: 'v1', origin: 'api' })).rejects.toThrow('unknown service nope');
     await expect(client.call('reroute', { service: 'world', version: 'v9', origin: 'api' })).rejects.toThrow('service world has no version v9 (it has v1, v2)');
     await expect(client.call('rollback', { service: 'world' })).rejects.toThrow('service world has no route change to roll back');
+    await expect(client.call('reroute', { service: 'world', version: 'v2', origin: 'api', guard: { minRequests: 0 } })).rejects.toThrow('minRequests');
     await expect(client.call('setFault', { service: 'nope', percent: 5, abortStatus: 500 })).rejects.toThrow('unknown service nope');
     await expect(client.call('getExchange', { id: 999_999 })).rejects.toThrow('no exchange 999999 in the log');
   });

@@ -16,6 +16,7 @@ import { replay } from './replay.js';
 import type { Registry } from './registry/registry.js';
 import type { RuntimeRegistrations } from './registry/runtime-registrations.js';
 import type { FaultTable } from './routing/fault-table.js';
+import type { RouteGuards } from './routing/route-guards.js';
 import type { RouteTable } from './routing/route-table.js';
 import type { Telemetry } from './telemetry/telemetry.js';
 import type { ServiceView } from '../../shared/model.js';
@@ -34,6 +35,8 @@ export interface MeshParts {
   services: () => ServiceView[];
   runtime: RuntimeRegistrations;
   routes: RouteTable;
+  /** Reroutes with a guard are watched and rolled back on a breach; views carry the guard. */
+  guards: RouteGuards;
   faults: FaultTable;
   telemetry: Telemetry;
   /** Processes seen calling instances straight, past the proxy. */
@@ -46,7 +49,7 @@ export interface MeshParts {
 }
 
 export function adminHandlers(parts: MeshParts): AdminHandlers {
-  const { registry, routes, faults, telemetry } = parts;
+  const { registry, routes, guards, faults, telemetry } = parts;
   return {
     getInfo: () => parts.info(),
     listServices: () => parts.services(),
@@ -59,9 +62,9 @@ export function adminHandlers(parts: MeshParts): AdminHandlers {
       parts.runtime.deregister(input);
       return parts.services();
     },
-    listRoutes: () => routeViews(registry, routes),
-    reroute: (input) => routes.reroute(input),
-    rollback: ({ service }) => routes.rollback(service),
+    listRoutes: () => routeViews(registry, routes, guards),
+    reroute: (input) => guards.reroute(input),
+    rollback: ({ service }) => guards.withGuard(routes.rollback(service)),
     exportGatewayApi: (input) => exportGatewayApi({ registry, routes, config: parts.config }, input),
     ...mockHandlers(parts.mocks, (query) => telemetry.query(query)),
     listFaults: () => faults.list(),
@@ -104,9 +107,9 @@ export function adminHandlers(parts: MeshParts): AdminHandlers {
   };
 }
 
-export function routeViews(registry: Registry, routes: RouteTable): ServiceRoute[] {
+export function routeViews(registry: Registry, routes: RouteTable, guards: RouteGuards): ServiceRoute[] {
   return registry.list().flatMap((service) => {
     const record = registry.lookup(service.name);
-    return record ? [routes.view(record)] : [];
+    return record ? [guards.withGuard(routes.view(record))] : [];
   });
 }

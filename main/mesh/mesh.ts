@@ -29,6 +29,7 @@ import { ServiceViews } from './service-views.js';
 import { configRoutes } from './routing/config-routes.js';
 import { FaultTable } from './routing/fault-table.js';
 import { RouteTable } from './routing/route-table.js';
+import { RouteGuards } from './routing/route-guards.js';
 import { ConnectionCallers, servicePortsOf } from './telemetry/connection-callers.js';
 import { Telemetry } from './telemetry/telemetry.js';
 import { changedTelemetry, telemetrySettingsOf } from './telemetry/telemetry-settings.js';
@@ -85,6 +86,7 @@ export class Mesh {
   /** Recordings replayed as `<service>@recorded` (mock/). */
   readonly mocks: MockBook;
   readonly routes: RouteTable;
+  private readonly guards: RouteGuards;
   readonly faults = new FaultTable();
   readonly telemetry: Telemetry;
   private statsTimer: NodeJS.Timeout | null = null;
@@ -165,6 +167,7 @@ export class Mesh {
       overrides: store.get('routes') ?? {},
       saveOverrides: (overrides) => store.set('routes', overrides),
     });
+    this.guards = new RouteGuards({ routes: this.routes, telemetry: this.telemetry });
     const policies = new PolicyBook({
       requestTimeoutMs: options.upstreamTimeoutMs ?? DEFAULT_PROXY_LIMITS.upstreamTimeoutMs,
       connectTimeoutMs: DEFAULT_PROXY_LIMITS.connectTimeoutMs,
@@ -195,6 +198,7 @@ export class Mesh {
         services: () => this.services.list(),
         runtime: this.runtime,
         routes: this.routes,
+        guards: this.guards,
         faults: this.faults,
         telemetry: this.telemetry,
         bypasses: () => this.bypasses.list(),
@@ -210,7 +214,7 @@ export class Mesh {
       pushSnapshot: () => [
         { kind: 'info', info: this.info() },
         { kind: 'services', services: this.services.list() },
-        { kind: 'routes', routes: routeViews(this.registry, this.routes) },
+        { kind: 'routes', routes: routeViews(this.registry, this.routes, this.guards) },
         { kind: 'faults', faults: this.faults.list() },
         { kind: 'stats', stats: this.telemetry.snapshot() },
         { kind: 'bypasses', bypasses: this.bypasses.list() },
@@ -220,7 +224,8 @@ export class Mesh {
       rendererRoot: options.rendererRoot,
     });
     this.registry.onChange(() => this.services.publishNow());
-    this.routes.onChange(() => this.push.publish({ kind: 'routes', routes: routeViews(this.registry, this.routes) }));
+    for (const part of [this.routes, this.guards])
+      part.onChange(() => this.push.publish({ kind: 'routes', routes: routeViews(this.registry, this.routes, this.guards) }));
     this.faults.onChange((faults) => this.push.publish({ kind: 'faults', faults }));
     this.mocks.onChange((mocks) => this.push.publish({ kind: 'mocks', mocks }));
     this.telemetry.attach(this.events, this.proxy);
@@ -278,6 +283,7 @@ export class Mesh {
     this.disco?.close();
     this.health.stop();
     this.bypasses.stop();
+    this.guards.stop();
     if (this.statsTimer) clearInterval(this.statsTimer);
     this.push.close();
     await Promise.all([closeServer(this.proxy.server, graceMs), closeServer(this.admin, graceMs), this.demo.unload(), this.mocks.close()]);

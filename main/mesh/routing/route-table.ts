@@ -73,11 +73,12 @@ export class RouteTable {
     return this.view(record);
   }
 
-  rollback(service: string): ServiceRoute {
+  /** Restores the route before the last change; `reason` marks a rollback the mesh made itself (a guard's). */
+  rollback(service: string, reason?: string): ServiceRoute {
     const record = this.requireService(service);
     const last = this.history.get(record.name)?.[0];
     if (!last) throw new RouteError(409, `service ${record.name} has no route change to roll back`);
-    this.override(record.name, last.before, 'rollback');
+    this.override(record.name, last.before, reason === undefined ? 'rollback' : 'guard', reason);
     return this.view(record);
   }
 
@@ -97,19 +98,20 @@ export class RouteTable {
     return () => this.listeners.delete(listener);
   }
 
-  private override(service: string, route: Route | null, origin: ChangeOrigin): void {
+  private override(service: string, route: Route | null, origin: ChangeOrigin, reason?: string): void {
     if (route) this.overrides.set(service, route);
     else this.overrides.delete(service);
     // Persist before the change takes effect: an acknowledged reroute survives a crash.
     this.persist();
-    this.change(service, route ?? this.configRoutes.get(service) ?? null, origin);
+    this.change(service, route ?? this.configRoutes.get(service) ?? null, origin, reason);
   }
 
-  private change(service: string, next: Route | null, origin: ChangeOrigin): void {
+  private change(service: string, next: Route | null, origin: ChangeOrigin, reason?: string): void {
     const before = this.routes.get(service) ?? null;
     if (next) this.routes.set(service, next);
     else this.routes.delete(service);
-    const change: RouteChange = { service, at: (this.options.now?.() ?? new Date()).toISOString(), origin, before, after: next };
+    const at = (this.options.now?.() ?? new Date()).toISOString();
+    const change: RouteChange = reason === undefined ? { service, at, origin, before, after: next } : { service, at, origin, before, after: next, reason };
     const history = this.history.get(service) ?? [];
     history.unshift(change);
     if (history.length > HISTORY_LIMIT) history.pop();

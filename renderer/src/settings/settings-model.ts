@@ -1,10 +1,11 @@
 /**
- * The dashboard's own preferences (theme, health thresholds), kept in the browser's localStorage:
+ * The dashboard's own preferences (theme, health thresholds, the drag's guard), kept in the browser's localStorage:
  * they belong to this screen, not to the mesh, so they never travel over the admin API. What is
  * read back is parsed leniently — a value written by an older or newer dashboard, or edited by
  * hand, falls back field by field to the default instead of breaking the page.
  */
 import { z } from 'zod';
+import type { RouteGuardInput } from '../../../shared/routes.js';
 
 export const SETTINGS_KEY = 'meshdesk.dashboard.settings';
 
@@ -21,17 +22,29 @@ export const thresholdsSchema = z
   .refine((t) => t.errorBelow <= t.warnBelow, { message: 'the red threshold must not be above the amber one', path: ['errorBelow'] });
 export type Thresholds = z.infer<typeof thresholdsSchema>;
 
+/** Whether a drag on the graph carries a guard (on by default: a drag is the quickest change to make by mistake), and for how long it watches. */
+export const guardDragsSchema = z.object({ enabled: z.boolean(), forSeconds: z.number().int().min(5).max(3_600) });
+export type GuardDrags = z.infer<typeof guardDragsSchema>;
+export const DEFAULT_GUARD_DRAGS: GuardDrags = { enabled: true, forSeconds: 60 };
+
 export interface Settings {
   theme: ThemeChoice;
   thresholds: Thresholds;
+  guardDrags: GuardDrags;
 }
 
-export const DEFAULT_SETTINGS: Settings = { theme: 'system', thresholds: { ...DEFAULT_THRESHOLDS } };
+export const DEFAULT_SETTINGS: Settings = { theme: 'system', thresholds: { ...DEFAULT_THRESHOLDS }, guardDrags: { ...DEFAULT_GUARD_DRAGS } };
 
 const storedSchema = z.object({
   theme: themeChoiceSchema.catch(DEFAULT_SETTINGS.theme),
   thresholds: thresholdsSchema.catch(DEFAULT_SETTINGS.thresholds),
+  guardDrags: guardDragsSchema.catch(DEFAULT_SETTINGS.guardDrags),
 });
+
+/** The guard a drag sends, or none when the user turned it off; the other thresholds are the mesh's defaults. */
+export function dragGuard(settings: Settings): RouteGuardInput | undefined {
+  return settings.guardDrags.enabled ? { forSeconds: settings.guardDrags.forSeconds } : undefined;
+}
 
 export function parseSettings(raw: string | null): Settings {
   if (!raw) return DEFAULT_SETTINGS;

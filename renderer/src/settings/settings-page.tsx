@@ -1,13 +1,14 @@
 /**
  * Settings: where the mesh listens (ports are chosen when it starts: `--proxy-port`,
- * `--admin-port`), the export line with copy, the loaded demo (to unload it), and this dashboard's own preferences — theme and
- * health thresholds — which persist in the browser (use-settings.ts), not in the mesh.
+ * `--admin-port`), the export line with copy, the loaded demo (to unload it), and this dashboard's own preferences — theme,
+ * health thresholds and the drag's guard — which persist in the browser (use-settings.ts), not in the mesh.
  */
 import { useState, type FormEvent } from 'react';
 import { ExportLine } from '../export-line.js';
 import { useTheme } from '../theme.js';
 import { useMeshSnapshot } from '../use-mesh-state.js';
 import { DemoSettings } from './demo-settings.js';
+import { GuardSettings } from './guard-settings.js';
 import { DEFAULT_THRESHOLDS, thresholdsFromPercent, type ThemeChoice } from './settings-model.js';
 import { useSettings } from './use-settings.js';
 import '../components/components.css';
@@ -73,6 +74,7 @@ export function SettingsPage() {
         error={settings.thresholds.errorBelow}
         onSave={(thresholds) => update({ thresholds })}
       />
+      <GuardSettings value={settings.guardDrags} onSave={(guardDrags) => update({ guardDrags })} />
     </section>
   );
 }

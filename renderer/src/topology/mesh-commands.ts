@@ -5,7 +5,7 @@
  * A failure is returned as a message for the view to show; nothing is retried behind the user.
  */
 import { useCallback, useMemo } from 'react';
-import type { Fault, RerouteInput, ServiceRoute } from '../../../shared/routes.js';
+import type { Fault, RerouteRequest, ServiceRoute } from '../../../shared/routes.js';
 import { runCommand, type CommandResult } from '../components/command-result.js';
 import { useMesh } from '../use-mesh-state.js';
 
@@ -18,7 +18,7 @@ export function withRoute(routes: readonly ServiceRoute[] | null, route: Service
 export type { CommandResult };
 
 export interface MeshCommands {
-  reroute: (input: RerouteInput) => Promise<CommandResult>;
+  reroute: (input: RerouteRequest) => Promise<CommandResult>;
   rollback: (service: string) => Promise<CommandResult>;
   setFault: (fault: Fault) => Promise<CommandResult>;
   clearFault: (service: string, caller?: string) => Promise<CommandResult>;
@@ -27,7 +27,7 @@ export interface MeshCommands {
 export function useMeshCommands(): MeshCommands {
   const { client, state } = useMesh();
   const reroute = useCallback(
-    (input: RerouteInput) =>
+    (input: RerouteRequest) =>
       runCommand(async () => {
         const route = await client.call('reroute', input);
         state.update({ routes: withRoute(state.current.routes, route) });

@@ -1,12 +1,15 @@
 /**
  * Routing a service from the panel: "Route all to vN", a slider per version for a canary split,
- * rollback, and the history of changes. Slider moves are kept as a draft and sent as one reroute
+ * rollback, the guard of the last change (guard-status.tsx), and the history of changes. "Guard"
+ * makes the next change from the panel a guarded one, watched for as long as Settings says. Slider moves are kept as a draft and sent as one reroute
  * once the user pauses (a drag or a run of arrow keys is one change, not fifty); the draft is
  * dropped as soon as the mesh's answer arrives, so what stays on screen is the mesh's route.
  */
-import { useCallback, useEffect, useState } from 'react';
-import type { ServiceRoute } from '../../../shared/routes.js';
+import { useCallback, useEffect, useRef, useState } from 'react';
+import type { RouteGuardInput, ServiceRoute } from '../../../shared/routes.js';
 import { formatAge } from '../components/format.js';
+import { useSettings } from '../settings/use-settings.js';
+import { GuardStatus } from './guard-status.js';
 import type { CommandResult, MeshCommands } from './mesh-commands.js';
 import { describeRoute, moveSlider, soleVersion, splitOf, type Split } from './route-split.js';
 
@@ -16,6 +19,11 @@ export function RouteControls({ route, commands, now }: { route: ServiceRoute | 
   const [draft, setDraft] = useState<Split | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [guarded, setGuarded] = useState(false);
+  const [{ guardDrags }] = useSettings();
+  // Read when a change is sent, so ticking the box does not restart a pending split's timer.
+  const guardRef = useRef<{ guard?: RouteGuardInput }>({});
+  guardRef.current = guarded ? { guard: { forSeconds: guardDrags.forSeconds } } : {};
 
   const send = useCallback(async (what: string, command: () => Promise<CommandResult>): Promise<void> => {
     setBusy(what);
@@ -29,7 +37,7 @@ export function RouteControls({ route, commands, now }: { route: ServiceRoute | 
   useEffect(() => {
     if (!draft || !service) return;
     const timer = setTimeout(() => {
-      void send('Applying the split…', () => commands.reroute({ service, weights: draft, origin: 'gui' })).then(() => setDraft(null));
+      void send('Applying the split…', () => commands.reroute({ service, weights: draft, origin: 'gui', ...guardRef.current })).then(() => setDraft(null));
     }, SETTLE_MS);
     return () => clearTimeout(timer);
   }, [draft, service, commands, send]);
@@ -50,6 +58,7 @@ export function RouteControls({ route, commands, now }: { route: ServiceRoute | 
       <p>
         In force: <strong data-testid="route-in-force">{describeRoute(route.route, route.versions)}</strong>
       </p>
+      {route.guard && <GuardStatus guard={route.guard} now={now} />}
       {route.versions.length > 1 && (
         <>
           <div className="button-row">
@@ -58,12 +67,16 @@ export function RouteControls({ route, commands, now }: { route: ServiceRoute | 
                 key={version}
                 type="button"
                 disabled={busy !== null || sole === version}
-                onClick={() => void send(`Routing all to ${version}…`, () => commands.reroute({ service, version, origin: 'gui' }))}
+                onClick={() => void send(`Routing all to ${version}…`, () => commands.reroute({ service, version, origin: 'gui', ...guardRef.current }))}
                 data-testid={`route-all-${version}`}
               >
                 Route all to {version}
               </button>
             ))}
+            <label className="guard-toggle" title={`Watch the change for ${guardDrags.forSeconds} s and roll it back if the new version does worse`}>
+              <input type="checkbox" checked={guarded} onChange={(event) => setGuarded(event.target.checked)} data-testid="guard-next-change" />
+              Guard
+            </label>
           </div>
           <fieldset className="weights">
             <legend>Split (canary)</legend>
@@ -120,6 +133,7 @@ export function RouteControls({ route, commands, now }: { route: ServiceRoute | 
               </time>{' '}
               <span className="badge">{change.origin}</span> {describeRoute(change.before, route.versions)} →{' '}
               <strong>{describeRoute(change.after, route.versions)}</strong>
+              {change.reason && <span className="reason">{change.reason}</span>}
             </li>
           ))}
         </ol>

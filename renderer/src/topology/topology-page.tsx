@@ -7,11 +7,13 @@
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { hrefFor, useLocation } from '../navigation.js';
+import { dragGuard } from '../settings/settings-model.js';
 import { useSettings } from '../settings/use-settings.js';
 import { useTheme } from '../theme.js';
 import { useMesh, useMeshSnapshot } from '../use-mesh-state.js';
 import { PALETTES } from './edge-style.js';
 import { FirstRun } from './first-run.js';
+import { useGuardNews } from './guard-notices.js';
 import { downloadPng, downloadSvg, exportFileName } from './graph-export.js';
 import { buildGraph, serviceNodeId, type ServiceNodeData } from './graph-model.js';
 import { graphSvg } from './graph-svg.js';
@@ -28,13 +30,18 @@ import './mock-controls.css';
 interface Notice {
   kind: 'info' | 'error';
   text: string;
+  /** How long it stays (default NOTICE_MS). */
+  ms?: number;
 }
 
 const NOTICE_MS = 5_000;
+/** A guard's rollback happens while the user may look elsewhere: its reason stays longer. */
+const ROLLBACK_NOTICE_MS = 20_000;
 
 export function TopologyPage() {
   const { info, services, stats, routes, faults, bypasses, mocks } = useMeshSnapshot();
-  const [{ thresholds }] = useSettings();
+  const [settings] = useSettings();
+  const { thresholds } = settings;
   const theme = useTheme();
   const commands = useMeshCommands();
   const location = useLocation();
@@ -48,7 +55,7 @@ export function TopologyPage() {
   const [notice, setNotice] = useState<Notice | null>(null);
   useEffect(() => {
     if (!notice) return;
-    const timer = setTimeout(() => setNotice(null), NOTICE_MS);
+    const timer = setTimeout(() => setNotice(null), notice.ms ?? NOTICE_MS);
     return () => clearTimeout(timer);
   }, [notice]);
 
@@ -76,22 +83,28 @@ export function TopologyPage() {
     window.location.hash = hrefFor('topology', { edge: id });
   }, []);
 
+  const guard = useMemo(() => dragGuard(settings), [settings]);
   const reroute = useCallback(
     (service: string, version: string) => {
       setNotice({ kind: 'info', text: `Routing all of ${service} to ${version}…` });
       void commands
-        .reroute({ service, version, origin: 'gui' })
+        .reroute(guard ? { service, version, origin: 'gui', guard } : { service, version, origin: 'gui' })
         .then((result) =>
           setNotice(
             result.ok
-              ? { kind: 'info', text: `${service} now routes all traffic to ${version}.` }
+              ? { kind: 'info', text: `${service} now routes all traffic to ${version}.${guard ? ` The guard watches it for ${guard.forSeconds} s.` : ''}` }
               : { kind: 'error', text: `Reroute refused: ${result.message}` },
           ),
         );
     },
-    [commands],
+    [commands, guard],
   );
   const refused = useCallback((text: string) => setNotice({ kind: 'error', text }), []);
+  // The edge snaps back by itself (the graph follows the routes); the notice says why.
+  useGuardNews(
+    routes,
+    useCallback((text: string) => setNotice({ kind: 'error', text, ms: ROLLBACK_NOTICE_MS }), []),
+  );
 
   const exportAs = async (format: 'svg' | 'png') => {
     const document_ = graphSvg(graph, positions, PALETTES[theme]);
