@@ -5,6 +5,7 @@
  * CLI and scripts present the token instead.
  */
 import { adminErrorSchema, adminOperations, type OperationInput, type OperationName, type OperationOutput } from './api.js';
+import { PUSH_REQUESTS_PARAM, type PushRequestsScope } from './push.js';
 
 /** The mesh answered 401: no token, or a browser that has not opened the login URL yet. */
 export class SignInRequiredError extends Error {}
@@ -52,7 +53,10 @@ export class AdminClient {
     return op.output.parse(answer) as OperationOutput<Name>;
   }
 
-  eventsUrl(): string {
-    return new URL('/api/events', this.baseUrl).toString();
+  /** The push stream's address; `requests` says which request events to be sent (push.ts). */
+  eventsUrl(scope: { requests?: PushRequestsScope } = {}): string {
+    const url = new URL('/api/events', this.baseUrl);
+    if (scope.requests && scope.requests !== 'full') url.searchParams.set(PUSH_REQUESTS_PARAM, scope.requests);
+    return url.toString();
   }
 }

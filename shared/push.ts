@@ -47,6 +47,18 @@ export type PushBatch = z.infer<typeof pushBatchSchema>;
 
 export const PUSH_INTERVAL_MS = 100;
 export const SSE_EVENT = 'batch';
+/**
+ * What request events a client of the stream is sent, asked with `?requests=` on its URL and
+ * applied at the source, per subscriber (as Linkerd's tap filters):
+ * - `none`: no request events, state items only (the dashboard while no request log is open: it
+ *   then costs the mesh no event serialisation);
+ * - `rows`: what the request log's rows show, i.e. each event without `attempts` and `decision`,
+ *   which the detail pane fetches with getExchange (about 40% fewer bytes to write and to parse);
+ * - `full` (also when absent): whole events (`meshdesk tap -o json`, scripts, older clients).
+ */
+export const PUSH_REQUESTS_PARAM = 'requests';
+export const pushRequestsScopeSchema = z.enum(['none', 'rows', 'full']);
+export type PushRequestsScope = z.infer<typeof pushRequestsScopeSchema>;
 
 /** A batch that is not JSON or does not fit the contract; the message says where it went wrong. */
 export class PushBatchError extends Error {

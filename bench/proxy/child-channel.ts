@@ -28,7 +28,13 @@ export interface Milestone {
   rssFileBytes: number | null;
 }
 
-export type ChildMessage = { type: 'ready'; port: number; note: string | null } | ({ type: 'stats' } & ChildStats);
+/** Where a Meshdesk child's admin API listens and its token, for the attached dashboard. */
+export interface AdminAddress {
+  url: string;
+  token: string;
+}
+
+export type ChildMessage = { type: 'ready'; port: number; note: string | null; admin?: AdminAddress } | ({ type: 'stats' } & ChildStats);
 
 export interface ChildHooks {
   stats?: () => Omit<ChildStats, 'rssBytes' | 'heapUsedBytes'>;
@@ -36,7 +42,7 @@ export interface ChildHooks {
 }
 
 /** Call once the child listens. */
-export function serveParent(port: number, note: string | null, hooks: ChildHooks = {}): void {
+export function serveParent(port: number, note: string | null, hooks: ChildHooks = {}, admin?: AdminAddress): void {
   const send = (message: ChildMessage) => process.send?.(message);
   process.on('message', (message: ParentMessage) => {
     if (message.type === 'stats') {
@@ -50,5 +56,5 @@ export function serveParent(port: number, note: string | null, hooks: ChildHooks
   });
   // The bench going away (even killed) closes the channel; do not outlive it.
   process.on('disconnect', () => process.exit(0));
-  send({ type: 'ready', port, note });
+  send({ type: 'ready', port, note, ...(admin ? { admin } : {}) });
 }

@@ -5,7 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
-import type { ChildMessage, ChildStats, ParentMessage } from './child-channel.js';
+import type { AdminAddress, ChildMessage, ChildStats, ParentMessage } from './child-channel.js';
 
 /** The core the servers share, and the load generator's. */
 export const SERVER_CORE = 0;
@@ -24,12 +24,14 @@ export interface NodeChild {
   pid: number;
   port: number;
   note: string | null;
+  /** A Meshdesk child's admin API (for the attached dashboard); absent for other children. */
+  admin: AdminAddress | null;
   stats(): Promise<ChildStats>;
   stop(): Promise<void>;
 }
 
-export async function startNodeChild(pinning: Pinning, script: string, args: string[], execArgv: string[] = []): Promise<NodeChild> {
-  const [file, argv] = pinned(pinning, SERVER_CORE, process.execPath, [...execArgv, script, ...args]);
+export async function startNodeChild(pinning: Pinning, script: string, args: string[], execArgv: string[] = [], core = SERVER_CORE): Promise<NodeChild> {
+  const [file, argv] = pinned(pinning, core, process.execPath, [...execArgv, script, ...args]);
   const child = spawn(file, argv, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const ready = await new Promise<Extract<ChildMessage, { type: 'ready' }>>((resolve, reject) => {
     const onExit = (code: number | null) => reject(new Error(`${script} exited with ${code} before it was ready`));
@@ -45,6 +47,7 @@ export async function startNodeChild(pinning: Pinning, script: string, args: str
     pid: child.pid as number,
     port: ready.port,
     note: ready.note,
+    admin: ready.admin ?? null,
     stats: () => ask(child),
     stop: () => stopChild(child, () => child.send({ type: 'stop' } satisfies ParentMessage)),
   };

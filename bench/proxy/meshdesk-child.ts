@@ -6,6 +6,7 @@
  * fast path.
  * Run as a child process: `node meshdesk-child.js <config-file> <on|off> [ring-size]`.
  */
+import { randomBytes } from 'node:crypto';
 import { rendererRoot } from '../../main/package-root.js';
 import { tuneHeap } from '../../main/mesh/heap-tuning.js';
 import { Mesh } from '../../main/mesh/mesh.js';
@@ -14,6 +15,8 @@ import { serveParent } from './child-channel.js';
 import { RequestCounter } from './request-counter.js';
 
 const [configFile, eventsArg, ringArg = '0'] = process.argv.slice(2);
+/** Handed to the bench with the admin address, for the attached dashboard to sign in with. */
+const adminToken = randomBytes(16).toString('hex');
 const ringSize = Number(ringArg);
 if (!configFile || (eventsArg !== 'on' && eventsArg !== 'off') || !Number.isInteger(ringSize) || ringSize < 0) {
   console.error('usage: meshdesk-child.js <config-file> <on|off> [ring-size]');
@@ -42,6 +45,7 @@ const mesh = await Mesh.create({
   adminPort: 0,
   configFile,
   rendererRoot: rendererRoot(),
+  adminToken,
 });
 const addresses = await mesh.start();
 if (mesh.configErrorList.length > 0) {
@@ -59,10 +63,15 @@ const note = ownSubscribers
     ? 'the mesh has its own event subscribers too (they run in this row)'
     : "events forced off (the mesh's own subscribers bypassed through `wanted`)"
   : null;
-serveParent(addresses.proxyPort, note, {
-  stats: () =>
-    eventsArg === 'on'
-      ? { requests: counter.count, failures: counter.failures, milestones: counter.milestones }
-      : { requests: null, failures: null, milestones: [] },
-  stop: () => mesh.stop(1_000),
-});
+serveParent(
+  addresses.proxyPort,
+  note,
+  {
+    stats: () =>
+      eventsArg === 'on'
+        ? { requests: counter.count, failures: counter.failures, milestones: counter.milestones }
+        : { requests: null, failures: null, milestones: [] },
+    stop: () => mesh.stop(1_000),
+  },
+  { url: addresses.adminUrl, token: adminToken },
+);

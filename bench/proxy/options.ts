@@ -17,8 +17,8 @@ export interface BenchOptions {
   /** Connections of the throughput measurement. */
   connections: number;
   rounds: number;
-  /** The upstream every row reaches; `auto` is nginx when installed (cheapest), else Node. */
-  upstream: UpstreamKind | 'auto';
+  /** The upstream every row reaches; `auto` is nginx when installed (cheapest), else Node; `both` runs every row behind each. */
+  upstream: UpstreamKind | 'auto' | 'both';
   /** Row ids to run; empty means all. */
   only: string[];
   /** Requests of the long (memory) run; 0 skips it. */
@@ -29,6 +29,8 @@ export interface BenchOptions {
   longOnly: boolean;
   /** Write a V8 CPU profile of the Meshdesk child (events on) to bench/results/. */
   profile: boolean;
+  /** Which Meshdesk child `--profile` profiles: events on, or events on with the dashboard attached. */
+  profileMesh: 'on' | 'dash';
   /** Request events the Meshdesk child's listener keeps (like the request log); 0 only counts. */
   eventRing: number;
   /** Extra Node/V8 flags for the Meshdesk children, e.g. `--max-semi-space-size=4`. */
@@ -41,14 +43,17 @@ const USAGE = `usage: npm run bench:proxy -- [options]
   --warmup S        seconds of unmeasured warm-up before each measurement (default 2)
   --connections N   connections of the throughput run (default 50; latency always uses 1)
   --rounds N        repeat all rows N times, interleaved, and report median and range (default 1)
-  --upstream KIND   node | nginx | auto (default auto: nginx when installed)
+  --upstream KIND   node | nginx | both | auto (default auto: nginx when installed); both measures
+                    every row behind nginx, then behind the Node upstream, and reports each
   --only IDS        comma-separated row ids (direct,mesh-host-on,mesh-forward-on,mesh-host-off,
-                    mesh-forward-off,mesh-forward-node-on,mesh-tunnel-on,http-proxy,undici,nginx)
+                    mesh-forward-off,mesh-host-dash,mesh-forward-dash,mesh-forward-node-on,
+                    mesh-tunnel-on,http-proxy,undici,nginx,mockttp,mitmproxy)
   --requests N      long run: proxy N requests through Meshdesk (events on) and report RSS
                     after the 10,000th and the Nth (e.g. 1000000); default 0 = no long run
   --long-target T   mesh (default, events on) | undici | http-proxy: the bare ones give a baseline
   --long-only       only the long run
   --profile         write a CPU profile of the Meshdesk child (events on) and print its hot spots
+  --profile-mesh M  on (default) | dash: which Meshdesk child --profile profiles
   --event-ring N    request events the bench's own listener keeps in a ring, on top of the
                     mesh's request log (default 0: it only counts them)
   --mesh-node-flags=F  Node/V8 flags for the Meshdesk processes after the ones \`meshdesk serve\`
@@ -67,6 +72,7 @@ const SPEC = {
   'long-target': { type: 'string', default: 'mesh' },
   'long-only': { type: 'boolean', default: false },
   profile: { type: 'boolean', default: false },
+  'profile-mesh': { type: 'string', default: 'on' },
   'event-ring': { type: 'string', default: '0' },
   'mesh-node-flags': { type: 'string', default: '' },
   results: { type: 'string', default: 'bench/results' },
@@ -87,7 +93,9 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   const upstream = values.upstream;
   const longTarget = values['long-target'];
   if (longTarget !== 'mesh' && longTarget !== 'undici' && longTarget !== 'http-proxy') fail('--long-target must be mesh, undici or http-proxy');
-  if (upstream !== 'node' && upstream !== 'nginx' && upstream !== 'auto') fail(`--upstream must be node, nginx or auto`);
+  if (upstream !== 'node' && upstream !== 'nginx' && upstream !== 'auto' && upstream !== 'both') fail(`--upstream must be node, nginx, both or auto`);
+  const profileMesh = values['profile-mesh'];
+  if (profileMesh !== 'on' && profileMesh !== 'dash') fail('--profile-mesh must be on or dash');
   const options: BenchOptions = {
     duration: positive('duration', values.duration),
     warmup: nonNegative('warmup', values.warmup),
@@ -102,6 +110,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     longTarget,
     longOnly: values['long-only'],
     profile: values.profile,
+    profileMesh,
     eventRing: Math.floor(nonNegative('event-ring', values['event-ring'])),
     // The product's own flags first (bin/meshdesk.js starts `serve` with them); later ones win.
     meshNodeFlags: [...STARTUP_NODE_FLAGS, ...values['mesh-node-flags'].split(/\s+/).filter((flag) => flag.length > 0)],

@@ -25,7 +25,9 @@ export interface RowSummary {
   p99OneConnMs: Spread;
   /** One-connection p50 minus direct's, measured in the same round. */
   addedP50OneConnMs: Spread | null;
-  ratio: { direct: Spread | null; httpProxy: Spread | null; nginx: Spread | null };
+  ratio: { direct: Spread | null; httpProxy: Spread | null; nginx: Spread | null; undici: Spread | null };
+  /** The row's one-connection p99 over bare undici's, in the same round. */
+  p99OneConnVsUndici: Spread | null;
   cpuUsPerRequest: Spread | null;
   upstreamCpuUsPerRequest: Spread | null;
   rssMb: Spread | null;
@@ -98,7 +100,11 @@ export function summarize(rounds: readonly RowMeasurement[][], labels: Record<st
               const direct = inRound(round, 'direct');
               return direct && direct.generator === row.generator ? (row.latency.p50Us - direct.latency.p50Us) / 1000 : null;
             }),
-      ratio: { direct: ratioTo('direct'), httpProxy: ratioTo('http-proxy'), nginx: ratioTo('nginx') },
+      ratio: { direct: ratioTo('direct'), httpProxy: ratioTo('http-proxy'), nginx: ratioTo('nginx'), undici: ratioTo('undici') },
+      p99OneConnVsUndici: perRound((row, round) => {
+        const undici = inRound(round, 'undici');
+        return undici && undici.generator === row.generator && undici.latency.p99Us > 0 ? row.latency.p99Us / undici.latency.p99Us : null;
+      }),
       cpuUsPerRequest: perRound((row) => row.cpuUsPerRequest),
       upstreamCpuUsPerRequest: perRound((row) => row.upstreamCpuUsPerRequest),
       rssMb: perRound((row) => (row.rssBytes === null ? null : row.rssBytes / 2 ** 20)),
@@ -139,7 +145,7 @@ export function checkTargets(rows: readonly RowSummary[], comparisons: readonly 
   return checks;
 }
 
-function check(what: string, value: Spread, ok: (v: number) => boolean, target: string, text: (v: number) => string): TargetCheck {
+export function check(what: string, value: Spread, ok: (v: number) => boolean, target: string, text: (v: number) => string): TargetCheck {
   return { what, measured: spreadText(value, text), target, met: ok(value.median) };
 }
 
@@ -163,6 +169,7 @@ export function markdownTable(rows: readonly RowSummary[], connections: number):
     'x direct',
     'x http-proxy',
     'x nginx',
+    'x undici',
     `p50 @${connections}`,
     `p99 @${connections}`,
     'p50 @1',
@@ -183,6 +190,7 @@ export function markdownTable(rows: readonly RowSummary[], connections: number):
         spreadText(row.ratio.direct, ratioText),
         spreadText(row.ratio.httpProxy, ratioText),
         spreadText(row.ratio.nginx, ratioText),
+        spreadText(row.ratio.undici, ratioText),
         spreadText(row.p50Ms, ms),
         spreadText(row.p99Ms, ms),
         spreadText(row.p50OneConnMs, ms),

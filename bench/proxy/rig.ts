@@ -10,9 +10,11 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ChildStats } from './child-channel.js';
-import { startNodeChild, type Pinning } from './children.js';
+import { LOAD_CORE, startNodeChild, type Pinning } from './children.js';
+import { startMitmdump } from './mitmproxy.js';
 import { startNginx } from './nginx.js';
 import type { BenchOptions, UpstreamKind } from './options.js';
+import { clockTicksPerSecond, sampleProcess } from './proc-stats.js';
 import type { Tools } from './tools.js';
 import type { NodeLoadTarget } from './tunnel-load.js';
 import type { WrkTarget } from './wrk.js';
@@ -34,6 +36,8 @@ export interface Rig {
   upstream: { kind: UpstreamKind; pid: number; port: number };
   rows: Row[];
   skipped: { id: string; label: string; reason: string }[];
+  /** Each Meshdesk process's RSS right after it started, before any request. */
+  startRss: { events: keyof typeof MESH_ROWS; rssBytes: number }[];
   stop(): Promise<void>;
 }
 
@@ -45,9 +49,13 @@ export const ROW_LABELS: Record<string, string> = {
   'mesh-forward-off': 'Meshdesk, absolute URI, events off',
   'mesh-forward-node-on': 'Meshdesk, absolute URI (node generator), events on',
   'mesh-tunnel-on': 'Meshdesk, inside CONNECT tunnels (Node fetch shape), events on',
+  'mesh-host-dash': 'Meshdesk, Host header, dashboard attached',
+  'mesh-forward-dash': 'Meshdesk, absolute URI, dashboard attached',
   'http-proxy': 'bare http-proxy-3',
   undici: 'bare undici Pool.stream',
   nginx: 'nginx reverse proxy',
+  mockttp: 'mockttp (HTTP Toolkit engine)',
+  mitmproxy: 'mitmproxy (mitmdump, reverse mode)',
 };
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -56,10 +64,15 @@ export const childScript = (name: string) => path.join(here, `${name}.js`);
 /** The service the Meshdesk children register the upstream as, and every Meshdesk row names. */
 export const BENCH_SERVICE = 'bench';
 
-/** Rows measured on the events-on or events-off Meshdesk process. */
+/**
+ * Rows measured on each Meshdesk process: events on, events off, and events on with a dashboard
+ * attached (a push-stream client reading every batch, dashboard-child.ts). One process each, so an
+ * attached stream never runs during another row.
+ */
 const MESH_ROWS = {
   on: ['mesh-host-on', 'mesh-forward-on', 'mesh-forward-node-on', 'mesh-tunnel-on'],
   off: ['mesh-host-off', 'mesh-forward-off'],
+  dash: ['mesh-host-dash', 'mesh-forward-dash'],
 } as const;
 
 /** The meshdesk.yaml the Meshdesk children load: one service, `bench`, at the upstream. */
@@ -69,18 +82,21 @@ export function writeMeshConfig(workDir: string, upstreamPort: number): string {
   return file;
 }
 
-export function chooseUpstream(options: BenchOptions, tools: Tools): UpstreamKind {
-  if (options.upstream === 'nginx' && !tools.nginx) throw new Error('--upstream nginx: nginx is not installed (apt-get install nginx-light)');
-  if (options.upstream === 'auto') return tools.nginx ? 'nginx' : 'node';
-  return options.upstream;
+/** The upstreams the rows are measured behind, in order (the long run uses the first). */
+export function chooseUpstreams(options: BenchOptions, tools: Tools): UpstreamKind[] {
+  if ((options.upstream === 'nginx' || options.upstream === 'both') && !tools.nginx)
+    throw new Error(`--upstream ${options.upstream}: nginx is not installed (apt-get install nginx-light)`);
+  if (options.upstream === 'auto') return [tools.nginx ? 'nginx' : 'node'];
+  if (options.upstream === 'both') return ['nginx', 'node'];
+  return [options.upstream];
 }
 
-export async function startRig(options: BenchOptions, tools: Tools, pinning: Pinning, workDir: string): Promise<Rig> {
+export async function startRig(options: BenchOptions, tools: Tools, pinning: Pinning, workDir: string, kind: UpstreamKind): Promise<Rig> {
   const stops: (() => Promise<void>)[] = [];
   const wanted = (id: string) => options.only.length === 0 || options.only.includes(id);
-  const kind = chooseUpstream(options, tools);
   const rows: Row[] = [];
   const skipped: Rig['skipped'] = [];
+  const startRss: Rig['startRss'] = [];
   try {
     const upstream =
       kind === 'nginx' && tools.nginx
@@ -95,21 +111,28 @@ export async function startRig(options: BenchOptions, tools: Tools, pinning: Pin
 
     if (wanted('direct')) add('direct', upstream.pid, origin, null, null);
     const config = writeMeshConfig(workDir, upstream.port);
-    for (const events of ['on', 'off'] as const) {
+    for (const events of ['on', 'off', 'dash'] as const) {
       if (!MESH_ROWS[events].some(wanted)) continue;
-      const profile = options.profile && events === 'on' ? profileArgs(options.resultsDir) : [];
+      const profile = options.profile && events === options.profileMesh ? profileArgs(options.resultsDir) : [];
       const mesh = await startNodeChild(
         pinning,
         childScript('meshdesk-child'),
-        [config, events, String(options.eventRing)],
+        [config, events === 'off' ? 'off' : 'on', String(options.eventRing)],
         [...options.meshNodeFlags, ...profile],
       );
       stops.push(() => mesh.stop());
+      const rss = sampleProcess(mesh.pid, clockTicksPerSecond())?.rssBytes;
+      if (rss !== undefined) startRss.push({ events, rssBytes: rss });
+      if (events === 'dash') {
+        if (!mesh.admin) throw new Error('the Meshdesk child did not say where its admin API is');
+        const dashboard = await startNodeChild(pinning, childScript('dashboard-child'), [mesh.admin.url, mesh.admin.token], [], LOAD_CORE);
+        stops.push(() => dashboard.stop());
+      }
       const host = { port: mesh.port, host: BENCH_SERVICE, requestTarget: null };
       const forward = { port: mesh.port, host: BENCH_SERVICE, requestTarget: `http://${BENCH_SERVICE}/` };
       if (wanted(`mesh-host-${events}`)) add(`mesh-host-${events}`, mesh.pid, host, mesh.stats, mesh.note);
       if (wanted(`mesh-forward-${events}`)) add(`mesh-forward-${events}`, mesh.pid, forward, mesh.stats, mesh.note);
-      if (events === 'off') continue;
+      if (events !== 'on') continue;
       // The same process as the wrk rows: the tunnel and its reference see the same heap and JIT state.
       if (wanted('mesh-forward-node-on'))
         addNode('mesh-forward-node-on', mesh.pid, { port: mesh.port, shape: 'absolute', service: BENCH_SERVICE }, mesh.stats, mesh.note);
@@ -130,7 +153,21 @@ export async function startRig(options: BenchOptions, tools: Tools, pinning: Pin
         skipped.push({ id: 'nginx', label: ROW_LABELS.nginx ?? 'nginx', reason: 'nginx is not installed (apt-get install nginx-light)' });
       }
     }
-    return { upstream: { kind, pid: upstream.pid, port: upstream.port }, rows, skipped, stop: () => stopAll(stops) };
+    if (wanted('mockttp')) {
+      const child = await startNodeChild(pinning, childScript('mockttp-child'), [String(upstream.port)]);
+      stops.push(() => child.stop());
+      add('mockttp', child.pid, { port: child.port, host: null, requestTarget: null }, child.stats, child.note);
+    }
+    if (wanted('mitmproxy')) {
+      if (tools.mitmdump) {
+        const mitm = await startMitmdump(tools.mitmdump.path, pinning, workDir, upstream.port);
+        stops.push(() => mitm.stop());
+        add('mitmproxy', mitm.pid, { port: mitm.port, host: null, requestTarget: null }, null, `mitmdump ${tools.mitmdump.version}`);
+      } else {
+        skipped.push({ id: 'mitmproxy', label: ROW_LABELS.mitmproxy ?? 'mitmproxy', reason: 'mitmdump is not installed (apt-get install mitmproxy)' });
+      }
+    }
+    return { upstream: { kind, pid: upstream.pid, port: upstream.port }, rows, skipped, startRss, stop: () => stopAll(stops) };
   } catch (error) {
     await stopAll(stops);
     throw error;

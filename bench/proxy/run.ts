@@ -11,11 +11,12 @@ import path from 'node:path';
 import { LONG_TARGET_LABELS, longRun, longRunText, type LongRunResult } from './long-run.js';
 import { measureRow, type RowMeasurement } from './measure.js';
 import { NodeLoad } from './node-load.js';
-import { parseOptions } from './options.js';
+import { parseOptions, type UpstreamKind } from './options.js';
 import { clockTicksPerSecond } from './proc-stats.js';
 import { newestProfile, profileText, summarizeProfile, type ProfileSummary } from './profile-summary.js';
 import { checkTargets, compareCpu, cpuComparisonLines, markdownTable, ROW_LABELS_NOTE, summarize, targetLines, type TargetCheck } from './report.js';
-import { chooseUpstream, ROW_LABELS, startRig, type Rig } from './rig.js';
+import { peerTargets } from './peer-targets.js';
+import { chooseUpstreams, ROW_LABELS, startRig, type Rig } from './rig.js';
 import { findTools } from './tools.js';
 import { Wrk } from './wrk.js';
 
@@ -35,7 +36,8 @@ const workDir = mkdtempSync(path.join(os.tmpdir(), 'meshdesk-bench-'));
 const wrk = new Wrk(tools.wrk.path, pinning, workDir);
 const generators = { wrk, node: new NodeLoad(pinning) };
 const ticksPerSecond = clockTicksPerSecond();
-const upstreamKind = chooseUpstream(options, tools);
+const upstreamKinds = chooseUpstreams(options, tools);
+const upstreamKind = upstreamKinds[0] ?? 'node';
 const loadBefore = os.loadavg();
 const startedAt = new Date();
 let rig: Rig | null = null;
@@ -47,13 +49,22 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.once(signal, () => void cleanUp().finally(() => process.exit(130)));
 }
 
-const rounds: RowMeasurement[][] = [];
+/** What was measured behind one upstream. */
+interface UpstreamRun {
+  upstream: UpstreamKind;
+  rounds: RowMeasurement[][];
+  startRss: Rig['startRss'];
+}
+const runs: UpstreamRun[] = [];
 let profile: ProfileSummary | null = null;
 let long: LongRunResult | null = null;
+const profileSince = Date.now();
 try {
-  if (!options.longOnly) {
-    const started = await startRig(options, tools, pinning, workDir);
+  for (const kind of options.longOnly ? [] : upstreamKinds) {
+    const started = await startRig(options, tools, pinning, workDir, kind);
     rig = started;
+    const rounds: RowMeasurement[][] = [];
+    runs.push({ upstream: kind, rounds, startRss: started.startRss });
     const settings = {
       connections: options.connections,
       duration: options.duration,
@@ -66,21 +77,23 @@ try {
       const order = [...started.rows.slice(round % started.rows.length), ...started.rows.slice(0, round % started.rows.length)];
       const measured: RowMeasurement[] = [];
       for (const row of order) {
-        console.error(`bench: round ${round + 1}/${options.rounds}: ${row.label}`);
+        console.error(`bench: ${kind} upstream, round ${round + 1}/${options.rounds}: ${row.label}`);
         measured.push(await measureRow(row, generators, settings));
       }
       rounds.push(measured);
     }
-    for (const row of started.rows) if (row.note) notes.push(`${row.label}: ${row.note}`);
-    for (const skipped of started.skipped) notes.push(`${skipped.label} skipped: ${skipped.reason}`);
-    const profileSince = Date.now();
+    // The same rows behind each upstream have the same notes: say each once.
+    const note = (text: string) => notes.includes(text) || notes.push(text);
+    for (const row of started.rows) if (row.note) note(`${row.label}: ${row.note}`);
+    for (const skipped of started.skipped) note(`${skipped.label} skipped: ${skipped.reason}`);
     await started.stop();
     rig = null;
-    if (options.profile) {
-      const file = newestProfile(path.resolve(options.resultsDir, 'profiles'), profileSince - 1_000);
-      profile = file ? summarizeProfile(file) : null;
-      if (!file) notes.push('--profile: no CPU profile was written');
-    }
+  }
+  if (options.profile && !options.longOnly) {
+    // With `--upstream both` this is the last upstream's profile (each Meshdesk child writes its own).
+    const file = newestProfile(path.resolve(options.resultsDir, 'profiles'), profileSince - 1_000);
+    profile = file ? summarizeProfile(file) : null;
+    if (!file) notes.push('--profile: no CPU profile was written');
   }
   if (options.requests > 0) {
     console.error(`bench: long run, ${options.requests.toLocaleString('en-US')} requests through ${LONG_TARGET_LABELS[options.longTarget]}`);
@@ -91,9 +104,19 @@ try {
   await cleanUp();
 }
 
-const summaries = summarize(rounds, ROW_LABELS);
-const cpuComparisons = compareCpu(rounds, ROW_LABELS);
-const checks: TargetCheck[] = checkTargets(summaries, cpuComparisons);
+const MESH_START_LABELS: Record<Rig['startRss'][number]['events'], string> = {
+  on: 'Meshdesk events on',
+  off: 'Meshdesk events off',
+  dash: 'Meshdesk with a dashboard attached',
+};
+const sections = runs.map((run) => {
+  const summaries = summarize(run.rounds, ROW_LABELS);
+  const cpuComparisons = compareCpu(run.rounds, ROW_LABELS);
+  const startRssMb = run.startRss.map((s) => ({ label: MESH_START_LABELS[s.events], mb: s.rssBytes / 2 ** 20 }));
+  const checks = [...checkTargets(summaries, cpuComparisons), ...peerTargets(run.rounds, summaries, startRssMb, run.upstream)];
+  return { ...run, summaries, cpuComparisons, checks };
+});
+const checks: TargetCheck[] = sections.flatMap((section) => section.checks);
 if (long && long.target === 'mesh') {
   const after = long.rssAfterTargetMb;
   if (after !== null)
@@ -113,8 +136,9 @@ out.push(`## Proxy benchmark, ${startedAt.toISOString()}`, '');
 out.push(
   `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.availableParallelism()} CPUs; Node ${process.version}; wrk ${tools.wrk.version}; nginx ${tools.nginx?.version ?? 'not installed'}.`,
 );
+const upstreamText = (kind: UpstreamKind) => (kind === 'nginx' ? 'nginx returning a fixed body' : 'a minimal Node http server');
 out.push(
-  `Upstream: ${upstreamKind === 'nginx' ? 'nginx returning a fixed body' : 'a minimal Node http server'}; servers on core 0, wrk (and the Node generator) on core 1${pinning.taskset ? '' : ' (NOT pinned)'}.`,
+  `Upstream: ${upstreamKinds.map(upstreamText).join(', then ')}; servers on core 0, wrk (and the Node generator, and the attached dashboard's push-stream client) on core 1${pinning.taskset ? '' : ' (NOT pinned)'}.`,
 );
 out.push(
   `Each row: ${options.warmup} s warm-up, ${options.duration} s at ${options.connections} connections, ${options.duration} s at 1 connection; ${options.rounds} round(s)${options.rounds > 1 ? ', median (min–max)' : ''}.`,
@@ -127,8 +151,12 @@ out.push(
   `Load average before ${loadBefore.map((l) => l.toFixed(2)).join(' ')}, after ${loadAfter.map((l) => l.toFixed(2)).join(' ')} (the machine is shared).`,
   '',
 );
-if (summaries.length > 0) out.push(markdownTable(summaries, options.connections), '', ROW_LABELS_NOTE, '');
-if (cpuComparisons.length > 0) out.push(cpuComparisonLines(cpuComparisons), '');
+for (const section of sections) {
+  if (sections.length > 1) out.push(`### Behind ${upstreamText(section.upstream)}`, '');
+  if (section.summaries.length > 0) out.push(markdownTable(section.summaries, options.connections), '');
+  if (section.cpuComparisons.length > 0) out.push(cpuComparisonLines(section.cpuComparisons), '');
+}
+if (sections.length > 0) out.push(ROW_LABELS_NOTE, '');
 if (long) out.push(`### Long run (${LONG_TARGET_LABELS[long.target]}, ${options.connections} connections)`, '', longRunText(long), '');
 if (checks.length > 0) out.push('### Targets (throughput, latency, memory, CONNECT tunnels)', '', targetLines(checks), '');
 if (profile) out.push('### Where Meshdesk spends its CPU (events on)', '', profileText(profile), '');
@@ -145,11 +173,9 @@ writeFileSync(
       machine: { cpu: os.cpus()[0]?.model ?? null, cpus: os.availableParallelism(), loadBefore, loadAfter },
       versions: { node: process.version, wrk: tools.wrk.version, nginx: tools.nginx?.version ?? null },
       options,
-      upstream: upstreamKind,
+      upstreams: upstreamKinds,
       pinned: pinning.taskset !== null,
-      summaries,
-      cpuComparisons,
-      rounds,
+      sections,
       longRun: long,
       targets: checks,
       profile,

@@ -16,6 +16,8 @@ export interface Tools {
   wrk: Tool | null;
   nginx: Tool | null;
   taskset: Tool | null;
+  /** mitmproxy's headless proxy (Debian: apt-get install mitmproxy); its row is skipped without it. */
+  mitmdump: Tool | null;
 }
 
 const EXTRA_DIRS = ['/usr/sbin', '/usr/local/sbin', '/sbin'];
@@ -25,6 +27,7 @@ export function findTools(): Tools {
     wrk: find('wrk', ['-v'], /wrk (\S+)/),
     nginx: find('nginx', ['-v'], /nginx\/(\S+)/),
     taskset: find('taskset', ['--version'], /(\d+\.\d+(?:\.\d+)?)/),
+    mitmdump: find('mitmdump', ['--version'], /Mitmproxy: (\S+)/),
   };
 }
 

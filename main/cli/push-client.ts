@@ -9,10 +9,17 @@
  * way, or be shown wrong.
  */
 import { ADMIN_PATHS } from '../../shared/api.js';
-import { parsePushBatch, SSE_EVENT, type PushBatch } from '../../shared/push.js';
+import { parsePushBatch, PUSH_REQUESTS_PARAM, SSE_EVENT, type PushBatch, type PushRequestsScope } from '../../shared/push.js';
 
-export async function* pushBatches(adminUrl: string, token: string | null, signal?: AbortSignal): AsyncGenerator<PushBatch> {
-  const response = await fetch(new URL(ADMIN_PATHS.events, adminUrl), {
+export async function* pushBatches(
+  adminUrl: string,
+  token: string | null,
+  signal?: AbortSignal,
+  requests: PushRequestsScope = 'full',
+): AsyncGenerator<PushBatch> {
+  const url = new URL(ADMIN_PATHS.events, adminUrl);
+  if (requests !== 'full') url.searchParams.set(PUSH_REQUESTS_PARAM, requests);
+  const response = await fetch(url, {
     headers: { accept: 'text/event-stream', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     ...(signal ? { signal } : {}),
   });

@@ -114,7 +114,8 @@ export function topCommand(): Command {
     process.once('SIGINT', end);
     process.once('SIGTERM', end);
     try {
-      for await (const batch of pushBatches(options.adminUrl, options.token ?? readPersistedToken(options.stateDir), abort.signal)) {
+      // Rows: top counts requests and reads no attempts or decision traces, so the mesh need not send them.
+      for await (const batch of pushBatches(options.adminUrl, options.token ?? readPersistedToken(options.stateDir), abort.signal, 'rows')) {
         for (const item of batch.items) if (item.kind === 'request') top.add(item.event);
       }
     } catch (error) {

@@ -59,4 +59,25 @@ describe('MeshState', () => {
     expect(state.receive('not json')).toBe(false);
     expect(state.current.pushError).toBe('the mesh sent a push batch that is not JSON');
   });
+
+  it('says when request events are wanted, once per change, and tells each reopening at once', () => {
+    const state = new MeshState();
+    const demand: boolean[] = [];
+    state.onRequestDemand(() => demand.push(state.wantsRequests));
+    expect(state.wantsRequests).toBe(false);
+    const offFirst = state.subscribeRequests(() => undefined);
+    const offSecond = state.subscribeRequests(() => undefined);
+    offFirst();
+    offFirst();
+    offSecond();
+    expect(demand).toEqual([true, false]);
+
+    let reopened = 0;
+    state.onConnected(() => reopened++);
+    state.setConnected(true);
+    // Closed and reopened before any frame: still told, twice in all.
+    state.setConnected(false);
+    state.setConnected(true);
+    expect(reopened).toBe(2);
+  });
 });

@@ -3,7 +3,9 @@
  * only folds batches in. Subscribers are told at most once per animation frame, however many
  * batches arrive, so a busy mesh cannot make React render more often than the screen paints.
  * Request events are not kept here: views that show them (the request log) subscribe to them and
- * keep their own bounded lists. The stats snapshots are also folded into a short history (about
+ * keep their own bounded lists. While none does, the connection asks the mesh to leave request
+ * events out of the stream (`requestDemand`): an open dashboard on any other page costs the mesh
+ * no event serialisation. The stats snapshots are also folded into a short history (about
  * three minutes), here rather than in a page, so the sparklines show the minutes before a panel
  * was opened, whichever page the user was on meanwhile.
  *
@@ -57,6 +59,8 @@ export class MeshState {
   };
   private readonly listeners = new Set<Listener>();
   private readonly requestListeners = new Set<RequestListener>();
+  private readonly demandListeners = new Set<() => void>();
+  private readonly reconnectListeners = new Set<() => void>();
   private notifyScheduled = false;
   readonly history = new StatsHistory();
 
@@ -72,13 +76,38 @@ export class MeshState {
   /** Request events, one call per pushed batch (at most ten a second). */
   subscribeRequests(listener: RequestListener): () => void {
     this.requestListeners.add(listener);
-    return () => this.requestListeners.delete(listener);
+    if (this.requestListeners.size === 1) this.demandChanged();
+    return () => {
+      if (this.requestListeners.delete(listener) && this.requestListeners.size === 0) this.demandChanged();
+    };
+  }
+
+  /** Whether any view wants request events now, i.e. whether the stream should carry them. */
+  get wantsRequests(): boolean {
+    return this.requestListeners.size > 0;
+  }
+
+  /** Told when `wantsRequests` changes; returns the unsubscribe. */
+  onRequestDemand(listener: () => void): () => void {
+    this.demandListeners.add(listener);
+    return () => this.demandListeners.delete(listener);
   }
 
   setConnected(connected: boolean): void {
     if (this.snapshot.connected === connected) return;
     this.snapshot = { ...this.snapshot, connected };
     this.scheduleNotify();
+    if (connected) for (const listener of this.reconnectListeners) listener();
+  }
+
+  /**
+   * Told at once each time the stream (re)opens, so a view can fetch what it missed. Not through
+   * `subscribe`: that is told once a frame, and a close and reopen within one frame would look
+   * like no change at all.
+   */
+  onConnected(listener: () => void): () => void {
+    this.reconnectListeners.add(listener);
+    return () => this.reconnectListeners.delete(listener);
   }
 
   /** Replaces one piece of state with the mesh's answer to a command (a reroute, say). */
@@ -142,6 +171,10 @@ export class MeshState {
     if (next === this.snapshot) return;
     this.snapshot = next;
     this.scheduleNotify();
+  }
+
+  private demandChanged(): void {
+    for (const listener of this.demandListeners) listener();
   }
 
   private scheduleNotify(): void {

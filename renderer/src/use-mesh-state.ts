@@ -31,33 +31,60 @@ export function useMeshSnapshot(): MeshSnapshot {
  * Connects to the push stream and keeps a MeshState fed. EventSource reconnects by itself; when it
  * fails, one plain API call tells a sign-in problem (401) apart from a mesh that is down. A batch
  * that does not fit the contract stops the stream: what follows it could not be trusted either.
+ *
+ * The stream carries request events only while a view wants them (MeshState.wantsRequests): when
+ * that changes (the request log opens or closes) the stream is opened again with the other scope.
+ * The switch goes through `connected` false then true, which is what makes the request log fetch
+ * from the mesh's log whatever arrived between the two streams.
  */
 export function useMeshConnection(client: AdminClient): MeshContextValue {
   const [state] = useState(() => new MeshState());
   const [connection, setConnection] = useState<Connection>('connecting');
   useEffect(() => {
-    const source = new EventSource(client.eventsUrl());
-    source.addEventListener(SSE_EVENT, (message) => {
-      if (state.receive((message as MessageEvent<string>).data)) {
-        setConnection('live');
-        return;
-      }
-      source.close();
-      state.setConnected(false);
-      setConnection('incompatible');
+    let source = open(client, state, setConnection);
+    let scope = state.wantsRequests;
+    let pending: ReturnType<typeof setTimeout> | null = null;
+    // Deferred: a page change unsubscribes and subscribes in one go, which must not reopen twice.
+    const offDemand = state.onRequestDemand(() => {
+      pending ??= setTimeout(() => {
+        pending = null;
+        if (state.wantsRequests === scope || source.readyState === EventSource.CLOSED) return;
+        scope = state.wantsRequests;
+        source.close();
+        state.setConnected(false);
+        source = open(client, state, setConnection);
+      }, 0);
     });
-    source.onerror = () => {
-      state.setConnected(false);
-      client.call('getInfo').then(
-        () => setConnection('connecting'),
-        (error: unknown) => {
-          setConnection(error instanceof SignInRequiredError ? 'sign-in' : 'offline');
-          if (error instanceof SignInRequiredError) source.close();
-        },
-      );
+    return () => {
+      offDemand();
+      if (pending) clearTimeout(pending);
+      source.close();
     };
-    source.onopen = () => state.setConnected(true);
-    return () => source.close();
   }, [client, state]);
   return { client, state, connection };
+}
+
+function open(client: AdminClient, state: MeshState, setConnection: (connection: Connection) => void): EventSource {
+  const source = new EventSource(client.eventsUrl({ requests: state.wantsRequests ? 'rows' : 'none' }));
+  source.addEventListener(SSE_EVENT, (message) => {
+    if (state.receive((message as MessageEvent<string>).data)) {
+      setConnection('live');
+      return;
+    }
+    source.close();
+    state.setConnected(false);
+    setConnection('incompatible');
+  });
+  source.onerror = () => {
+    state.setConnected(false);
+    client.call('getInfo').then(
+      () => setConnection('connecting'),
+      (error: unknown) => {
+        setConnection(error instanceof SignInRequiredError ? 'sign-in' : 'offline');
+        if (error instanceof SignInRequiredError) source.close();
+      },
+    );
+  };
+  source.onopen = () => state.setConnected(true);
+  return source;
 }

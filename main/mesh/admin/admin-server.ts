@@ -6,7 +6,7 @@
  */
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import { ADMIN_PATHS, adminOperations, type OperationParsedInput, type OperationName, type OperationOutput } from '../../../shared/api.js';
-import type { PushItem } from '../../../shared/push.js';
+import { PUSH_REQUESTS_PARAM, pushRequestsScopeSchema, type PushItem } from '../../../shared/push.js';
 import { MeshError } from '../mesh-error.js';
 import type { AdminAuth } from './admin-auth.js';
 import type { PushStream } from './push-stream.js';
@@ -63,7 +63,10 @@ async function handle(req: IncomingMessage, res: ServerResponse, routes: Map<str
   if (pathname.startsWith('/api/')) {
     const unauthorised = options.auth.checkToken(req);
     if (unauthorised) return sendJson(res, unauthorised.status, { error: unauthorised.error });
-    if (pathname === ADMIN_PATHS.events && req.method === 'GET') return options.push.attach(res, options.pushSnapshot());
+    if (pathname === ADMIN_PATHS.events && req.method === 'GET')
+      return options.push.attach(res, options.pushSnapshot(), {
+        requests: pushRequestsScopeSchema.catch('full').parse(url.searchParams.get(PUSH_REQUESTS_PARAM) ?? 'full'),
+      });
     const name = routes.get(`${req.method} ${pathname}`);
     if (!name) return sendJson(res, 404, { error: `no admin operation ${req.method} ${pathname}` });
     return sendJson(res, 200, await invoke(name, req, url, options.handlers));

@@ -31,14 +31,8 @@ export function useLiveLog(filter: LogFilter, filterKey: string): LiveLogHandle 
     return () => loader.stop();
   }, [loader, filterKey, startedAt]);
 
-  // Back after a disconnection: fetch what was missed.
-  useEffect(() => {
-    let connected = state.current.connected;
-    return state.subscribe(() => {
-      if (state.current.connected && !connected) loader.catchUp();
-      connected = state.current.connected;
-    });
-  }, [state, loader]);
+  // Back after a disconnection, or on a stream reopened to carry request events: fetch what was missed.
+  useEffect(() => state.onConnected(() => loader.catchUp()), [state, loader]);
 
   useEffect(() => () => log.dispose(), [log]);
   return { log, loader, status };
