@@ -54,7 +54,8 @@ export async function startFakeAdmin(mesh: SyntheticMesh, rendererRoot: string):
         { kind: 'faults', faults: [] },
         { kind: 'stats', stats: statsAt(mesh, Date.now(), 1) },
       ];
-      send(res, { seq: 0, items: initial, dropped: 0 });
+      // Numbered from 1, as the mesh's own stream is: the contract refuses a batch numbered 0.
+      send(res, { seq: 1, items: initial, dropped: 0 });
       return;
     }
     if (pathname === '/api/info') return json(res, info());
@@ -83,7 +84,7 @@ export async function startFakeAdmin(mesh: SyntheticMesh, rendererRoot: string):
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 
   // The feed: a batch every 100 ms with that slice of the request rate, stats every 10th batch.
-  let seq = 0;
+  let seq = 1;
   let nextId = 1;
   const perBatch = Math.round((mesh.size.totalRps * PUSH_INTERVAL_MS) / 1000);
   const timer = setInterval(() => {
