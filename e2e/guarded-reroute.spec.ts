@@ -8,29 +8,12 @@
  * Run: `npm run build && npx playwright test e2e/guarded-reroute.spec.ts`.
  */
 import { ProxyAgent, request } from 'undici';
+import { requestsThroughProxy } from './fixtures/http-clients.js';
 import { expect, test } from './fixtures/mesh-fixtures.js';
 import { keepScreenshot } from './fixtures/screenshots.js';
 import { TopologyPage } from './pages/topology-page.js';
 
 test.describe.configure({ timeout: 90_000 });
-
-/** Sends `count` GETs to `url` through the proxy, ten at a time; returns the bodies. */
-async function requestsThroughProxy(proxyUrl: string, url: string, count: number): Promise<string[]> {
-  const agent = new ProxyAgent(proxyUrl);
-  try {
-    const bodies: string[] = [];
-    for (let sent = 0; sent < count; sent += 10) {
-      const batch = Array.from({ length: Math.min(10, count - sent) }, async () => {
-        const answer = await request(url, { dispatcher: agent, headersTimeout: 15_000, bodyTimeout: 15_000 });
-        return answer.body.text();
-      });
-      bodies.push(...(await Promise.all(batch)));
-    }
-    return bodies;
-  } finally {
-    await agent.close();
-  }
-}
 
 test('a drag onto a failing v2 snaps back with the reason, and hello answers from v1', async ({ demo, dashboard }, testInfo) => {
   const page = dashboard.page;

@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { HTTPRoute, type IHTTPRoute } from '@kubernetes-models/gateway-api/gateway.networking.k8s.io/v1/HTTPRoute';
 import { parseAllDocuments } from 'yaml';
 import { expect, test } from './fixtures/mesh-fixtures.js';
-import { keepScreenshot } from './fixtures/screenshots.js';
+import { keepScreenshot, screenshotEachLook } from './fixtures/screenshots.js';
 import { KubernetesExportDialog } from './pages/kubernetes-export-dialog.js';
 import { TopologyPage } from './pages/topology-page.js';
 
@@ -77,16 +77,7 @@ test('the service panel exports its route as an HTTPRoute to copy or download, a
   await exported.namespace.fill('dev');
   await expect(exported.error).toBeHidden();
 
-  for (const [colorScheme, width, height] of [
-    ['light', 1280, 800],
-    ['dark', 1280, 800],
-    ['light', 1024, 700],
-    ['dark', 1024, 700],
-  ] as const) {
-    await page.emulateMedia({ colorScheme });
-    await page.setViewportSize({ width, height });
-    await keepScreenshot(testInfo, `export for kubernetes ${colorScheme} ${width}x${height}`, page);
-  }
+  await screenshotEachLook(testInfo, page, 'export for kubernetes');
   await page.emulateMedia({ colorScheme: 'light' });
   await page.setViewportSize({ width: 1280, height: 800 });
 

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { ProxyAgent, request } from 'undici';
 import type { Answer } from './fixtures/http-clients.js';
 import { expect, test } from './fixtures/mesh-fixtures.js';
-import { keepScreenshot } from './fixtures/screenshots.js';
+import { screenshotEachLook } from './fixtures/screenshots.js';
 import { startTextServer } from './fixtures/text-server.js';
 import { TopologyPage } from './pages/topology-page.js';
 
@@ -66,17 +66,7 @@ test('"Save as mock", then drag to recorded: world answers from its recording wi
   await expect(page.getByTestId('mock-tally-world')).toHaveText('4 hits · 1 miss');
   await expect(topology.edge('shell->world@recorded')).toBeVisible({ timeout: 15_000 });
 
-  for (const [colorScheme, width, height] of [
-    ['light', 1280, 800],
-    ['dark', 1280, 800],
-    ['light', 1024, 700],
-    ['dark', 1024, 700],
-  ] as const) {
-    await page.emulateMedia({ colorScheme });
-    await page.setViewportSize({ width, height });
-    await mock.scrollIntoViewIfNeeded();
-    await keepScreenshot(testInfo, `mock panel and graph ${colorScheme} ${width}x${height}`, page);
-  }
+  await screenshotEachLook(testInfo, page, 'mock panel and graph', () => mock.scrollIntoViewIfNeeded());
 
   await mock.getByRole('button', { name: 'Stop mock' }).click();
   // The route still names `recorded` and its traffic is in the window: drawn as gone, no longer a mock.

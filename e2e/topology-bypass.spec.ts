@@ -10,7 +10,7 @@ import { once } from 'node:events';
 import { seriousViolations } from './fixtures/axe.js';
 import { getViaProxyAgent } from './fixtures/http-clients.js';
 import { expect, test } from './fixtures/mesh-fixtures.js';
-import { keepScreenshot } from './fixtures/screenshots.js';
+import { screenshotEachLook } from './fixtures/screenshots.js';
 import { startTextServer } from './fixtures/text-server.js';
 import { TopologyPage } from './pages/topology-page.js';
 
@@ -61,20 +61,12 @@ test('a Node client calling the instance straight shows as a dashed bypass edge 
     await expect(panel.getByTestId('bypass-reason')).toHaveText("likely: Node's fetch ignores http_proxy without NODE_USE_ENV_PROXY=1");
     await expect(panel.getByTestId('bypass-fix')).toContainText(`call http://world/ rather than http://${world.address}/`);
 
-    for (const [colorScheme, width, height] of [
-      ['light', 1280, 800],
-      ['dark', 1280, 800],
-      ['light', 1024, 700],
-      ['dark', 1024, 700],
-    ] as const) {
-      await page.emulateMedia({ colorScheme });
-      await page.setViewportSize({ width, height });
+    await screenshotEachLook(testInfo, page, 'bypass', async ({ width }) => {
       await page.getByTestId('relayout').click();
       // The view refits to the new size with a short animation; the traffic dots follow it a frame late.
       await page.waitForTimeout(500);
-      await keepScreenshot(testInfo, `bypass ${colorScheme} ${width}x${height}`, page);
       if (width === 1280) expect(await seriousViolations(page)).toEqual([]);
-    }
+    });
   } finally {
     client?.kill('SIGKILL');
     worldServer.kill('SIGKILL');

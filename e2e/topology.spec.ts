@@ -5,31 +5,13 @@
  * Run: `npm run build && npx playwright test e2e/topology.spec.ts`.
  */
 import { ProxyAgent, request } from 'undici';
-import { getViaProxyAgent } from './fixtures/http-clients.js';
+import { getViaProxyAgent, requestsThroughProxy } from './fixtures/http-clients.js';
 import { expect, test } from './fixtures/mesh-fixtures.js';
 import { keepScreenshot } from './fixtures/screenshots.js';
 import { RequestsPage } from './pages/requests-page.js';
 import { TopologyPage } from './pages/topology-page.js';
 
 test.describe.configure({ timeout: 90_000 });
-
-/** Sends `count` GETs to `url` through the proxy with one agent (a few at a time), returns the bodies. */
-async function requestsThroughProxy(proxyUrl: string, url: string, count: number): Promise<string[]> {
-  const agent = new ProxyAgent(proxyUrl);
-  try {
-    const bodies: string[] = [];
-    for (let sent = 0; sent < count; sent += 10) {
-      const batch = Array.from({ length: Math.min(10, count - sent) }, async () => {
-        const answer = await request(url, { dispatcher: agent, headersTimeout: 15_000, bodyTimeout: 15_000 });
-        return answer.body.text();
-      });
-      bodies.push(...(await Promise.all(batch)));
-    }
-    return bodies;
-  } finally {
-    await agent.close();
-  }
-}
 
 test('the graph shows hello → world@v1 with numbers that change while traffic flows', async ({ demo, dashboard }, testInfo) => {
   const topology = new TopologyPage(dashboard.page);

@@ -8,10 +8,9 @@
  */
 import http from 'node:http';
 import net from 'node:net';
-import type { Page, TestInfo } from '@playwright/test';
 import { getViaProxyAgent } from './fixtures/http-clients.js';
 import { expect, test } from './fixtures/mesh-fixtures.js';
-import { keepScreenshot } from './fixtures/screenshots.js';
+import { screenshotEachLook } from './fixtures/screenshots.js';
 import { startTextServer } from './fixtures/text-server.js';
 import { ServicesPage } from './pages/services-page.js';
 import { TopologyPage } from './pages/topology-page.js';
@@ -76,7 +75,7 @@ test('health from traffic shows apart from checks in the Services page, the grap
     await expect(services.instanceRow('flaky', flaky.address).getByTestId('instance-traffic-note')).toHaveText('traffic: failing · HTTP 503');
     await expect(health('quiet', quiet.address)).toHaveText('unknown');
     await expect(services.instanceRow('quiet', quiet.address)).toContainText('no health check · no traffic yet');
-    await shoot(testInfo, page, 'traffic health services');
+    await screenshotEachLook(testInfo, page, 'traffic health services');
 
     const topology = new TopologyPage(page);
     await dashboard.open('topology');
@@ -85,28 +84,13 @@ test('health from traffic shows apart from checks in the Services page, the grap
     await expect(goneDot).toHaveClass(/instance-failing/);
     await expect(goneDot).toHaveAttribute('title', `${gone}: failing from traffic (connection refused); no health check`);
     await expect(page.getByTestId(`instance-dot-${flaky.address}`)).toHaveAttribute('data-source', 'check');
-    await shoot(testInfo, page, 'traffic health graph');
+    await screenshotEachLook(testInfo, page, 'traffic health graph');
     await topology.openPanel('flaky');
     const instance = topology.panel.getByTestId(`panel-instance-${flaky.address}`);
     await expect(instance.getByTestId('instance-traffic-note')).toHaveText('traffic: failing · HTTP 503');
     // The panel scrolled to its end, where the instances are (not sideways, as scrolling to the row would).
-    await shoot(testInfo, page, 'traffic health panel', () => topology.panel.evaluate((panel) => panel.scrollTo(0, panel.scrollHeight)));
+    await screenshotEachLook(testInfo, page, 'traffic health panel', () => topology.panel.evaluate((panel) => panel.scrollTo(0, panel.scrollHeight)));
   } finally {
     await Promise.all([hello.close(), quiet.close(), flaky.close()]);
   }
 });
-
-/** The page at 1280×800 and 1024×700, light and dark; `prepare` runs after each resize. */
-async function shoot(testInfo: TestInfo, page: Page, name: string, prepare?: () => Promise<void>): Promise<void> {
-  for (const colorScheme of ['light', 'dark'] as const) {
-    await page.emulateMedia({ colorScheme });
-    for (const size of [
-      { width: 1280, height: 800 },
-      { width: 1024, height: 700 },
-    ]) {
-      await page.setViewportSize(size);
-      await prepare?.();
-      await keepScreenshot(testInfo, `${name} ${colorScheme} ${size.width}x${size.height}`, page);
-    }
-  }
-}

@@ -17,7 +17,7 @@
  * Any other change of the same service's route (a drag, a CLI call, a config reload, a manual
  * rollback) supersedes its guard: the guard watched a change that is no longer the one in force.
  */
-import { build, type Histogram } from 'hdr-histogram-js';
+import type { Histogram } from 'hdr-histogram-js';
 import type { RequestEvent } from '../../../shared/events.js';
 import {
   routeGuardInputSchema,
@@ -30,6 +30,7 @@ import {
 import type { StatsSnapshot } from '../../../shared/stats.js';
 import { effectiveWeights, type RouteTable } from './route-table.js';
 import { judgeGuard } from './route-guard.js';
+import { newHistogram } from '../telemetry/window-series.js';
 
 /** What the guards read of the telemetry. */
 export interface GuardTelemetry {
@@ -261,16 +262,4 @@ function baselineOf(snapshot: StatsSnapshot, service: string, version: string | 
   const stats = version === null ? undefined : snapshot.versions.find((entry) => entry.service === service && entry.version === version)?.stats;
   if (!stats || stats.requests === 0) return { requests: 0, failures: 0, successRate: null, p99Ms: null };
   return { requests: stats.requests, failures: stats.failures, successRate: stats.successRate, p99Ms: stats.latencyMs.p99 };
-}
-
-function newHistogram(): Histogram {
-  // As the stats' window histograms: 2 significant digits (within 1%), microseconds, resizing.
-  return build({
-    bitBucketSize: 32,
-    autoResize: true,
-    lowestDiscernibleValue: 1,
-    highestTrackableValue: 2,
-    numberOfSignificantValueDigits: 2,
-    useWebAssembly: false,
-  });
 }
