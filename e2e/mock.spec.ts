@@ -65,6 +65,8 @@ test('"Save as mock", then drag to recorded: world answers from its recording wi
   await expect(mock.getByTestId('mock-misses')).toContainText('GET /unrecorded?x=1');
   await expect(page.getByTestId('mock-tally-world')).toHaveText('4 hits · 1 miss');
   await expect(topology.edge('shell->world@recorded')).toBeVisible({ timeout: 15_000 });
+  // v1 still has recent traffic in the stats, but the route sends it nothing: drawn as history.
+  await expect(topology.edgeDrawing('shell->world@v1')).toHaveAttribute('data-retired', 'true');
 
   await screenshotEachLook(testInfo, page, 'mock panel and graph', () => mock.scrollIntoViewIfNeeded());
 

@@ -63,6 +63,28 @@ describe('edge label placement', () => {
     expect(overlaps(busy, quiet)).toBe(false);
   });
 
+  it('leaves out the quieter label rather than draw it over another when no place is free', () => {
+    const points = [
+      { x: 0, y: 100 },
+      { x: 50, y: 100 },
+      { x: 50, y: 100 },
+      { x: 100, y: 100 },
+    ] as const;
+    // Two edges on one short line, hemmed in above and below: room for one label only.
+    const walls = [
+      { x: -200, y: 40, width: 500, height: 38 },
+      { x: -200, y: 118, width: 500, height: 40 },
+    ];
+    const placed = placeLabels(
+      [
+        { id: 'retired', points, text: '0.0 rps · 100%', rps: 0 },
+        { id: 'live', points, text: '1.0 rps · 100%', rps: 1 },
+      ],
+      walls,
+    );
+    expect([...placed.keys()]).toEqual(['live']);
+  });
+
   it('keeps clear of a node sitting on the middle of its curve', () => {
     const points = [
       { x: 0, y: 100 },

@@ -2,9 +2,10 @@
  * Where each edge's label goes: beside its curve, clear of the other labels, of the nodes and of
  * the lines themselves (a pill on a line hides it). Each
  * label tries points along its curve from the middle outwards (0.5, then 0.4 and 0.6, …), above the
- * curve then below it, and takes the first whose box overlaps nothing placed so far; labels are
- * placed busiest edge first, so when space runs out it is a quiet edge's label that sits on the
- * line. Pure and cheap (a few boxes per label), so it runs whenever the layout or a number changes;
+ * curve then below it, and takes the first whose box overlaps nothing placed so far; failing that,
+ * the first that only crosses a line; failing that, the label is left out (its numbers are in the
+ * edge's panel) rather than drawn over another. Labels are placed busiest edge first, so when space
+ * runs out it is a quiet edge (one a reroute left behind, say) that loses its label. Pure and cheap (a few boxes per label), so it runs whenever the layout or a number changes;
  * the text width is estimated from its length rather than measured, which would mean a layout pass.
  */
 import { formatMs, formatPercent, formatRps } from '../components/format.js';
@@ -47,8 +48,9 @@ export function placeLabels(labels: readonly LabelToPlace[], obstacles: readonly
   const taken = new BoxGrid();
   for (const box of obstacles) taken.add(box);
   // The lines themselves, sampled: a label over its own or another edge's line hides the line.
+  const lines = new BoxGrid();
   for (const label of labels) {
-    for (const point of sampleCurve(label.points)) taken.add({ x: point.x - 1, y: point.y - 1, width: 2, height: 2 });
+    for (const point of sampleCurve(label.points)) lines.add({ x: point.x - 1, y: point.y - 1, width: 2, height: 2 });
   }
   const placed = new Map<string, PlacedLabel>();
   for (const label of [...labels].sort((a, b) => b.rps - a.rps || a.id.localeCompare(b.id))) {
@@ -67,7 +69,9 @@ export function placeLabels(labels: readonly LabelToPlace[], obstacles: readonly
       const below = { x, y: Math.round(bottom + GAP), width, height: LABEL_HEIGHT };
       return [above, below];
     });
-    const box = candidates.find((candidate) => !taken.hits(candidate)) ?? (candidates[0] as Box);
+    const free = candidates.filter((candidate) => !taken.hits(candidate));
+    const box = free.find((candidate) => !lines.hits(candidate)) ?? free[0];
+    if (!box) continue;
     taken.add(box);
     placed.set(label.id, box);
   }

@@ -94,7 +94,7 @@ function Flow({ graph, positions, layout, onMove, selected, onSelect, onSelectEd
     const next = new Map<string, { signature: string; edge: TrafficFlowEdge }>();
     const list = graph.edges.map((edge): TrafficFlowEdge => {
       const colour = palette.health[edge.health];
-      const signature = `${edge.health}|${edge.idle}|${edgeWidth(edge.rps)}|${colour}`;
+      const signature = `${edge.health}|${edge.idle}|${edge.retired}|${edgeWidth(edge.rps)}|${colour}`;
       const old = previousEdges.current.get(edge.id);
       const flowEdge = old && old.signature === signature ? old.edge : toFlowEdge(edge, colour);
       next.set(edge.id, { signature, edge: flowEdge });
