@@ -14,6 +14,7 @@ import { mockRecordInputSchema, mockRecordResultSchema, mockServeInputSchema, mo
 import { configErrorSchema, deregistrationInputSchema, registrationInputSchema, serviceViewSchema } from './model.js';
 import { replayInputSchema, replayResultSchema } from './replay.js';
 import { faultSchema, rerouteInputSchema, serviceRouteSchema } from './routes.js';
+import { diffPairSchema, diffPairsQuerySchema, serviceDiffsSchema, shadowRuleSchema, shadowViewSchema } from './shadow.js';
 import { statsSnapshotSchema } from './stats.js';
 
 export const meshInfoSchema = z.object({
@@ -68,6 +69,25 @@ export const adminOperations = {
   /** Serves a HAR recording as the version `recorded` of its service (replacing that service's mock). */
   serveMock: operation({ method: 'POST', path: '/api/mocks', input: mockServeInputSchema, output: mockViewSchema }),
   stopMock: operation({ method: 'DELETE', path: '/api/mocks', input: z.strictObject({ service: z.string().min(1) }), output: z.array(mockViewSchema) }),
+
+  /** Shadow rules in force, with what each sent and how many pairs differ. */
+  listShadows: operation({ method: 'GET', path: '/api/shadows', input: noInput, output: z.array(shadowViewSchema) }),
+  /** Starts (or replaces) the service's shadow rule; persisted like routes. 404 unknown service, 400 unknown version. */
+  startShadow: operation({ method: 'POST', path: '/api/shadows', input: shadowRuleSchema, output: shadowViewSchema }),
+  stopShadow: operation({ method: 'DELETE', path: '/api/shadows', input: z.strictObject({ service: z.string().min(1) }), output: z.array(shadowViewSchema) }),
+  /** A service's compared pairs per endpoint; 404 when it was never shadowed. */
+  getDiffs: operation({ method: 'GET', path: '/api/diffs', input: z.strictObject({ service: z.string().min(1) }), output: serviceDiffsSchema }),
+  /** A service's compared pairs, newest first. */
+  listDiffPairs: operation({ method: 'GET', path: '/api/diffs/pairs', input: diffPairsQuerySchema, output: z.array(diffPairSchema) }),
+  /** One pair with both answers, for the side-by-side view; 404 once it is no longer kept. */
+  getDiffPair: operation({ method: 'GET', path: '/api/diffs/pair', input: z.strictObject({ id: z.coerce.number().int() }), output: diffPairSchema }),
+  /** Forgets a service's pairs and learnt noise (after fixing the new version); the rule stays. */
+  clearDiffs: operation({
+    method: 'POST',
+    path: '/api/diffs/clear',
+    input: z.strictObject({ service: z.string().min(1) }),
+    output: z.object({ cleared: z.number().int() }),
+  }),
 
   listFaults: operation({ method: 'GET', path: '/api/faults', input: noInput, output: z.array(faultSchema) }),
   /** Adds or replaces the fault for (service, caller). */

@@ -131,6 +131,24 @@ export const routeConfigSchema = z
   })
   .meta({ description: "how this service's traffic divides between its versions (default: all to the first version)" });
 
+export const shadowConfigSchema = z
+  .strictObject({
+    to: versionLabel.meta({
+      description: 'the version a copy of each request is sent to; its answers are compared with the primary ones, the caller never sees them',
+    }),
+    from: versionLabel.optional().meta({ description: 'only requests routed to this version are copied (default: those routed to any version but "to")' }),
+    percent: z.number().gt(0).max(100).optional().meta({ description: 'share of those requests copied (default 100)' }),
+    methods: z
+      .array(z.string().regex(/^[A-Za-z]+$/, 'a method is letters only, such as POST'))
+      .optional()
+      .meta({ description: 'methods copied besides GET, HEAD and OPTIONS; their side effects then happen on both versions' }),
+    ignoreHeaders: z
+      .array(headerName)
+      .optional()
+      .meta({ description: 'response headers left out of the comparison, besides date, server, content-length and request ids' }),
+  })
+  .meta({ description: 'shadow traffic: copy requests to another version and compare the answers (meshdesk diff, the Diffs view)' });
+
 export const timeoutsConfigSchema = z
   .strictObject({
     request: duration.optional().meta({ description: 'the whole exchange, response headers included (default 10s)' }),
@@ -179,6 +197,7 @@ export const serviceConfigSchema = z
     labels: labelsSchema.optional(),
     healthCheck: healthCheckSchema.optional().meta({ description: 'the check of every instance of this service that has none of its own' }),
     route: routeConfigSchema.optional(),
+    shadow: shadowConfigSchema.optional(),
     timeouts: timeoutsConfigSchema.optional(),
     retries: retriesConfigSchema.optional(),
     restartWindow: duration.optional().meta({
@@ -229,6 +248,14 @@ export const serviceConfigSchema = z
     service.route?.headers?.forEach((match, index) => {
       if (!known.has(match.version)) ctx.addIssue({ code: 'custom', message: unknown(match.version), path: ['route', 'headers', index, 'version'] });
     });
+    for (const key of ['to', 'from'] as const) {
+      const version = service.shadow?.[key];
+      if (version !== undefined && !known.has(version))
+        ctx.addIssue({ code: 'custom', message: unknown(version).replace('route', 'shadow'), path: ['shadow', key] });
+    }
+    if (service.shadow?.from !== undefined && service.shadow.from === service.shadow.to) {
+      ctx.addIssue({ code: 'custom', message: 'shadow copies requests to another version: "from" and "to" must differ', path: ['shadow', 'from'] });
+    }
   });
 
 /**

@@ -28,8 +28,20 @@ export type TrafficKind = z.infer<typeof trafficKindSchema>;
  * clients tunnel even `http://`), and was served like a forward-proxied request.
  * `opaque`: a tunnel to a service the mesh could not read (TLS inside): one exchange for the
  * whole tunnel, logged with its bytes and duration but not counted as a request in the stats.
+ * `shadow`: a copy the mesh sent itself (shadow traffic, or a second copy to learn noise), never
+ * seen by the caller: logged, counted in the shadow's stats, not in the caller's or the service's.
  */
-export const requestFlagSchema = z.enum(['fault-injected', 'retried', 'ejected-instance', 'held', 'panic', 'budget-exhausted', 'tunnelled', 'opaque']);
+export const requestFlagSchema = z.enum([
+  'fault-injected',
+  'retried',
+  'ejected-instance',
+  'held',
+  'panic',
+  'budget-exhausted',
+  'tunnelled',
+  'opaque',
+  'shadow',
+]);
 export type RequestFlag = z.infer<typeof requestFlagSchema>;
 
 /** One try at an upstream: its status (0 when none came) or error, and how long it took. */

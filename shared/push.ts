@@ -17,6 +17,7 @@ import { instanceEventSchema, requestEventSchema } from './events.js';
 import { mockViewSchema } from './mock.js';
 import { serviceViewSchema } from './model.js';
 import { faultSchema, serviceRouteSchema } from './routes.js';
+import { shadowViewSchema } from './shadow.js';
 import { statsSnapshotSchema } from './stats.js';
 
 export const pushItemSchema = z.discriminatedUnion('kind', [
@@ -33,6 +34,8 @@ export const pushItemSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('bypasses'), bypasses: z.array(bypassSchema) }),
   /** Every mock served, sent when one is served or stopped and, at most four times a second, as it answers. */
   z.object({ kind: z.literal('mocks'), mocks: z.array(mockViewSchema) }),
+  /** Every shadow rule with its counts, sent when one starts or stops and, at most once a second, while pairs are compared. */
+  z.object({ kind: z.literal('shadows'), shadows: z.array(shadowViewSchema) }),
 ]);
 export type PushItem = z.infer<typeof pushItemSchema>;
 

@@ -1,5 +1,6 @@
 /** Binds a server, turning "address in use" into one clear sentence that names the holder. */
 import type { Server } from 'node:net';
+import type { Server as HttpServer } from 'node:http';
 import { findPortHolder } from './os/port-holder.js';
 
 export class PortInUseError extends Error {
@@ -33,5 +34,23 @@ export function listen(server: Server, role: string, host: string, port: number)
     server.once('error', onError);
     server.once('listening', onListening);
     server.listen(port, host);
+  });
+}
+
+/** A host as a URL writes it: an IPv6 address in brackets. */
+export function urlHost(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+/** Stops accepting, lets in-flight requests finish for up to `graceMs`, then cuts the rest. */
+export function closeServer(server: HttpServer, graceMs: number): Promise<void> {
+  if (!server.listening) return Promise.resolve();
+  return new Promise((resolve) => {
+    const cut = setTimeout(() => server.closeAllConnections(), graceMs);
+    server.close(() => {
+      clearTimeout(cut);
+      resolve();
+    });
+    server.closeIdleConnections();
   });
 }

@@ -55,6 +55,14 @@ const samples: { [Name in OperationName]: OperationInput<Name> } = {
   recordMock: { service: 'world' },
   serveMock: { service: 'world' },
   stopMock: { service: 'world' },
+  // Started, stopped, then its (empty) diffs read and cleared; shadow/shadowing.test.ts compares real pairs.
+  listShadows: {},
+  startShadow: { service: 'world', to: 'v2' },
+  stopShadow: { service: 'world' },
+  getDiffs: { service: 'world' },
+  listDiffPairs: { service: 'world' },
+  getDiffPair: { id: 1 },
+  clearDiffs: { service: 'world' },
   listFaults: {},
   setFault: { service: 'world', percent: 10, abortStatus: 503 },
   clearFault: { service: 'world' },
@@ -86,6 +94,8 @@ describe('the admin contract on a real mesh', () => {
       if (name === 'loadDemo') await expect(call.call(client, name, samples[name]), name).rejects.toThrow('world is already registered here');
       // The one exchange is plain HTTP (h2/grpc-decoding.test.ts decodes real gRPC calls).
       else if (name === 'decodeGrpc') await expect(call.call(client, name, samples[name]), name).rejects.toThrow(`exchange ${logged} is not a gRPC call`);
+      // No request was copied, so there is no pair to show.
+      else if (name === 'getDiffPair') await expect(call.call(client, name, samples[name]), name).rejects.toThrow('no pair 1');
       else await expect(call.call(client, name, samples[name]), name).resolves.toBeDefined();
     }
   });

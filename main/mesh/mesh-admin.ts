@@ -13,6 +13,7 @@ import { MeshError } from './mesh-error.js';
 import type { MockBook } from './mock/mock-book.js';
 import { mockHandlers } from './mock/mock-wiring.js';
 import { replay } from './replay.js';
+import type { Shadowing } from './shadow/shadowing.js';
 import type { Registry } from './registry/registry.js';
 import type { RuntimeRegistrations } from './registry/runtime-registrations.js';
 import type { FaultTable } from './routing/fault-table.js';
@@ -46,6 +47,8 @@ export interface MeshParts {
   mocks: MockBook;
   /** The config in force: the last good meshdesk.yaml. */
   config: () => MeshConfig;
+  /** Shadow rules and the diffs of their pairs. */
+  shadowing: Shadowing;
 }
 
 export function adminHandlers(parts: MeshParts): AdminHandlers {
@@ -67,6 +70,8 @@ export function adminHandlers(parts: MeshParts): AdminHandlers {
     rollback: ({ service }) => guards.withGuard(routes.rollback(service)),
     exportGatewayApi: (input) => exportGatewayApi({ registry, routes, config: parts.config }, input),
     ...mockHandlers(parts.mocks, (query) => telemetry.query(query)),
+    // listShadows, startShadow, stopShadow and the diff operations (getDiffs, listDiffPairs, getDiffPair, clearDiffs).
+    ...parts.shadowing.handlers(),
     listFaults: () => faults.list(),
     setFault: (fault) => {
       if (!registry.lookup(fault.service)) throw new MeshError(404, `unknown service ${fault.service}`);

@@ -15,7 +15,7 @@ import { ConfigWatcher } from './config/config-watcher.js';
 import { DiscoSource } from './config/disco-source.js';
 import { DEMO_SOURCE, DemoLoader } from './demo/demo-loader.js';
 import { HealthChecker } from './health/health-checker.js';
-import { listen } from './listen.js';
+import { closeServer, listen, urlHost } from './listen.js';
 import { DEFAULT_PROXY_LIMITS } from './proxy/proxy-limits.js';
 import { ProxyServer } from './proxy/proxy-server.js';
 import { describeInstanceEvent } from './resilience/instance-events.js';
@@ -43,6 +43,8 @@ import { watchBypasses, watchedInstances } from './bypass/bypass-wiring.js';
 import { Reflection } from './grpc/reflection.js';
 import type { MockBook } from './mock/mock-book.js';
 import { createMockBook } from './mock/mock-wiring.js';
+import { Shadowing } from './shadow/shadowing.js';
+import type { ShadowView } from '../../shared/shadow.js';
 
 export interface MeshOptions {
   proxyHost: string;
@@ -85,6 +87,8 @@ export class Mesh {
   private readonly runtime: RuntimeRegistrations;
   /** Recordings replayed as `<service>@recorded` (mock/). */
   readonly mocks: MockBook;
+  /** Shadow traffic to another version and the diffs of its answers (shadow/). */
+  private readonly shadowing: Shadowing;
   readonly routes: RouteTable;
   private readonly guards: RouteGuards;
   readonly faults = new FaultTable();
@@ -168,8 +172,11 @@ export class Mesh {
       saveOverrides: (overrides) => store.set('routes', overrides),
     });
     this.guards = new RouteGuards({ routes: this.routes, telemetry: this.telemetry });
+    const timeoutMs = options.upstreamTimeoutMs ?? DEFAULT_PROXY_LIMITS.upstreamTimeoutMs;
+    const publishShadows = (shadows: ShadowView[]) => this.push.publish({ kind: 'shadows', shadows });
+    this.shadowing = new Shadowing({ registry, store, bus: this.events, telemetry: this.config.telemetry, timeoutMs, publish: publishShadows });
     const policies = new PolicyBook({
-      requestTimeoutMs: options.upstreamTimeoutMs ?? DEFAULT_PROXY_LIMITS.upstreamTimeoutMs,
+      requestTimeoutMs: timeoutMs,
       connectTimeoutMs: DEFAULT_PROXY_LIMITS.connectTimeoutMs,
     });
     this.proxy = new ProxyServer({
@@ -208,6 +215,7 @@ export class Mesh {
         ),
         config: () => this.config,
         mocks: this.mocks,
+        shadowing: this.shadowing,
       }),
       auth: this.auth,
       push: this.push,
@@ -219,6 +227,7 @@ export class Mesh {
         { kind: 'stats', stats: this.telemetry.snapshot() },
         { kind: 'bypasses', bypasses: this.bypasses.list() },
         { kind: 'mocks', mocks: this.mocks.list() },
+        { kind: 'shadows', shadows: this.shadowing.views() },
       ],
       metricsText: () => this.telemetry.metricsText(),
       rendererRoot: options.rendererRoot,
@@ -244,6 +253,7 @@ export class Mesh {
     this.storeProblems = [...this.runtime.load(), ...(await this.mocks.load())];
     await this.configWatcher?.start();
     this.routes.applyConfig(configRoutes(this.config));
+    this.shadowing.applyConfig(this.config);
     await this.disco?.start();
     this.health.start();
     this.registry.onChange((change) => this.log(describeRegistryChange(change)));
@@ -286,7 +296,8 @@ export class Mesh {
     this.guards.stop();
     if (this.statsTimer) clearInterval(this.statsTimer);
     this.push.close();
-    await Promise.all([closeServer(this.proxy.server, graceMs), closeServer(this.admin, graceMs), this.demo.unload(), this.mocks.close()]);
+    const parts = [this.demo.unload(), this.mocks.close(), this.shadowing.stop()];
+    await Promise.all([closeServer(this.proxy.server, graceMs), closeServer(this.admin, graceMs), ...parts]);
     await this.proxy.close();
   }
 
@@ -333,7 +344,10 @@ export class Mesh {
   }
 
   private reported(what: string, reload: { ok?: boolean; problems: readonly ConfigError[] }): void {
-    if (what === 'config') this.routes.applyConfig(configRoutes(this.config));
+    if (what === 'config') {
+      this.routes.applyConfig(configRoutes(this.config));
+      this.shadowing.applyConfig(this.config);
+    }
     if (!this.addresses) return; // before start, run-mesh's banner prints them
     this.push.publish({ kind: 'info', info: this.info() });
     const errors = reload.problems.filter((problem) => problem.severity !== 'warning');
@@ -378,20 +392,4 @@ export class Mesh {
       demoLoaded: this.demo.running,
     };
   }
-}
-
-function urlHost(host: string): string {
-  return host.includes(':') ? `[${host}]` : host;
-}
-
-function closeServer(server: Server, graceMs: number): Promise<void> {
-  if (!server.listening) return Promise.resolve();
-  return new Promise((resolve) => {
-    const cut = setTimeout(() => server.closeAllConnections(), graceMs);
-    server.close(() => {
-      clearTimeout(cut);
-      resolve();
-    });
-    server.closeIdleConnections();
-  });
 }

@@ -1,5 +1,6 @@
 import type { AdminClient } from '../../shared/admin-client.js';
 import { ConfigErrors } from './config-errors.js';
+import { DiffsPage } from './diffs/diffs-page.js';
 import { ExportLine } from './export-line.js';
 import { PAGES, hrefFor, useLocation, type PageId } from './navigation.js';
 import { RequestsPage } from './requests/requests-page.js';
@@ -71,6 +72,8 @@ function Page({ page, params }: { page: PageId; params: URLSearchParams }) {
       return <TopologyPage />;
     case 'requests':
       return <RequestsPage params={params} />;
+    case 'diffs':
+      return <DiffsPage params={params} />;
     case 'services':
       return <ServicesPage />;
     case 'settings':

@@ -4,6 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RequestEvent } from '../../shared/events.js';
 import { event, proxiedExchange } from '../../shared/testing/exchange-fixture.js';
+import { shadowView } from './diffs/testing/shadow-fixtures.js';
 import { MeshState } from './mesh-state.js';
 import { historyKey } from './topology/stats-history.js';
 import { serviceView, statsSnapshot } from './topology/testing/mesh-fixtures.js';
@@ -58,6 +59,17 @@ describe('MeshState', () => {
 
     expect(state.receive('not json')).toBe(false);
     expect(state.current.pushError).toBe('the mesh sent a push batch that is not JSON');
+  });
+
+  it('keeps the shadow rules the mesh last pushed, in place of the ones before', () => {
+    const state = new MeshState();
+    expect(state.current.shadows).toBeNull();
+    const started = [shadowView({ pairs: 3, differing: 1 })];
+    expect(state.receive(JSON.stringify({ seq: 1, items: [{ kind: 'shadows', shadows: started }], dropped: 0 }))).toBe(true);
+    expect(state.current.shadows).toEqual(started);
+    // Stopped: the mesh pushes the list without it.
+    state.apply({ seq: 2, items: [{ kind: 'shadows', shadows: [] }], dropped: 0 });
+    expect(state.current.shadows).toEqual([]);
   });
 
   it('says when request events are wanted, once per change, and tells each reopening at once', () => {

@@ -19,6 +19,7 @@ import type { MockView } from '../../shared/mock.js';
 import type { ServiceView } from '../../shared/model.js';
 import { parsePushBatch, type PushBatch } from '../../shared/push.js';
 import type { Fault, ServiceRoute } from '../../shared/routes.js';
+import type { ShadowView } from '../../shared/shadow.js';
 import type { StatsSnapshot } from '../../shared/stats.js';
 import { StatsHistory } from './topology/stats-history.js';
 
@@ -33,6 +34,8 @@ export interface MeshSnapshot {
   bypasses: Bypass[] | null;
   /** Recordings served as `<service>@recorded`, with their hits and misses. */
   mocks: MockView[] | null;
+  /** Shadow rules in force, with what each copied and how many of its pairs differ. */
+  shadows: ShadowView[] | null;
   /** The latest ejections, returns and panics, newest first (at most INSTANCE_EVENTS_KEPT). */
   instanceEvents: InstanceEvent[];
   /** Why the last batch was rejected; null while every batch fit the contract. */
@@ -54,6 +57,7 @@ export class MeshState {
     faults: null,
     bypasses: null,
     mocks: null,
+    shadows: null,
     instanceEvents: [],
     pushError: null,
   };
@@ -159,6 +163,9 @@ export class MeshState {
           break;
         case 'mocks':
           next = { ...next, mocks: item.mocks };
+          break;
+        case 'shadows':
+          next = { ...next, shadows: item.shadows };
           break;
         case 'instance':
           next = { ...next, instanceEvents: [item.event, ...next.instanceEvents].slice(0, INSTANCE_EVENTS_KEPT) };

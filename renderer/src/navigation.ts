@@ -7,6 +7,7 @@ import { useEffect, useState } from 'react';
 export const PAGES = [
   { id: 'topology', label: 'Topology' },
   { id: 'requests', label: 'Requests' },
+  { id: 'diffs', label: 'Diffs' },
   { id: 'services', label: 'Services' },
   { id: 'settings', label: 'Settings' },
 ] as const;

@@ -125,6 +125,17 @@ describe('parseConfig', () => {
     ]);
   });
 
+  it('refuses a shadow naming a version the service does not have, or copying a version to itself', () => {
+    const service = 'services:\n  world:\n    versions:\n      v1: { instances: [127.0.0.1:7002] }\n      v2: { instances: [127.0.0.1:7003] }\n';
+    expect(errorsOf(`${service}    shadow: { to: v3, percent: 50 }\n`).map((error) => [error.line, error.message])).toEqual([
+      [6, 'services.world.shadow.to: shadow names version "v3", which this service does not have (it has v1, v2)'],
+    ]);
+    expect(errorsOf(`${service}    shadow: { to: v2, from: v2 }\n`).map((error) => error.message)).toEqual([
+      'services.world.shadow.from: shadow copies requests to another version: "from" and "to" must differ',
+    ]);
+    expect(parseConfig(`${service}    shadow: { to: v2, from: v1, percent: 10, methods: [POST], ignoreHeaders: [x-build] }\n`, 'meshdesk.yaml').ok).toBe(true);
+  });
+
   it('reads the telemetry section, and points at each bad setting by line and column', () => {
     const good = parseConfig(
       'telemetry:\n  logCapacity: 5\n  bodyCaptureBytes: 0\n  maskedHeaders: [X-Api-Key]\n  failureStatuses: ["404", 5xx]\n  grpcFailureCodes: [unavailable, 13]\n',

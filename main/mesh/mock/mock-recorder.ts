@@ -40,7 +40,7 @@ export function recordMock(input: MockRecordInput, parts: RecorderParts): MockRe
   return { service, file, entries: exchanges.length };
 }
 
-/** The service's exchanges the log holds since `since` (epoch ms), newest page first, mocks' answers left out. */
+/** The service's exchanges the log holds since `since` (epoch ms), newest page first, mocks' answers and shadow copies (the callers never saw them) left out. */
 function serviceExchanges(query: RecorderParts['query'], service: string, since: number): Exchange[] {
   const found: Exchange[] = [];
   let before: number | undefined;
@@ -52,7 +52,7 @@ function serviceExchanges(query: RecorderParts['query'], service: string, since:
         older = true;
         break;
       }
-      if (exchange.version !== MOCK_VERSION && exchange.kind === 'service') found.push(exchange);
+      if (exchange.version !== MOCK_VERSION && exchange.kind === 'service' && !exchange.flags?.includes('shadow')) found.push(exchange);
     }
     if (older || page.nextBefore === null) return found;
     before = page.nextBefore;

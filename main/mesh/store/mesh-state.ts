@@ -6,6 +6,7 @@ import type { HealthCheck } from '../../../shared/config-schema.js';
 import type { MockMatching } from '../../../shared/mock.js';
 import type { RuntimeOrigin } from '../../../shared/model.js';
 import type { Route } from '../../../shared/routes.js';
+import type { ShadowRule } from '../../../shared/shadow.js';
 
 export interface StoredRegistration {
   service: string;
@@ -34,6 +35,8 @@ export interface MeshState extends Record<string, unknown> {
   routes: Record<string, Route>;
   /** Mocks served, one per service; absent in state written before mocks existed. */
   mocks?: StoredMock[];
+  /** Shadow rules set through the admin API, service → rule; they override meshdesk.yaml's. Absent before shadowing existed. */
+  shadows?: Record<string, ShadowRule & { since: string }>;
 }
 
 export function emptyMeshState(): MeshState {

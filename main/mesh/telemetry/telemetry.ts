@@ -106,7 +106,7 @@ export class Telemetry {
     const now = this.now();
     const event = classified(exchange, this.isFailure);
     this.log.add(event, capture);
-    if (!isServiceTunnel(event)) {
+    if (!isServiceTunnel(event) && !isShadowCopy(event)) {
       this.stats.record(event, now);
       this.metrics.record(event);
       if (now >= this.nextSweep) {
@@ -169,6 +169,14 @@ export class Telemetry {
  */
 function isServiceTunnel(event: RequestEvent): boolean {
   return event.method === 'CONNECT' && event.kind === 'service';
+}
+
+/**
+ * A copy the mesh sent itself (shadow/) is logged but never counted: the caller never saw it, so it
+ * must not move the caller's edge, the service's success rate or a guard's verdict on its version.
+ */
+function isShadowCopy(event: RequestEvent): boolean {
+  return event.flags !== undefined && event.flags.includes('shadow');
 }
 
 /** Calls each listener; one that throws loses its own call, nothing else. */

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { event, exchange } from '../../../shared/testing/exchange-fixture.js';
-import { attemptsOf, decisionTraceOf, flagsOf, rowFromExchange, type LogRow } from './log-row.js';
+import { FLAG_LABELS, attemptsOf, decisionTraceOf, flagsOf, rowFromExchange, type LogRow } from './log-row.js';
 
 const base: LogRow = event({ id: 1 });
 
@@ -33,6 +33,11 @@ describe('routed fields', () => {
     expect(flagsOf(base)).toEqual([]);
     expect(flagsOf({ ...base, flags: ['fault-injected', 'held'] })).toEqual(['fault-injected', 'held']);
     expect(flagsOf({ ...base, flags: ['retried'], retries: 1 })).toEqual(['retried']);
+  });
+
+  it('labels a shadow copy so it reads apart from the caller’s own requests', () => {
+    expect(flagsOf({ ...base, flags: ['shadow'] }).map((flag) => FLAG_LABELS[flag].short)).toEqual(['shadow']);
+    expect(FLAG_LABELS.shadow.title).toMatch(/caller never saw/);
   });
 
   it('describes the routing decision, one line a step', () => {

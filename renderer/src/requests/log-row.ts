@@ -34,6 +34,7 @@ export const FLAG_LABELS: Record<RequestFlag, { short: string; title: string }> 
   'budget-exhausted': { short: 'budget', title: 'a retry was wanted but the retry budget was spent' },
   tunnelled: { short: 'tunnel', title: "came inside the client's CONNECT tunnel; routed like any other request" },
   opaque: { short: 'opaque', title: 'a TLS tunnel: the mesh cannot see the requests inside' },
+  shadow: { short: 'shadow', title: 'a copy the mesh sent itself to compare versions (shadow traffic); the caller never saw its answer' },
 };
 
 /** Every upstream attempt, in order; [] for exchanges that were not routed (refusals, tunnels). */

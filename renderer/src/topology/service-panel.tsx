@@ -1,9 +1,9 @@
 /**
  * The side panel for a selected service: golden metrics with sparklines and the retry budget,
- * routing (route all, split, rollback, history) and its export for Kubernetes, versions and
- * instances with health (each opens its own golden metrics), its mock (mock-controls.tsx), and
- * faults. Everything shown is the
- * mesh's pushed state; every button is one admin call through useMeshCommands.
+ * routing (route all, split, rollback, history), shadow traffic to another version
+ * (shadow-controls.tsx) and the routes' export for Kubernetes, versions and instances with health
+ * (each opens its own golden metrics), its mock (mock-controls.tsx), and faults. Everything shown
+ * is the mesh's pushed state; every button is one admin call through useMeshCommands.
  */
 import { ServiceKubernetesExport } from '../export/kubernetes-export.js';
 import { useMeshSnapshot } from '../use-mesh-state.js';
@@ -16,6 +16,7 @@ import { requestsHrefForService } from './requests-link.js';
 import { RetryBudgetLine } from './retry-budget-line.js';
 import type { MeshCommands } from './mesh-commands.js';
 import { RouteControls } from './route-controls.js';
+import { ShadowControls } from './shadow-controls.js';
 import { historyKey, type StatsHistory } from './stats-history.js';
 
 export function ServicePanel({
@@ -55,6 +56,7 @@ export function ServicePanel({
         {callers.length > 0 && <p className="muted small">Called by {callers.join(', ')}.</p>}
       </section>
       <RouteControls key={name} route={route} commands={commands} now={stats?.at ?? Date.now()} />
+      <ShadowControls key={`shadow-${name}`} service={name} route={route} />
       <ServiceKubernetesExport service={name} />
       <InstanceHealth
         service={name}

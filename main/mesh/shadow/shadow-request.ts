@@ -1,0 +1,125 @@
+/**
+ * Sends one copy of a finished exchange's request straight to an instance and reads its answer, as
+ * far as the log would capture it. Straight, not through the proxy listener: a copy routed through
+ * the proxy would be parsed twice and take a slot of the caller's upstream pools, on the thread
+ * that serves the caller. Its own keep-alive agent, with few connections per instance, keeps the
+ * copies from competing with the callers' connections at the instance too.
+ */
+import { Agent, request } from 'undici';
+import type { CapturedBody, RawHeaders } from '../../../shared/exchange.js';
+import { ROUTE_OVERRIDE_HEADER } from '../../../shared/routes.js';
+import { SHADOW_HEADER } from '../../../shared/shadow.js';
+import { VIA_MARKER } from '../proxy/forwarded-headers.js';
+import { BodyCapture } from '../telemetry/exchange-capture.js';
+
+/** Headers of the caller's request that describe its own connection or are the mesh's, not the copy's. */
+const NOT_COPIED = new Set([
+  'connection',
+  'proxy-connection',
+  'keep-alive',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'expect',
+  'content-length',
+  'x-meshdesk-caller',
+  ROUTE_OVERRIDE_HEADER,
+  SHADOW_HEADER,
+]);
+
+export interface CopiedRequest {
+  method: string;
+  path: string;
+  /** The caller's request headers as captured (raw pairs). */
+  headers: RawHeaders;
+  body: Uint8Array | null;
+}
+
+export interface CopyAnswer {
+  status: number;
+  error: string | null;
+  /** Raw [name, value, …] as the instance sent them. */
+  headers: string[];
+  body: CapturedBody | null;
+  /** Milliseconds from sending to the first response byte (headers), and to the end. */
+  firstByteMs: number | null;
+  ms: number;
+}
+
+export class CopySender {
+  private readonly agent: Agent;
+
+  constructor(private readonly options: { captureBodyBytes: number; timeoutMs: number; connectionsPerInstance: number }) {
+    this.agent = new Agent({
+      connections: options.connectionsPerInstance,
+      connectTimeout: options.timeoutMs,
+      headersTimeout: options.timeoutMs,
+      bodyTimeout: options.timeoutMs,
+      keepAliveTimeout: 4_000,
+    });
+  }
+
+  async send(address: string, copy: CopiedRequest): Promise<CopyAnswer> {
+    const started = performance.now();
+    let firstByteMs: number | null = null;
+    try {
+      const response = await request(`http://${address}${copy.path}`, {
+        method: copy.method as 'GET',
+        headers: copyHeaders(copy.headers),
+        body: copy.body && copy.body.length > 0 ? copy.body : null,
+        dispatcher: this.agent,
+      });
+      firstByteMs = performance.now() - started;
+      const capture = new BodyCapture(this.options.captureBodyBytes);
+      for await (const chunk of response.body) capture.push(chunk as Buffer);
+      return {
+        status: response.statusCode,
+        error: null,
+        headers: rawResponseHeaders(response.headers),
+        body: capture.result(),
+        firstByteMs,
+        ms: performance.now() - started,
+      };
+    } catch (error) {
+      return { status: 0, error: describe(error), headers: [], body: null, firstByteMs, ms: performance.now() - started };
+    }
+  }
+
+  /** Cuts copies still in flight: nobody waits for them, and a hung version must not hold up a stop. */
+  close(): Promise<void> {
+    return this.agent.destroy();
+  }
+}
+
+/** The caller's headers minus hop-by-hop and the mesh's own, marked as a shadow copy. */
+function copyHeaders(raw: RawHeaders): string[] {
+  const headers: string[] = [];
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = raw[i] as string;
+    if (NOT_COPIED.has(name.toLowerCase()) || name.startsWith(':')) continue;
+    headers.push(name, raw[i + 1] as string);
+  }
+  headers.push(SHADOW_HEADER, '1', 'via', `1.1 ${VIA_MARKER}`);
+  return headers;
+}
+
+function rawResponseHeaders(headers: Record<string, string | string[] | undefined>): string[] {
+  const raw: string[] = [];
+  for (const name in headers) {
+    const value = headers[name];
+    if (value === undefined) continue;
+    if (Array.isArray(value)) for (const each of value) raw.push(name, each);
+    else raw.push(name, value);
+  }
+  return raw;
+}
+
+function describe(error: unknown): string {
+  const code = (error as { code?: string }).code;
+  if (code === 'ECONNREFUSED') return 'connection refused';
+  if (code === 'ECONNRESET' || code === 'UND_ERR_SOCKET') return 'connection reset';
+  if (code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT' || code === 'UND_ERR_CONNECT_TIMEOUT') return 'timed out';
+  return error instanceof Error ? error.message : String(error);
+}
