@@ -11,6 +11,7 @@ import { ROUTE_OVERRIDE_HEADER } from '../../../shared/routes.js';
 import { SHADOW_HEADER } from '../../../shared/shadow.js';
 import { VIA_MARKER } from '../proxy/forwarded-headers.js';
 import { BodyCapture } from '../telemetry/exchange-capture.js';
+import { H2Copies } from './h2-copy.js';
 
 /** Headers of the caller's request that describe its own connection or are the mesh's, not the copy's. */
 const NOT_COPIED = new Set([
@@ -35,6 +36,8 @@ export interface CopiedRequest {
   /** The caller's request headers as captured (raw pairs). */
   headers: RawHeaders;
   body: Uint8Array | null;
+  /** `h2` for a call that came over HTTP/2 (gRPC): its copy goes over HTTP/2 too. */
+  protocol?: 'h2';
 }
 
 export interface CopyAnswer {
@@ -50,6 +53,7 @@ export interface CopyAnswer {
 
 export class CopySender {
   private readonly agent: Agent;
+  private readonly h2: H2Copies;
 
   constructor(private readonly options: { captureBodyBytes: number; timeoutMs: number; connectionsPerInstance: number }) {
     this.agent = new Agent({
@@ -59,9 +63,11 @@ export class CopySender {
       bodyTimeout: options.timeoutMs,
       keepAliveTimeout: 4_000,
     });
+    this.h2 = new H2Copies(options);
   }
 
   async send(address: string, copy: CopiedRequest): Promise<CopyAnswer> {
+    if (copy.protocol === 'h2') return this.h2.send(address, copy);
     const started = performance.now();
     let firstByteMs: number | null = null;
     try {
@@ -89,6 +95,7 @@ export class CopySender {
 
   /** Cuts copies still in flight: nobody waits for them, and a hung version must not hold up a stop. */
   close(): Promise<void> {
+    this.h2.close();
     return this.agent.destroy();
   }
 }

@@ -10,7 +10,7 @@
  * in the shadow's stats, not in the caller's), and so is each second copy sent to the primary's own
  * version to learn noise.
  */
-import type { ProxiedExchange } from '../../../shared/events.js';
+import type { GrpcOutcome, ProxiedExchange } from '../../../shared/events.js';
 import type { CapturedBody, ExchangeCapture, RawHeaders } from '../../../shared/exchange.js';
 import { DEFAULT_DIFF_IGNORED_HEADERS, SHADOW_HEADER, type DiffSide, type ShadowStats } from '../../../shared/shadow.js';
 import type { ServiceRecord } from '../registry/registry.js';
@@ -111,7 +111,7 @@ export class ShadowSender {
     if (rule.percent < 100 && Math.random() * 100 >= rule.percent) return;
     const counters = this.countersOf(rule);
     const copy = capture ? copiedRequest(event, capture) : null;
-    if (!capture || !copy || event.protocol === 'h2') {
+    if (!capture || !copy) {
       counters.skipped++;
       return;
     }
@@ -252,7 +252,9 @@ function copiedRequest(event: ProxiedExchange, capture: ExchangeCapture): Copied
   if (!headers || hasShadowHeader(headers)) return null;
   const body = capture.requestBody;
   if (body?.truncated || (body === null && event.bytesIn > 0)) return null;
-  return { method: event.method, path: event.path, headers, body: body?.bytes ?? null };
+  const copy: CopiedRequest = { method: event.method, path: event.path, headers, body: body?.bytes ?? null };
+  if (event.protocol === 'h2') copy.protocol = 'h2';
+  return copy;
 }
 
 /** A request that is itself a copy (a service passing our header on to its own calls) is never copied again. */
@@ -263,7 +265,10 @@ function hasShadowHeader(headers: RawHeaders): boolean {
 
 function primaryAnswerOf(event: ProxiedExchange, capture: ExchangeCapture): Answer {
   const raw = capture.responseHeaders ?? capture.responseHeaderBytes?.map((part) => Buffer.from(part).toString('latin1')) ?? [];
-  return answerOf({ status: event.status, error: event.error, headers: [...raw], body: capture.responseBody, firstByteMs: null, ms: 0 });
+  const headers: string[] = [];
+  // An HTTP/2 call's log keeps its pseudo-headers (`:status`); the status is compared on its own.
+  for (let i = 0; i + 1 < raw.length; i += 2) if (!(raw[i] as string).startsWith(':')) headers.push(raw[i] as string, raw[i + 1] as string);
+  return answerOf({ status: event.status, error: event.error, headers, body: capture.responseBody, firstByteMs: null, ms: 0 });
 }
 
 function answerOf(answer: CopyAnswer): Answer {
@@ -303,9 +308,23 @@ function copyEvent(
     error: answer.error,
     attempts: [{ instance, status: answer.status, error: answer.error, ms: answer.ms }],
     retries: 0,
+    ...(copy.protocol === 'h2' ? { protocol: 'h2' as const } : {}),
+    ...(primary.grpc ? { grpc: grpcOutcome(answer) } : {}),
     flags: ['shadow'],
     decision: [
       { step: 'version', choice: version, reason: `${purpose} of exchange #${primary.id}, sent by the mesh; the caller got ${primary.version}'s answer` },
     ],
   };
+}
+
+/** A copied gRPC call's verdict, read from its answer's trailers (or headers, for a trailers-only answer). */
+function grpcOutcome(answer: CopyAnswer): GrpcOutcome {
+  let status: number | null = null;
+  let message: string | null = null;
+  for (let i = 0; i + 1 < answer.headers.length; i += 2) {
+    const name = answer.headers[i];
+    if (name === 'grpc-status') status = Number(answer.headers[i + 1]);
+    else if (name === 'grpc-message') message = decodeURIComponent(answer.headers[i + 1] as string);
+  }
+  return { status: Number.isInteger(status) ? status : null, message };
 }
