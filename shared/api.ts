@@ -74,6 +74,7 @@ export const adminOperations = {
   listShadows: operation({ method: 'GET', path: '/api/shadows', input: noInput, output: z.array(shadowViewSchema) }),
   /** Starts (or replaces) the service's shadow rule; persisted like routes. 404 unknown service, 400 unknown version. */
   startShadow: operation({ method: 'POST', path: '/api/shadows', input: shadowRuleSchema, output: shadowViewSchema }),
+  /** Stops a service's rule and answers the rules left; 404 when the service has none. */
   stopShadow: operation({ method: 'DELETE', path: '/api/shadows', input: z.strictObject({ service: z.string().min(1) }), output: z.array(shadowViewSchema) }),
   /** A service's compared pairs per endpoint; 404 when it was never shadowed. */
   getDiffs: operation({ method: 'GET', path: '/api/diffs', input: z.strictObject({ service: z.string().min(1) }), output: serviceDiffsSchema }),

@@ -19,6 +19,11 @@ export const SHADOW_HEADER = 'x-meshdesk-shadow';
 /** Mirrored unless a rule opts other methods in: they have no side effects to double. */
 export const SAFE_SHADOW_METHODS: readonly string[] = ['GET', 'HEAD', 'OPTIONS'];
 
+/** Every method a rule copies: the safe ones, then those it opts in (its `methods` are only the extras). */
+export function mirroredMethods(rule: { methods: readonly string[] }): string[] {
+  return [...new Set([...SAFE_SHADOW_METHODS, ...rule.methods.map((name) => name.toUpperCase())])];
+}
+
 /**
  * Response headers left out of every comparison: they differ between any two answers (dates,
  * sizes, ids of the request or of the server). A rule adds its own with `ignoreHeaders`.
@@ -101,6 +106,7 @@ export const shadowViewSchema = z.object({
   to: z.string(),
   from: z.string().nullable(),
   percent: z.number(),
+  /** Methods the rule opts in besides GET, HEAD and OPTIONS (see mirroredMethods for all it copies). */
   methods: z.array(z.string()),
   ignoreHeaders: z.array(z.string()),
   origin: changeOriginSchema,
@@ -108,8 +114,9 @@ export const shadowViewSchema = z.object({
   since: z.string(),
   /** Set when methods with side effects are mirrored: they then happen twice. */
   warning: z.string().nullable(),
+  /** Counted since the rule started (or last changed). */
   stats: shadowStatsSchema,
-  /** Pairs compared, and those whose answers differ outside noise. */
+  /** Pairs compared, and those whose answers differ outside noise: since the service's diffs were last cleared, across rules. */
   pairs: z.number().int().nonnegative(),
   differing: z.number().int().nonnegative(),
 });

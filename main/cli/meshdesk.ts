@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { MESHDESK_VERSION } from '../mesh/index.js';
 import { demoCommand } from './demo-command.js';
+import { diffCommand } from './diff-command.js';
 import { doctorCommand } from './doctor-command.js';
 import { envCommand } from './env-command.js';
 import { exportCommand } from './export-command.js';
@@ -12,6 +13,7 @@ import { mockCommand } from './mock-command.js';
 import { openCommand } from './open-command.js';
 import { deregisterCommand, registerCommand } from './register-command.js';
 import { routeCommand } from './route-command.js';
+import { shadowCommand } from './shadow-command.js';
 import { statCommand } from './stat-command.js';
 import { statusCommand } from './status-command.js';
 import { tapCommand } from './tap-command.js';
@@ -43,6 +45,8 @@ export function createProgram(): Command {
       .addCommand(deregisterCommand())
       .addCommand(faultCommand())
       .addCommand(mockCommand())
+      .addCommand(shadowCommand())
+      .addCommand(diffCommand())
       .addCommand(importComposeCommand())
   );
 }

@@ -110,11 +110,6 @@ export class ShadowRules {
   }
 }
 
-/** The methods a rule mirrors. */
-export function mirroredMethods(rule: ShadowRule): ReadonlySet<string> {
-  return new Set([...SAFE_SHADOW_METHODS, ...rule.methods]);
-}
-
 /** Said wherever a rule is shown when it mirrors methods with side effects. */
 export function sideEffectWarning(rule: ShadowRule): string | null {
   const unsafe = rule.methods.filter((method) => !SAFE_SHADOW_METHODS.includes(method));

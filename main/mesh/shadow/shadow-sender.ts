@@ -12,7 +12,7 @@
  */
 import type { GrpcOutcome, ProxiedExchange } from '../../../shared/events.js';
 import type { CapturedBody, ExchangeCapture, RawHeaders } from '../../../shared/exchange.js';
-import { DEFAULT_DIFF_IGNORED_HEADERS, SHADOW_HEADER, type DiffSide, type ShadowStats } from '../../../shared/shadow.js';
+import { DEFAULT_DIFF_IGNORED_HEADERS, mirroredMethods, SHADOW_HEADER, type DiffSide, type ShadowStats } from '../../../shared/shadow.js';
 import type { ServiceRecord } from '../registry/registry.js';
 import { routable } from '../registry/registry.js';
 import { headerPairs, limitBody, maskHeaders, wireBody } from '../telemetry/exchange-capture.js';
@@ -20,7 +20,7 @@ import { newHistogram } from '../telemetry/window-series.js';
 import type { Answer } from './diff/answer.js';
 import { compareAnswers } from './diff/compare-answers.js';
 import type { DiffBook } from './diff/diff-book.js';
-import { mirroredMethods, type RuleInForce, type ShadowRules } from './shadow-rules.js';
+import type { RuleInForce, ShadowRules } from './shadow-rules.js';
 import type { CopiedRequest, CopyAnswer, CopySender } from './shadow-request.js';
 
 /** The bus as the sender uses it: it reads finished exchanges and emits its copies' events. */
@@ -68,6 +68,8 @@ interface Job {
 export class ShadowSender {
   private readonly counters = new Map<string, Counters>();
   private readonly nextInstance = new Map<string, number>();
+  /** Each rule's copied methods, made once per rule rather than per exchange. */
+  private readonly methodsOf = new WeakMap<RuleInForce, ReadonlySet<string>>();
   private waiting: Job[] = [];
   private inFlight = 0;
   private readonly offBus: () => unknown;
@@ -107,7 +109,7 @@ export class ShadowSender {
     if (!rule || event.version === null || event.version === rule.to) return;
     if (rule.from !== undefined && event.version !== rule.from) return;
     if (event.flags?.includes('shadow') || event.status < 200 || event.method === 'CONNECT') return;
-    if (!mirroredMethods(rule).has(event.method)) return;
+    if (!this.copiedMethods(rule).has(event.method)) return;
     if (rule.percent < 100 && Math.random() * 100 >= rule.percent) return;
     const counters = this.countersOf(rule);
     const copy = capture ? copiedRequest(event, capture) : null;
@@ -220,6 +222,12 @@ export class ShadowSender {
     const turn = this.nextInstance.get(key) ?? 0;
     this.nextInstance.set(key, turn + 1);
     return instances[turn % instances.length]?.address ?? null;
+  }
+
+  private copiedMethods(rule: RuleInForce): ReadonlySet<string> {
+    let methods = this.methodsOf.get(rule);
+    if (!methods) this.methodsOf.set(rule, (methods = new Set(mirroredMethods(rule))));
+    return methods;
   }
 
   private countersOf(rule: RuleInForce): Counters {
