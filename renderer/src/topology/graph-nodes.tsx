@@ -6,7 +6,9 @@
  */
 import { Handle, Position, type Node, type NodeProps, type NodeTypes } from '@xyflow/react';
 import { memo } from 'react';
-import { formatPercent, formatRps, formatShare } from '../components/format.js';
+import { formatShare } from '../components/format.js';
+import { nodeSummary, summaryKey } from './graph-live-values.js';
+import { useLiveValue } from './live-values.js';
 import { HEADER_HANDLE_Y, SERVICE_TARGET_HANDLE, SOURCE_HANDLE, VERSION_HANDLE_HEIGHT, versionHandle, versionHandleY } from './graph-geometry.js';
 import type { CallerNodeData, ExternalNodeData, GraphNodeData, ServiceNodeData } from './graph-model.js';
 
@@ -16,7 +18,17 @@ type ExternalFlowNode = Node<ExternalNodeData, 'external'>;
 
 const SERVICE_NOTE = 'Traffic not yet routed to a version';
 
-const ServiceNode = memo(function ServiceNode({ data, selected }: NodeProps<ServiceFlowNode>) {
+/** The node's numbers line, updated by itself each second (graph-live-values.ts). */
+function LiveSummary({ id, data, testId }: { id: string; data: GraphNodeData; testId?: string }) {
+  const text = useLiveValue(summaryKey(id), nodeSummary(data));
+  return (
+    <span className="topo-summary" data-testid={testId}>
+      {text}
+    </span>
+  );
+}
+
+const ServiceNode = memo(function ServiceNode({ id, data, selected }: NodeProps<ServiceFlowNode>) {
   return (
     <div className={`topo-node topo-service${selected ? ' selected' : ''}${data.registered ? '' : ' gone'}`} data-testid={`service-node-${data.name}`}>
       <Handle
@@ -42,9 +54,7 @@ const ServiceNode = memo(function ServiceNode({ data, selected }: NodeProps<Serv
           </span>
         )}
         {!data.registered && <span className="badge">gone</span>}
-        <span className="topo-summary" data-testid={`service-summary-${data.name}`}>
-          {formatRps(data.rps)} · {formatPercent(data.successRate)}
-        </span>
+        <LiveSummary id={id} data={data} testId={`service-summary-${data.name}`} />
       </div>
       {data.versions.map((version, index) => (
         <div
@@ -102,17 +112,17 @@ const ServiceNode = memo(function ServiceNode({ data, selected }: NodeProps<Serv
   );
 });
 
-const CallerNode = memo(function CallerNode({ data, selected }: NodeProps<CallerFlowNode>) {
+const CallerNode = memo(function CallerNode({ id, data, selected }: NodeProps<CallerFlowNode>) {
   return (
     <div className={`topo-node topo-caller${selected ? ' selected' : ''}`} data-testid={`caller-node-${data.name}`}>
       <Handle type="source" id={SOURCE_HANDLE} position={Position.Right} isConnectableStart={false} isConnectableEnd={false} />
       <strong className="topo-name">{data.name}</strong>
-      <span className="topo-summary">{formatRps(data.rps)}</span>
+      <LiveSummary id={id} data={data} />
     </div>
   );
 });
 
-const ExternalNode = memo(function ExternalNode({ data, selected }: NodeProps<ExternalFlowNode>) {
+const ExternalNode = memo(function ExternalNode({ id, data, selected }: NodeProps<ExternalFlowNode>) {
   const shown = data.hosts.slice(0, 5).join(', ') + (data.hosts.length > 5 ? `, +${data.hosts.length - 5}` : '');
   return (
     <div className={`topo-node topo-external${selected ? ' selected' : ''}`} data-testid="external-node" title={shown}>
@@ -120,9 +130,7 @@ const ExternalNode = memo(function ExternalNode({ data, selected }: NodeProps<Ex
       <strong className="topo-name">
         <span className={`health-dot health-${data.health}`} aria-hidden="true" /> external
       </strong>
-      <span className="topo-summary">
-        {data.hosts.length} host{data.hosts.length === 1 ? '' : 's'} · {formatRps(data.rps)}
-      </span>
+      <LiveSummary id={id} data={data} />
     </div>
   );
 });
@@ -138,9 +146,9 @@ function instanceSummary(instances: ServiceNodeData['versions'][number]['instanc
 }
 
 /**
- * Everything a node shows, as one string: nodes whose signature did not change keep their object
- * across stats updates, so React Flow skips them (live numbers change far less often once
- * formatted than the raw values do).
+ * Everything a node shows but its numbers line, as one string: nodes whose signature did not change
+ * keep their object across stats updates, so React Flow skips them. The numbers line changes nearly
+ * every second and reaches the node by itself (graph-live-values.ts).
  */
 export function nodeSignature(data: GraphNodeData): string {
   switch (data.kind) {
@@ -151,17 +159,15 @@ export function nodeSignature(data: GraphNodeData): string {
         data.registered,
         data.faulted,
         data.customRoute,
-        formatRps(data.rps),
-        formatPercent(data.successRate),
         ...data.versions.map(
           (version) =>
             `${version.name}:${version.registered}:${formatShare(version.share)}:${version.mock ? `${version.mock.hits}/${version.mock.misses}` : ''}:${version.instances.map((instance) => `${instance.address}=${instance.health}:${instance.summary}`).join(',')}`,
         ),
       ].join('|');
     case 'caller':
-      return `${data.name}|${formatRps(data.rps)}`;
+      return data.name;
     case 'external':
-      return `${data.hosts.join(',')}|${formatRps(data.rps)}|${data.health}`;
+      return `${data.hosts.join(',')}|${data.health}`;
   }
 }
 

@@ -23,8 +23,10 @@ import {
   type NodeChange,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, type RefObject } from 'react';
-import { edgeWidth, PALETTES } from './edge-style.js';
+import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type RefObject } from 'react';
+import { PALETTES } from './edge-style.js';
+import { liveGraphValues } from './graph-live-values.js';
+import { LiveValues, LiveValuesContext } from './live-values.js';
 import { handleBoxes, SOURCE_HANDLE } from './graph-geometry.js';
 import { EXTERNAL_NODE_ID, type GraphEdge, type GraphModel, type GraphNode } from './graph-model.js';
 import type { XY } from './graph-layout.js';
@@ -33,7 +35,7 @@ import { decideDrop, type DraggedEdge } from './reroute-drop.js';
 import { FlowCanvas } from './flow-canvas.js';
 import { edgeCurves, flowPaths } from './flow-dots.js';
 import { EdgeLabels } from './edge-labels.js';
-import { EDGE_TYPES, type TrafficFlowEdge } from './traffic-edge.js';
+import { EDGE_TYPES, TrafficArrowMarkers, type TrafficFlowEdge } from './traffic-edge.js';
 import { BypassEdge, type BypassFlowEdge } from './bypass-edge.js';
 import type { BypassEdge as BypassEdgeModel } from './graph-model.js';
 
@@ -56,7 +58,8 @@ export interface TopologyGraphProps {
   theme: 'light' | 'dark';
 }
 
-const ORIGIN: XY = { x: 0, y: 0 };
+/** Where a node waits, hidden, until the layout places it. */
+const UNPLACED: XY = { x: 0, y: 0 };
 
 export function TopologyGraph(props: TopologyGraphProps) {
   return (
@@ -74,7 +77,8 @@ function Flow({ graph, positions, layout, onMove, selected, onSelect, onSelectEd
   const nodes = useMemo(() => {
     const next = new Map<string, { signature: string; node: FlowNode }>();
     const list = graph.nodes.map((node): FlowNode => {
-      const position = positions.get(node.id) ?? ORIGIN;
+      // A node still being laid out (use-layered-layout.ts) is built already, and shown once placed.
+      const position = positions.get(node.id) ?? UNPLACED;
       const isSelected = node.id === selected;
       const signature = nodeSignature(node.data);
       const old = previousNodes.current.get(node.id);
@@ -93,16 +97,19 @@ function Flow({ graph, positions, layout, onMove, selected, onSelect, onSelectEd
   const edges = useMemo(() => {
     const next = new Map<string, { signature: string; edge: TrafficFlowEdge }>();
     const list = graph.edges.map((edge): TrafficFlowEdge => {
-      const colour = palette.health[edge.health];
-      const signature = `${edge.health}|${edge.idle}|${edge.retired}|${edgeWidth(edge.rps)}|${colour}`;
+      // Not the width nor the health: they change with many stats updates and reach the edge by themselves.
+      // While the whole graph waits for its first layout the graph hides as a whole, so its edges'
+      // objects need not all be replaced (and React Flow's lookups rebuilt) when it is placed.
+      const placed = positions.size === 0 || (positions.has(edge.source) && positions.has(edge.target));
+      const signature = `${edge.idle}|${edge.retired}|${placed}`;
       const old = previousEdges.current.get(edge.id);
-      const flowEdge = old && old.signature === signature ? old.edge : toFlowEdge(edge, colour);
+      const flowEdge = old && old.signature === signature ? old.edge : toFlowEdge(edge, placed);
       next.set(edge.id, { signature, edge: flowEdge });
       return flowEdge;
     });
     previousEdges.current = next;
     return list;
-  }, [graph, palette]);
+  }, [graph, positions]);
   const previousBypasses = useRef<ReadonlyMap<string, { signature: string; edge: BypassFlowEdge }>>(new Map());
   const bypassEdges = useMemo(() => {
     const next = new Map<string, { signature: string; edge: BypassFlowEdge }>();
@@ -119,16 +126,23 @@ function Flow({ graph, positions, layout, onMove, selected, onSelect, onSelectEd
   }, [graph]);
   const stableEdges = useSameArray<FlowEdge>(useMemo(() => (bypassEdges.length === 0 ? edges : [...edges, ...bypassEdges]), [edges, bypassEdges]));
 
+  const [live] = useState(() => new LiveValues());
+  const liveValues = useMemo(() => liveGraphValues(graph), [graph]);
+  useLayoutEffect(() => live.publish(liveValues), [live, liveValues]);
+
   const curves = useMemo(() => edgeCurves(graph, positions), [graph, positions]);
   const paths = useMemo(() => flowPaths(curves), [curves]);
 
-  const nameOf = useCallback(
-    (id: string) => {
-      const data = graph.nodes.find((node) => node.id === id)?.data;
-      return !data ? id : data.kind === 'external' ? 'the external hosts' : data.name;
-    },
-    [graph],
-  );
+  // Read through a ref, so the reconnect handlers below keep their identity across stats updates
+  // (React Flow passes them to every edge: a new one re-renders them all).
+  const latestGraph = useRef(graph);
+  useLayoutEffect(() => {
+    latestGraph.current = graph;
+  }, [graph]);
+  const nameOf = useCallback((id: string) => {
+    const data = latestGraph.current.nodes.find((node) => node.id === id)?.data;
+    return !data ? id : data.kind === 'external' ? 'the external hosts' : data.name;
+  }, []);
 
   const userMovedView = useRef(false);
 
@@ -174,46 +188,58 @@ function Flow({ graph, positions, layout, onMove, selected, onSelect, onSelectEd
     [onMove, onSelect],
   );
 
+  // Stable handlers: React Flow copies a changed handler into its store (waking every node's and
+  // edge's subscription) and hands onEdgeClick to every edge, so a new arrow per render re-rendered
+  // all 600 edges of a large mesh on each stats update.
+  const onPaneClick = useCallback(() => onSelect(null), [onSelect]);
+  const onEdgeClick = useCallback((_event: unknown, edge: FlowEdge) => onSelectEdge(edge.id), [onSelectEdge]);
+  // Edge labels wait until the view is fitted (or taken in hand): placing hundreds of them at the
+  // initial zoom, only to hide them once a large mesh is fitted, cost ~150 ms of the first render.
+  const [viewSettled, setViewSettled] = useState(false);
+  const onFitted = useCallback(() => setViewSettled(true), []);
+  const onMoveStart = useCallback((event: MouseEvent | TouchEvent | null) => {
+    // Programmatic moves (fitting, revealing the selection) come without an event.
+    if (!event) return;
+    userMovedView.current = true;
+    setViewSettled(true);
+  }, []);
+  const onZoomByUser = useCallback(() => (userMovedView.current = true), []);
+  const onFitView = useCallback(() => (userMovedView.current = false), []);
+
   return (
-    <div className="topology-graph" data-testid="topology-graph">
-      <ReactFlow<FlowNode, FlowEdge>
-        nodes={stableNodes}
-        edges={stableEdges}
-        nodeTypes={NODE_TYPES}
-        edgeTypes={FLOW_EDGE_TYPES}
-        onNodesChange={onNodesChange}
-        onPaneClick={() => onSelect(null)}
-        onEdgeClick={(_event, edge) => onSelectEdge(edge.id)}
-        onMoveStart={(event) => {
-          // Programmatic moves (fitting, revealing the selection) come without an event.
-          if (event) userMovedView.current = true;
-        }}
-        onReconnectStart={onReconnectStart}
-        onReconnect={onReconnect}
-        onReconnectEnd={onReconnectEnd}
-        isValidConnection={isValidConnection}
-        reconnectRadius={14}
-        connectionRadius={28}
-        edgesFocusable={false}
-        deleteKeyCode={null}
-        minZoom={0.1}
-        maxZoom={2}
-        colorMode={theme}
-        aria-label="Topology graph: callers and services, with traffic on the edges"
-      >
-        <FollowLayout generation={layout.generation} relayouts={layout.relayouts} userMoved={userMovedView} />
-        <RevealSelected id={selected} userMoved={userMovedView} />
-        <FlowCanvas paths={paths} palette={palette} />
-        <EdgeLabels graph={graph} positions={positions} curves={curves} />
-        <Background gap={24} size={1} />
-        <Controls
-          showInteractive={false}
-          position="bottom-right"
-          onZoomIn={() => (userMovedView.current = true)}
-          onZoomOut={() => (userMovedView.current = true)}
-          onFitView={() => (userMovedView.current = false)}
-        />
-      </ReactFlow>
+    <div className={`topology-graph${positions.size === 0 ? ' laying-out' : ''}`} data-testid="topology-graph">
+      <TrafficArrowMarkers palette={palette} />
+      <LiveValuesContext.Provider value={live}>
+        <ReactFlow<FlowNode, FlowEdge>
+          nodes={stableNodes}
+          edges={stableEdges}
+          nodeTypes={NODE_TYPES}
+          edgeTypes={FLOW_EDGE_TYPES}
+          onNodesChange={onNodesChange}
+          onPaneClick={onPaneClick}
+          onEdgeClick={onEdgeClick}
+          onMoveStart={onMoveStart}
+          onReconnectStart={onReconnectStart}
+          onReconnect={onReconnect}
+          onReconnectEnd={onReconnectEnd}
+          isValidConnection={isValidConnection}
+          reconnectRadius={14}
+          connectionRadius={28}
+          edgesFocusable={false}
+          deleteKeyCode={null}
+          minZoom={0.1}
+          maxZoom={2}
+          colorMode={theme}
+          aria-label="Topology graph: callers and services, with traffic on the edges"
+        >
+          <FollowLayout generation={layout.generation} relayouts={layout.relayouts} userMoved={userMovedView} onFitted={onFitted} />
+          <RevealSelected id={selected} userMoved={userMovedView} />
+          <FlowCanvas paths={paths} palette={palette} />
+          {viewSettled && <EdgeLabels graph={graph} positions={positions} curves={curves} />}
+          <Background gap={24} size={1} />
+          <Controls showInteractive={false} position="bottom-right" onZoomIn={onZoomByUser} onZoomOut={onZoomByUser} onFitView={onFitView} />
+        </ReactFlow>
+      </LiveValuesContext.Provider>
     </div>
   );
 }
@@ -223,7 +249,17 @@ function Flow({ graph, positions, layout, onMove, selected, onSelect, onSelectEd
  * that placed nodes (the first nodes arriving over the push stream, a new service), the view fits.
  * Once the user pans or zooms, the view is theirs — until they ask for a fresh layout.
  */
-function FollowLayout({ generation, relayouts, userMoved }: { generation: number; relayouts: number; userMoved: RefObject<boolean> }) {
+function FollowLayout({
+  generation,
+  relayouts,
+  userMoved,
+  onFitted,
+}: {
+  generation: number;
+  relayouts: number;
+  userMoved: RefObject<boolean>;
+  onFitted: () => void;
+}) {
   const { fitView } = useReactFlow();
   // The graph's own size: a panel opening or closing narrows or widens it, and the whole graph,
   // callers included, is fitted to the new width (unless the user has placed the view themselves).
@@ -233,9 +269,9 @@ function FollowLayout({ generation, relayouts, userMoved }: { generation: number
   }, [relayouts]);
   useEffect(() => {
     if (generation === 0 || userMoved.current) return;
-    const frame = requestAnimationFrame(() => void fitView({ padding: 0.15, maxZoom: 1.2 }));
+    const frame = requestAnimationFrame(() => void fitView({ padding: 0.15, maxZoom: 1.2 }).then(onFitted));
     return () => cancelAnimationFrame(frame);
-  }, [generation, relayouts, size, fitView, userMoved]);
+  }, [generation, relayouts, size, fitView, userMoved, onFitted]);
   return null;
 }
 
@@ -286,7 +322,16 @@ function toFlowNode(node: GraphNode, position: XY, selected: boolean): FlowNode 
     ...handle,
     position: handle.position === 'left' ? Position.Left : Position.Right,
   }));
-  const base = { id: node.id, position, width: node.width, height: node.height, measured: { width: node.width, height: node.height }, handles, selected };
+  const base = {
+    id: node.id,
+    position,
+    width: node.width,
+    height: node.height,
+    measured: { width: node.width, height: node.height },
+    handles,
+    selected,
+    ...(position === UNPLACED ? { className: 'unplaced' } : {}),
+  };
   switch (node.data.kind) {
     case 'service':
       return { ...base, type: 'service', data: node.data, ariaLabel: `Service ${node.data.name}` };
@@ -297,8 +342,9 @@ function toFlowNode(node: GraphNode, position: XY, selected: boolean): FlowNode 
   }
 }
 
-function toFlowEdge(edge: GraphEdge, colour: string): TrafficFlowEdge {
+function toFlowEdge(edge: GraphEdge, placed: boolean): TrafficFlowEdge {
   return {
+    ...(placed ? {} : { className: 'unplaced' }),
     id: edge.id,
     source: edge.source,
     target: edge.target,
@@ -308,7 +354,6 @@ function toFlowEdge(edge: GraphEdge, colour: string): TrafficFlowEdge {
     data: edge,
     // History (a version the route sends nothing) is not dragged and points nowhere.
     reconnectable: edge.target === EXTERNAL_NODE_ID || edge.retired ? false : 'target',
-    ...(edge.retired ? {} : { markerEnd: { type: MarkerType.ArrowClosed, color: colour, width: 14, height: 14 } }),
     ariaLabel: `${edge.caller} to ${edge.service}${edge.version === null ? '' : ` ${edge.version}`}`,
   };
 }

@@ -1,0 +1,66 @@
+/**
+ * A fresh layered layout of the graph's nodes and edges, computed in a worker (layout-worker.ts)
+ * while the main thread goes on rendering: null until the answer for this very structure (node ids,
+ * sizes and edges, as `layoutKey`) arrives. A stats update keeps the structure, so it asks for
+ * nothing; an answer for a structure already replaced is dropped. Where workers do not exist (unit
+ * tests) or the worker fails, the layout is computed on the spot, as before the worker.
+ */
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { layeredLayout, type LayoutEdge, type LayoutNode, type XY } from './graph-layout.js';
+import type { LayoutAnswer, LayoutRequest } from './layout-worker.js';
+
+export interface LayoutInput {
+  nodes: readonly LayoutNode[];
+  edges: readonly LayoutEdge[];
+}
+
+/** Everything the layout depends on, as one string. */
+export function layoutKey({ nodes, edges }: LayoutInput): string {
+  return `${nodes.map((node) => `${node.id}:${node.width}x${node.height}`).join(',')}|${edges.map((edge) => `${edge.source}>${edge.target}`).join(',')}`;
+}
+
+interface Layered {
+  key: string;
+  positions: ReadonlyMap<string, XY>;
+}
+
+/** The layered layout of `input` (null: no layout wanted), or null while the worker computes it. */
+export function useLayeredLayout(input: LayoutInput | null): ReadonlyMap<string, XY> | null {
+  const key = useMemo(() => (input ? layoutKey(input) : null), [input]);
+  const [worker, setWorker] = useState<Worker | null | 'none'>(null);
+  const [answer, setAnswer] = useState<Layered | null>(null);
+
+  useEffect(() => {
+    if (typeof Worker === 'undefined') return setWorker('none');
+    let started: Worker;
+    try {
+      started = new Worker(new URL('./layout-worker.ts', import.meta.url), { type: 'module' });
+    } catch {
+      return setWorker('none');
+    }
+    started.onmessage = ({ data }: MessageEvent<LayoutAnswer>) => setAnswer({ key: data.key, positions: new Map(data.positions) });
+    started.onerror = () => setWorker('none');
+    setWorker(started);
+    return () => started.terminate();
+  }, []);
+
+  // Asked during render, not in an effect: effects run after the commit, and the commit of a large
+  // mesh's first render (all its nodes and edges, built hidden) is the very work the layout should
+  // overlap. One request per structure, however many renders and stats updates come meanwhile.
+  const requested = useRef<string | null>(null);
+  if (input && key !== null && worker !== null && worker !== 'none' && requested.current !== key) {
+    requested.current = key;
+    const request: LayoutRequest = {
+      key,
+      nodes: input.nodes.map(({ id, width, height }) => ({ id, width, height })),
+      edges: input.edges.map(({ source, target }) => ({ source, target })),
+    };
+    worker.postMessage(request);
+  }
+
+  // No worker: the layout is computed here, synchronously, once per structure (not per stats update).
+  const local = useRef<Layered | null>(null);
+  if (worker === 'none' && input && key !== null && local.current?.key !== key) local.current = { key, positions: layeredLayout(input.nodes, input.edges) };
+  const current = worker === 'none' ? local.current : answer;
+  return current && current.key === key ? current.positions : null;
+}
