@@ -15,6 +15,10 @@ const ELECTRON_SPECS = /electron[^/]*\.spec\.ts$/;
 export default defineConfig({
   testDir: 'e2e',
   outputDir: 'e2e/artifacts',
+  // Baselines of toHaveScreenshot (only e2e/visual/ takes any) next to their spec, one file per
+  // picture: `e2e/visual/baselines/topology-dark-1280x800.png`. No platform suffix: the tests run
+  // on Linux with Debian's Chromium only.
+  snapshotPathTemplate: '{testDir}/{testFileDir}/baselines/{arg}{ext}',
   fullyParallel: false,
   workers: process.env.CI ? 1 : 2,
   forbidOnly: Boolean(process.env.CI),

@@ -15,6 +15,8 @@ import { TopologyPage } from './pages/topology-page.js';
 
 for (const colorScheme of ['light', 'dark'] as const) {
   test(`every page and panel has no serious or critical WCAG 2.1 AA violation (${colorScheme})`, async ({ demo, dashboard }) => {
+    // Ten axe-core scans of a page with a live graph take 40-60 s on a busy two-core machine.
+    test.setTimeout(150_000);
     const { page } = dashboard;
     await page.setViewportSize({ width: 1280, height: 800 });
     await page.emulateMedia({ colorScheme, reducedMotion: 'reduce' });

@@ -152,8 +152,14 @@ describe('the README walkthrough: your own services', () => {
     await waitForPort(helloPort);
 
     const tap = bash('meshdesk tap --caller hello --max 1 -o json', workspace, env, /\}\n/);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(await (await fetch(`http://127.0.0.1:${helloPort}/`)).text()).toBe('hello, world (python)');
+    // tap prints nothing until a call comes, and it may subscribe after a first call (the older Node
+    // starts it on Node 22 first): call hello, as its user would, until tap has one.
+    let tapped = false;
+    void tap.finally(() => (tapped = true)).catch(() => {});
+    while (!tapped) {
+      expect(await (await fetch(`http://127.0.0.1:${helloPort}/`)).text()).toBe('hello, world (python)');
+      await Promise.race([tap.catch(() => {}), new Promise((resolve) => setTimeout(resolve, 500))]);
+    }
     const call = JSON.parse((await tap).trim().split('\n').pop() ?? '{}') as { caller: string; service: string; status: number };
     const stepsSeconds = (performance.now() - stepsStarted) / 1000;
     expect(call).toMatchObject({ caller: 'hello', service: 'world', status: 200 });
