@@ -32,7 +32,10 @@ describe('shadow traffic for gRPC calls', () => {
     await expect.poll(async () => (await admin.call('getDiffs', { service: 'greeter' })).pairs, { timeout: 5_000 }).toBe(2);
 
     const pairs = await admin.call('listDiffPairs', { service: 'greeter' });
-    const [failed, answered] = pairs;
+    // Pairs are numbered as their copies answer, in either order: told apart by the primary's grpc-status.
+    const grpcStatus = (pair: (typeof pairs)[number]) => pair.primary.headers.find(([name]) => name === 'grpc-status')?.[1];
+    const answered = pairs.find((pair) => grpcStatus(pair) === '0');
+    const failed = pairs.find((pair) => grpcStatus(pair) === '14');
     expect(answered).toMatchObject({ pattern: '/helloworld.Greeter/SayHello', verdict: 'different' });
     // "hello ann from v1" against "from v2": the reply message's bytes differ, its status does not.
     expect(answered?.differences.map((difference) => difference.field)).not.toContain('header grpc-status');

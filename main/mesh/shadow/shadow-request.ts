@@ -51,7 +51,13 @@ export interface CopyAnswer {
   ms: number;
 }
 
-export class CopySender {
+/** What the shadow sender needs of whatever sends its copies (on this thread, or on a worker's). */
+export interface CopySending {
+  send(address: string, copy: CopiedRequest): Promise<CopyAnswer>;
+  close(): Promise<void>;
+}
+
+export class CopySender implements CopySending {
   private readonly agent: Agent;
   private readonly h2: H2Copies;
 

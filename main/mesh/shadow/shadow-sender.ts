@@ -21,7 +21,7 @@ import type { Answer } from './diff/answer.js';
 import { compareAnswers } from './diff/compare-answers.js';
 import type { DiffBook } from './diff/diff-book.js';
 import type { RuleInForce, ShadowRules } from './shadow-rules.js';
-import type { CopiedRequest, CopyAnswer, CopySender } from './shadow-request.js';
+import type { CopiedRequest, CopyAnswer, CopySending } from './shadow-request.js';
 
 /** The bus as the sender uses it: it reads finished exchanges and emits its copies' events. */
 export interface ShadowBus {
@@ -34,7 +34,7 @@ export interface ShadowSenderOptions {
   rules: ShadowRules;
   lookup: (service: string) => ServiceRecord | undefined;
   bus: ShadowBus;
-  copies: CopySender;
+  copies: CopySending;
   book: DiffBook;
   /** Headers shown as [masked] in the pairs, as in the log. */
   maskedHeaders: ReadonlySet<string>;

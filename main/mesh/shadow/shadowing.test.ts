@@ -59,6 +59,20 @@ async function startWorld(options: { v2Greeting?: string; v2Delay?: () => Promis
 }
 
 describe('shadow traffic', () => {
+  it("copies again after the last rule stopped and a new one started (the copies' thread let go, then started afresh)", async () => {
+    const { client, proxy, v2Seen } = await startWorld();
+    await client.call('startShadow', { service: 'world', to: 'v2' });
+    await proxy.send('world', { path: '/first' });
+    await expect.poll(() => v2Seen.length).toBe(1);
+    await client.call('stopShadow', { service: 'world' });
+    await proxy.send('world', { path: '/not-copied' });
+    await client.call('startShadow', { service: 'world', to: 'v2' });
+    await proxy.send('world', { path: '/second' });
+    await expect.poll(() => v2Seen.map((seen) => seen.url)).toEqual(['/first', '/second']);
+    const [shadow] = await client.call('listShadows');
+    expect(shadow?.stats).toMatchObject({ mirrored: 1, answered: 1, failed: 0 });
+  });
+
   it('copies GETs to v2 while the caller gets v1, logs the copies apart and reports the field that differs, not the noise', async () => {
     const { client, proxy, v2Seen } = await startWorld({ v2Greeting: 'bonjour' });
     const view = await client.call('startShadow', { service: 'world', to: 'v2' });

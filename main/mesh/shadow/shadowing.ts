@@ -14,7 +14,7 @@ import type { MeshState } from '../store/mesh-state.js';
 import type { StateStore } from '../store/state-store.js';
 import { DiffBook } from './diff/diff-book.js';
 import { configShadows, ShadowRules, sideEffectWarning, type RuleInForce } from './shadow-rules.js';
-import { CopySender } from './shadow-request.js';
+import { ThreadedCopySender } from './threaded-copy-sender.js';
 import { ShadowSender, type ShadowBus } from './shadow-sender.js';
 
 type ShadowOperation = Extract<OperationName, 'listShadows' | 'startShadow' | 'stopShadow' | 'getDiffs' | 'listDiffPairs' | 'getDiffPair' | 'clearDiffs'>;
@@ -40,7 +40,7 @@ export interface ShadowingOptions {
 export class Shadowing {
   readonly rules: ShadowRules;
   private readonly book = new DiffBook();
-  private readonly copies: CopySender;
+  private readonly copies: ThreadedCopySender;
   private readonly sender: ShadowSender;
   private publishTimer: NodeJS.Timeout | null = null;
   /** Services that had a rule in this run: their diffs exist, if only empty, until the mesh stops. */
@@ -54,7 +54,7 @@ export class Shadowing {
       overrides: options.store.get('shadows') ?? {},
       saveOverrides: (overrides) => options.store.set('shadows', overrides),
     });
-    this.copies = new CopySender({ captureBodyBytes, timeoutMs: options.timeoutMs, connectionsPerInstance: 16 });
+    this.copies = new ThreadedCopySender({ captureBodyBytes, timeoutMs: options.timeoutMs, connectionsPerInstance: 16 });
     this.sender = new ShadowSender({
       rules: this.rules,
       lookup,
@@ -68,6 +68,8 @@ export class Shadowing {
     });
     this.rules.onChange((service) => {
       if (this.rules.get(service)) this.everShadowed.add(service);
+      // The last rule gone, the copies' thread goes too (it holds some 30 MB); the next rule's first copy starts one.
+      else if (this.rules.list().length === 0) void this.copies.close();
       this.publishNow();
     });
   }
