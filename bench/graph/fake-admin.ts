@@ -6,21 +6,14 @@
  * real requests on a shared two-core machine. Commands (reroute) answer like the mesh would.
  * Loopback only, port 0.
  */
-import { createReadStream, existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import http, { type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { serveStatic } from '../../main/mesh/admin/static-files.js';
 import type { MeshInfo } from '../../shared/api.js';
 import { PUSH_INTERVAL_MS, SSE_EVENT, type PushBatch, type PushItem } from '../../shared/push.js';
 import { requestEvents, statsAt, type SyntheticMesh } from './synthetic-mesh.js';
-
-const TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-};
 
 export interface FakeAdmin {
   url: string;
@@ -75,10 +68,8 @@ export async function startFakeAdmin(mesh: SyntheticMesh, rendererRoot: string):
       return;
     }
     if (pathname.startsWith('/api/')) return json(res, { error: 'not in the benchmark' }, 404);
-    const file = path.join(rendererRoot, pathname === '/' ? 'index.html' : path.normalize(pathname).replace(/^([/\\])+/, ''));
-    if (!file.startsWith(rendererRoot) || !existsSync(file) || !statSync(file).isFile()) return json(res, { error: 'not found' }, 404);
-    res.writeHead(200, { 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream' });
-    createReadStream(file).pipe(res);
+    // The built dashboard, served as the mesh serves it.
+    void serveStatic(path.resolve(rendererRoot), req, res);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

@@ -5,36 +5,26 @@
 // lists pairs newest first, `--endpoint` narrows, `diff clear` forgets; errors for a service never
 // shadowed, a bad endpoint and no mesh. Needs `npm run build` first.
 // Run: npx vitest run main/cli/diff-command.test.ts
-import http from 'node:http';
-import { fetch, ProxyAgent } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { diffPairSchema, serviceDiffsSchema } from '../../shared/shadow.js';
-import { listenUpstream } from '../mesh/testing/http-upstream.js';
+import { closedPort } from '../mesh/proxy/testing/harness.js';
 import { parseEndpoint } from './diff-command.js';
-import { runMeshdesk, serveWithYaml } from './testing/spawn-meshdesk.js';
+import { servedWorld as servedWorldOf } from './testing/served-world.js';
+import { runMeshdesk } from './testing/spawn-meshdesk.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-/** `world` v1 and v2 behind a real `meshdesk serve`, and a caller going through its proxy. */
+/** The served world, a GET through its proxy, and `diff world --json`. */
 async function servedWorld() {
-  const version = (name: string) =>
-    listenUpstream((_req, res) => {
-      const answer = { user: { name: name === 'v1' ? 'Ann' : 'Anne' }, ts: process.hrtime.bigint().toString() };
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
-    }, cleanups);
-  const [v1, v2] = [await version('v1'), await version('v2')];
-  const yaml = `services:\n  world:\n    versions:\n      v1: { instances: [127.0.0.1:${v1}] }\n      v2: { instances: [127.0.0.1:${v2}] }\n`;
-  const served = await serveWithYaml(yaml, cleanups);
-  const agent = new ProxyAgent(served.mesh.proxyUrl);
-  cleanups.push(() => agent.close());
-  const get = async (path: string) => (await fetch(`http://world${path}`, { dispatcher: agent })).json();
+  const world = await servedWorldOf(cleanups);
+  const get = (path: string) => world.call('GET', path);
   const diffs = async (...flags: string[]) =>
-    serviceDiffsSchema.parse(JSON.parse((await runMeshdesk(['diff', 'world', '--json', ...flags], served.env)).stdout));
-  return { ...served, get, diffs };
+    serviceDiffsSchema.parse(JSON.parse((await runMeshdesk(['diff', 'world', '--json', ...flags], world.env)).stdout));
+  return { ...world, get, diffs };
 }
 
 describe('meshdesk diff', () => {
@@ -109,10 +99,7 @@ describe('meshdesk diff', () => {
     expect(badEndpoint.code).toBe(1);
     expect(badEndpoint.stderr).toContain('not an endpoint: users (e.g. "GET /users/{id}")');
 
-    const closed = http.createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const { port } = closed.address() as { port: number };
-    await new Promise((resolve) => closed.close(resolve));
+    const port = await closedPort();
     const unreachable = await runMeshdesk(['diff', 'world'], { ...env, MESHDESK_ADMIN_URL: `http://127.0.0.1:${port}` });
     expect(unreachable.code).toBe(3);
     expect(unreachable.stderr).toContain(`no mesh answers at http://127.0.0.1:${port}`);

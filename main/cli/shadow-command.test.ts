@@ -4,52 +4,25 @@
 // copies v2 gets while callers only see v1, `shadow status`, stop; a POST copied only once
 // `--methods POST` opts it in, with the warning; errors for an unknown service or version, bad flags
 // and no mesh. Needs `npm run build` first. Run: npx vitest run main/cli/shadow-command.test.ts
-import http from 'node:http';
-import { fetch, ProxyAgent } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { SHADOW_HEADER, shadowViewSchema } from '../../shared/shadow.js';
-import { listenUpstream } from '../mesh/testing/http-upstream.js';
+import { shadowViewSchema } from '../../shared/shadow.js';
+import { closedPort } from '../mesh/proxy/testing/harness.js';
 import { parseMethods, parseShadowPercent, ruleOf } from './shadow-command.js';
-import { runMeshdesk, serveWithYaml } from './testing/spawn-meshdesk.js';
+import { servedWorld as servedWorldOf } from './testing/served-world.js';
+import { runMeshdesk } from './testing/spawn-meshdesk.js';
 
 const cleanups: (() => unknown)[] = [];
 afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-interface Received {
-  method: string;
-  url: string;
-  body: string;
-  shadow: boolean;
-}
-
-/** `world` v1 and v2 behind a real `meshdesk serve`, what each version received, and a caller going through the proxy. */
+/** The served world, with its `shadow status` and the shadow copies a version received. */
 async function servedWorld() {
-  const received: Record<'v1' | 'v2', Received[]> = { v1: [], v2: [] };
-  const version = (name: 'v1' | 'v2') =>
-    listenUpstream((req, res) => {
-      let body = '';
-      req.on('data', (chunk: Buffer) => (body += chunk.toString()));
-      req.on('end', () => {
-        received[name].push({ method: req.method ?? '', url: req.url ?? '', body, shadow: req.headers[SHADOW_HEADER] !== undefined });
-        const answer = { user: { name: name === 'v1' ? 'Ann' : 'Anne' }, ts: process.hrtime.bigint().toString() };
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(answer));
-      });
-    }, cleanups);
-  const [v1, v2] = [await version('v1'), await version('v2')];
-  const yaml = `services:\n  world:\n    versions:\n      v1: { instances: [127.0.0.1:${v1}] }\n      v2: { instances: [127.0.0.1:${v2}] }\n`;
-  const served = await serveWithYaml(yaml, cleanups);
-  const agent = new ProxyAgent(served.mesh.proxyUrl);
-  cleanups.push(() => agent.close());
-  const call = async (method: string, path: string, body?: string) => {
-    const answer = await fetch(`http://world${path}`, { method, body, dispatcher: agent, headers: body ? { 'content-type': 'application/json' } : {} });
-    return (await answer.json()) as unknown;
-  };
-  const status = async () => z.array(shadowViewSchema).parse(JSON.parse((await runMeshdesk(['shadow', 'status', '--json'], served.env)).stdout));
-  const copies = (name: 'v1' | 'v2', method: string) => received[name].filter((request) => request.shadow && request.method === method);
-  return { ...served, received, call, status, copies };
+  const world = await servedWorldOf(cleanups);
+  const status = async () => z.array(shadowViewSchema).parse(JSON.parse((await runMeshdesk(['shadow', 'status', '--json'], world.env)).stdout));
+  const copies = (name: 'v1' | 'v2', method: string) => world.received[name].filter((request) => request.shadow && request.method === method);
+  return { ...world, status, copies };
 }
 
 describe('meshdesk shadow', () => {
@@ -123,10 +96,7 @@ describe('meshdesk shadow', () => {
     expect((await runMeshdesk(['shadow', 'start', 'world', '--to', 'v2', '--percent', '0'], env)).stderr).toContain('percent must be above 0');
     expect((await runMeshdesk(['shadow', 'stop', 'world'], env)).stderr).toBe('meshdesk: service world has no shadow rule\n');
 
-    const closed = http.createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const { port } = closed.address() as { port: number };
-    await new Promise((resolve) => closed.close(resolve));
+    const port = await closedPort();
     const unreachable = await runMeshdesk(['shadow', 'status'], { ...env, MESHDESK_ADMIN_URL: `http://127.0.0.1:${port}` });
     expect(unreachable.code).toBe(3);
     expect(unreachable.stderr).toContain(`no mesh answers at http://127.0.0.1:${port}`);

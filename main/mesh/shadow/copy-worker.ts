@@ -9,26 +9,21 @@ import { CopySender, type CopiedRequest } from './shadow-request.js';
 import { lowerThisThreadsPriority, threadId } from './thread-priority.js';
 
 export type CopyWorkerOptions = ConstructorParameters<typeof CopySender>[0];
-export type ToCopyWorker = { kind: 'send'; id: number; address: string; copy: CopiedRequest } | { kind: 'close' };
+export type ToCopyWorker = { id: number; address: string; copy: CopiedRequest };
 export type FromCopyWorker =
   { kind: 'ready'; threadId: number | null; lowered: boolean } | { kind: 'answer'; id: number; answer: Awaited<ReturnType<CopySender['send']>> };
 
 if (parentPort) {
   const port = parentPort;
   const sender = new CopySender(workerData as CopyWorkerOptions);
-  const post = (message: FromCopyWorker) => port.postMessage(message);
-  post({ kind: 'ready', threadId: threadId(), lowered: lowerThisThreadsPriority() });
-  port.on('message', (message: ToCopyWorker) => {
-    if (message.kind === 'close') {
-      void sender.close().finally(() => port.close());
-      return;
-    }
-    void sender.send(message.address, message.copy).then((answer) => {
-      if (!answer.body) return post({ kind: 'answer', id: message.id, answer });
+  port.postMessage({ kind: 'ready', threadId: threadId(), lowered: lowerThisThreadsPriority() } satisfies FromCopyWorker);
+  port.on('message', ({ id, address, copy }: ToCopyWorker) => {
+    void sender.send(address, copy).then((answer) => {
       // The captured bytes are a view into a socket's larger buffer, which a post would clone whole
       // (it cost more than the copy's request did): post exactly the bytes, moved rather than cloned.
-      const bytes = new Uint8Array(answer.body.bytes);
-      port.postMessage({ kind: 'answer', id: message.id, answer: { ...answer, body: { ...answer.body, bytes } } } satisfies FromCopyWorker, [bytes.buffer]);
+      const bytes = answer.body ? new Uint8Array(answer.body.bytes) : null;
+      const posted = answer.body && bytes ? { ...answer, body: { ...answer.body, bytes } } : answer;
+      port.postMessage({ kind: 'answer', id, answer: posted } satisfies FromCopyWorker, bytes ? [bytes.buffer] : []);
     });
   });
 }

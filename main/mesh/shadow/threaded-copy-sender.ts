@@ -48,7 +48,7 @@ export class ThreadedCopySender implements CopySending {
       this.waiting.set(id, { address, copy, resolve });
       // A captured body is a view into a larger buffer, which a post would clone whole: post exactly its bytes.
       const body = copy.body ? new Uint8Array(copy.body) : null;
-      worker.postMessage({ kind: 'send', id, address, copy: { ...copy, body } } satisfies ToCopyWorker, body ? [body.buffer] : []);
+      worker.postMessage({ id, address, copy: { ...copy, body } } satisfies ToCopyWorker, body ? [body.buffer] : []);
     });
   }
 
