@@ -162,7 +162,7 @@ test('at 1024×700 the graph and panel fit, and a service can be rerouted from t
   expect(panelBottom).toBeLessThanOrEqual(700);
 });
 
-test('opening and closing a service panel refits the graph: every caller and service stays in view', async ({ demo, dashboard }) => {
+test('a panel fits the view to the service and its callers at a readable size; closing it fits the whole graph again', async ({ demo, dashboard }) => {
   const page = dashboard.page;
   const topology = new TopologyPage(page);
   await dashboard.signIn(demo.loginUrl);
@@ -178,16 +178,26 @@ test('opening and closing a service panel refits the graph: every caller and ser
           return box.left < view.left - 1 || box.top < view.top - 1 || box.right > view.right + 1 || box.bottom > view.bottom + 1;
         })
         .map((node) => node.dataset.testid);
-    })()`);
+    })()`) as Promise<string[]>;
+  /** The view's zoom, read off the drawn size of world's node against its own. */
+  const zoom = () =>
+    page.evaluate(`(() => {
+      const node = document.querySelector('[data-testid="service-node-world"]');
+      return node.getBoundingClientRect().width / node.offsetWidth;
+    })()`) as Promise<number>;
   for (const size of [
     { width: 1280, height: 800 },
     { width: 1024, height: 700 },
   ]) {
     await page.setViewportSize(size);
     await expect.poll(outside).toEqual([]);
+    const overview = await zoom();
     await topology.openPanel('world');
     await expect(topology.panel).toBeVisible();
-    await expect.poll(outside).toEqual([]);
+    // world and hello, its caller, stay in view; the traffic generator calling hello may not.
+    await expect.poll(async () => (await outside()).filter((id) => id !== 'caller-node-traffic')).toEqual([]);
+    // Not drawn smaller than the overview was, nor below READABLE_ZOOM (panel-focus.ts).
+    await expect.poll(zoom).toBeGreaterThanOrEqual(Math.min(overview, 0.75) - 0.01);
     await page.getByTestId('panel-close').click();
     await expect(topology.panel).toBeHidden();
     await expect.poll(outside).toEqual([]);

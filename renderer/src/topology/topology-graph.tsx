@@ -32,6 +32,7 @@ import { EXTERNAL_NODE_ID, type GraphEdge, type GraphModel, type GraphNode } fro
 import type { XY } from './graph-layout.js';
 import { NODE_TYPES, nodeSignature, type FlowNode } from './graph-nodes.js';
 import { decideDrop, type DraggedEdge } from './reroute-drop.js';
+import { FIT_OPTIONS, FOCUS_MAX_ZOOM, focusKey, nodesToFit, type Box, type PanelFocus } from './panel-focus.js';
 import { FlowCanvas } from './flow-canvas.js';
 import { edgeCurves, flowPaths } from './flow-dots.js';
 import { EdgeLabels } from './edge-labels.js';
@@ -50,6 +51,8 @@ export interface TopologyGraphProps {
   layout: { generation: number; relayouts: number };
   onMove: (id: string, position: XY) => void;
   selected: string | null;
+  /** While a panel is open, the nodes its view keeps in sight (panel-focus.ts); null fits the whole graph. */
+  focus: PanelFocus | null;
   onSelect: (nodeId: string | null) => void;
   /** A click on an edge (not on its head, which drags). */
   onSelectEdge: (edgeId: string) => void;
@@ -69,7 +72,7 @@ export function TopologyGraph(props: TopologyGraphProps) {
   );
 }
 
-function Flow({ graph, positions, layout, onMove, selected, onSelect, onSelectEdge, onReroute, onRefused, theme }: TopologyGraphProps) {
+function Flow({ graph, positions, layout, onMove, selected, focus, onSelect, onSelectEdge, onReroute, onRefused, theme }: TopologyGraphProps) {
   const palette = PALETTES[theme];
   // Nodes and edges whose position and displayed values did not change keep their objects, so a
   // stats update or a drag re-renders only what changed (React Flow compares by identity).
@@ -136,9 +139,16 @@ function Flow({ graph, positions, layout, onMove, selected, onSelect, onSelectEd
   // Read through a ref, so the reconnect handlers below keep their identity across stats updates
   // (React Flow passes them to every edge: a new one re-renders them all).
   const latestGraph = useRef(graph);
+  const latestPositions = useRef(positions);
   useLayoutEffect(() => {
     latestGraph.current = graph;
-  }, [graph]);
+    latestPositions.current = positions;
+  }, [graph, positions]);
+  const boxOf = useCallback((id: string): Box | undefined => {
+    const at = latestPositions.current.get(id);
+    const node = at && latestGraph.current.nodes.find((candidate) => candidate.id === id);
+    return at && node ? { x: at.x, y: at.y, width: node.width, height: node.height } : undefined;
+  }, []);
   const nameOf = useCallback((id: string) => {
     const data = latestGraph.current.nodes.find((node) => node.id === id)?.data;
     return !data ? id : data.kind === 'external' ? 'the external hosts' : data.name;
@@ -232,7 +242,7 @@ function Flow({ graph, positions, layout, onMove, selected, onSelect, onSelectEd
           colorMode={theme}
           aria-label="Topology graph: callers and services, with traffic on the edges"
         >
-          <FollowLayout generation={layout.generation} relayouts={layout.relayouts} userMoved={userMovedView} onFitted={onFitted} />
+          <FollowLayout generation={layout.generation} relayouts={layout.relayouts} focus={focus} boxOf={boxOf} userMoved={userMovedView} onFitted={onFitted} />
           <RevealSelected id={selected} userMoved={userMovedView} />
           <FlowCanvas paths={paths} palette={palette} />
           {viewSettled && <EdgeLabels graph={graph} positions={positions} curves={curves} />}
@@ -245,33 +255,52 @@ function Flow({ graph, positions, layout, onMove, selected, onSelect, onSelectEd
 }
 
 /**
- * Keeps the whole graph in view while the user has not taken the view in hand: after each layout
- * that placed nodes (the first nodes arriving over the push stream, a new service), the view fits.
- * Once the user pans or zooms, the view is theirs — until they ask for a fresh layout.
+ * Keeps the graph in view while the user has not taken the view in hand: after each layout that
+ * placed nodes (the first nodes arriving over the push stream, a new service), and whenever a panel
+ * opens, closes or changes what it shows, the view fits — the whole graph without a panel, the
+ * panel's neighbourhood with one (panel-focus.ts). Once the user pans or zooms, the view is theirs,
+ * until they ask for a fresh layout.
  */
 function FollowLayout({
   generation,
   relayouts,
+  focus,
+  boxOf,
   userMoved,
   onFitted,
 }: {
   generation: number;
   relayouts: number;
+  focus: PanelFocus | null;
+  boxOf: (id: string) => Box | undefined;
   userMoved: RefObject<boolean>;
   onFitted: () => void;
 }) {
   const { fitView } = useReactFlow();
-  // The graph's own size: a panel opening or closing narrows or widens it, and the whole graph,
-  // callers included, is fitted to the new width (unless the user has placed the view themselves).
-  const size = useStore((state) => `${state.width}x${state.height}`);
+  // The graph's own size: a panel opening or closing narrows or widens it.
+  const width = useStore((state) => state.width);
+  const height = useStore((state) => state.height);
+  // The focus object is new with every stats update; the view refits only when its nodes change.
+  const key = focusKey(focus);
+  const latestFocus = useRef(focus);
+  useLayoutEffect(() => {
+    latestFocus.current = focus;
+  });
   useEffect(() => {
     userMoved.current = false;
   }, [relayouts]);
   useEffect(() => {
     if (generation === 0 || userMoved.current) return;
-    const frame = requestAnimationFrame(() => void fitView({ padding: 0.15, maxZoom: 1.2 }).then(onFitted));
+    const frame = requestAnimationFrame(() => {
+      const focused = latestFocus.current && nodesToFit(latestFocus.current, boxOf, { width, height });
+      const options =
+        focused && focused.length > 0
+          ? { padding: FIT_OPTIONS.padding, maxZoom: FOCUS_MAX_ZOOM, nodes: focused.map((id) => ({ id })) }
+          : { padding: FIT_OPTIONS.padding, maxZoom: FIT_OPTIONS.maxZoom };
+      void fitView(options).then(onFitted);
+    });
     return () => cancelAnimationFrame(frame);
-  }, [generation, relayouts, size, fitView, userMoved, onFitted]);
+  }, [generation, relayouts, width, height, key, boxOf, fitView, userMoved, onFitted]);
   return null;
 }
 

@@ -23,6 +23,7 @@ import { useMeshCommands } from './mesh-commands.js';
 import { ServicePanel } from './service-panel.js';
 import { useStablePositions } from './stable-positions.js';
 import { TopologyGraph } from './topology-graph.js';
+import { edgeFocus, serviceFocus } from './panel-focus.js';
 import '../components/components.css';
 import './topology.css';
 import './mock-controls.css';
@@ -77,6 +78,8 @@ export function TopologyPage() {
   useEffect(() => setSelectedEdgeId(urlEdge), [urlEdge]);
   const selectedEdge = selected ? null : (graph.edges.find((edge) => edge.id === selectedEdgeId) ?? null);
   const selectedBypass = selected || selectedEdge ? null : (graph.bypasses?.find((edge) => edge.id === selectedEdgeId) ?? null);
+  const focusedEdge = selectedEdge ?? selectedBypass;
+  const panelFocus = selected ? serviceFocus(graph, serviceNodeId(selected.name)) : focusedEdge ? edgeFocus(focusedEdge) : null;
   const selectEdge = useCallback((id: string) => {
     setSelectedName(null);
     setSelectedEdgeId(id);
@@ -181,6 +184,7 @@ export function TopologyPage() {
           layout={{ generation, relayouts }}
           onMove={move}
           selected={selected ? serviceNodeId(selected.name) : null}
+          focus={panelFocus}
           onSelect={select}
           onSelectEdge={selectEdge}
           onReroute={reroute}
