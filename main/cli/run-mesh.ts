@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { exportLine } from '../../shared/export-line.js';
-import { ConfStore, emptyMeshState, PortInUseError, startMesh, type Mesh, type MeshAddresses, type StartedMesh } from '../mesh/index.js';
+import { JsonFileStore, emptyMeshState, PortInUseError, startMesh, type Mesh, type MeshAddresses, type StartedMesh } from '../mesh/index.js';
 import { rendererRoot } from '../package-root.js';
 import type { ListenOptions } from './options.js';
 import { forgetRunningMesh, recordRunningMesh } from './running-mesh.js';
@@ -21,7 +21,7 @@ export interface RunOptions extends ListenOptions {
 }
 
 export async function runMesh(options: RunOptions): Promise<StartedMesh | null> {
-  const stateStore = new ConfStore({ directory: options.stateDir, defaults: emptyMeshState() });
+  const stateStore = new JsonFileStore({ directory: options.stateDir, defaults: emptyMeshState() });
   if (stateStore.movedAside) console.error(`meshdesk: the state file could not be read; it was moved to ${stateStore.movedAside}`);
   let started: StartedMesh;
   try {

@@ -16,7 +16,7 @@ export { STARTUP_NODE_FLAGS } from './heap-tuning.js';
 export { METRIC_NAMES } from './telemetry/metrics.js';
 
 export type { StateStore } from './store/state-store.js';
-export { ConfStore } from './store/conf-store.js';
+export { JsonFileStore } from './store/json-file-store.js';
 export { emptyMeshState, type MeshState } from './store/mesh-state.js';
 
 export { DemoProcesses, freePort, takenPort } from './demo/demo-processes.js';

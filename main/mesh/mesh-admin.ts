@@ -8,7 +8,7 @@ import type { Bypass } from '../../shared/bypass.js';
 import type { AdminHandlers } from './admin/admin-server.js';
 import type { DemoLoader } from './demo/demo-loader.js';
 import { exportGatewayApi } from './export/export-routes.js';
-import type { GrpcDecoder } from './grpc/grpc-decoder.js';
+import type { DecodesGrpc } from './grpc/lazy-decoder.js';
 import { MeshError } from './mesh-error.js';
 import type { MockBook } from './mock/mock-book.js';
 import { mockHandlers } from './mock/mock-wiring.js';
@@ -42,7 +42,7 @@ export interface MeshParts {
   telemetry: Telemetry;
   /** Processes seen calling instances straight, past the proxy. */
   bypasses: () => Bypass[];
-  grpcDecoder: GrpcDecoder;
+  grpcDecoder: DecodesGrpc;
   /** Recordings served as `<service>@recorded`. */
   mocks: MockBook;
   /** The config in force: the last good meshdesk.yaml. */

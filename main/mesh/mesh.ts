@@ -37,10 +37,9 @@ import { emptyMeshState, type MeshState, type StoredRegistration } from './store
 import { MemoryStore } from './store/memory-store.js';
 import type { StateStore } from './store/state-store.js';
 import { MESHDESK_VERSION } from './version.js';
-import { GrpcDecoder } from './grpc/grpc-decoder.js';
+import { LazyGrpcDecoder } from './grpc/lazy-decoder.js';
 import { BypassWatcher } from './bypass/bypass-watcher.js';
 import { watchBypasses, watchedInstances } from './bypass/bypass-wiring.js';
-import { Reflection } from './grpc/reflection.js';
 import type { MockBook } from './mock/mock-book.js';
 import { createMockBook } from './mock/mock-wiring.js';
 import { Shadowing } from './shadow/shadowing.js';
@@ -55,7 +54,7 @@ export interface MeshOptions {
   configFile: string | null;
   /** A Linkerd-style disco/ folder; default: `disco/` next to the config file, none without one. */
   discoDir?: string | null;
-  /** Where runtime registrations persist: ConfStore headless, electron-store in the app; memory by default. */
+  /** Where runtime registrations persist: JsonFileStore headless, electron-store in the app; memory by default. */
   stateStore?: StateStore<MeshState>;
   /** Where reloads, config errors and health changes are logged after start (default: stdout). */
   log?: (line: string) => void;
@@ -209,10 +208,10 @@ export class Mesh {
         faults: this.faults,
         telemetry: this.telemetry,
         bypasses: () => this.bypasses.list(),
-        grpcDecoder: new GrpcDecoder(
-          () => ({ paths: this.config.protoPaths, baseDir: options.configFile ? path.dirname(options.configFile) : process.cwd() }),
-          new Reflection(),
-        ),
+        grpcDecoder: new LazyGrpcDecoder(() => ({
+          paths: this.config.protoPaths,
+          baseDir: options.configFile ? path.dirname(options.configFile) : process.cwd(),
+        })),
         config: () => this.config,
         mocks: this.mocks,
         shadowing: this.shadowing,

@@ -5,7 +5,6 @@
  * page cannot send through an HTTP proxy. An HTTP/2 call (gRPC) goes again as one (replay-h2.ts). Masked headers are left out (their values were never
  * kept), and a body the log cut short is refused rather than resent truncated.
  */
-import { ProxyAgent, request } from 'undici';
 import type { ReplayInput, ReplayResult } from '../../shared/replay.js';
 import { MASKED_VALUE, type Exchange } from '../../shared/exchange.js';
 import { ROUTE_OVERRIDE_HEADER } from '../../shared/routes.js';
@@ -79,6 +78,8 @@ async function replayOverHttp1(
   headers: Record<string, string>,
   body: Buffer | null,
 ): Promise<SentReplay> {
+  // The whole of undici, loaded by the first replay rather than at start (undici-engine.ts).
+  const { ProxyAgent, request } = await import('undici');
   const agent = new ProxyAgent(proxyUrl);
   const chunks: Buffer[] = [];
   let size = 0;

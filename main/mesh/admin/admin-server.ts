@@ -8,6 +8,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import { ADMIN_PATHS, adminOperations, type OperationParsedInput, type OperationName, type OperationOutput } from '../../../shared/api.js';
 import { PUSH_REQUESTS_PARAM, pushRequestsScopeSchema, type PushItem } from '../../../shared/push.js';
 import { MeshError } from '../mesh-error.js';
+import { METRICS_CONTENT_TYPE } from '../telemetry/metrics.js';
 import type { AdminAuth } from './admin-auth.js';
 import type { PushStream } from './push-stream.js';
 import { readJsonBody, RequestBodyError } from './read-json-body.js';
@@ -54,7 +55,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, routes: Map<str
   if (pathname === ADMIN_PATHS.liveness) return sendJson(res, 200, { ok: true });
   if (pathname === ADMIN_PATHS.metrics) {
     const text = await options.metricsText();
-    res.writeHead(200, { 'content-type': 'text/plain; version=0.0.4; charset=utf-8', 'cache-control': 'no-store' });
+    res.writeHead(200, { 'content-type': METRICS_CONTENT_TYPE, 'cache-control': 'no-store' });
     res.end(text);
     return;
   }

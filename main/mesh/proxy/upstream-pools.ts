@@ -5,7 +5,7 @@
  * can name any host, so the number of pools is capped: beyond the cap the oldest pool is closed
  * gracefully (its in-flight requests finish) and would simply be made again when next needed.
  */
-import { Pool } from 'undici';
+import { Pool } from './undici-engine.js';
 import type { ProxyLimits } from './proxy-limits.js';
 
 export type PoolLimits = Pick<ProxyLimits, 'connectTimeoutMs' | 'upstreamTimeoutMs' | 'upstreamIdleTimeoutMs' | 'maxUpstreamPools'>;

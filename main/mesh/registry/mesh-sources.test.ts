@@ -1,5 +1,5 @@
 // The Mesh wired to every registry source at once, with real parts: a workspace folder holding
-// meshdesk.yaml and disco/, a ConfStore on disk, real upstream HTTP servers, curl through the real
+// meshdesk.yaml and disco/, a JsonFileStore on disk, real upstream HTTP servers, curl through the real
 // proxy. Checks origins, hot reload, a broken save keeping the last good routing, health checks
 // taking an instance out of the proxy's pool, and runtime registrations surviving a restart.
 // Run: npx vitest run main/mesh/registry/mesh-sources.test.ts
@@ -12,7 +12,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { Mesh } from '../mesh.js';
-import { ConfStore } from '../store/conf-store.js';
+import { JsonFileStore } from '../store/json-file-store.js';
 import { emptyMeshState } from '../store/mesh-state.js';
 
 const exec = promisify(execFile);
@@ -55,7 +55,7 @@ async function startMesh(dir: string) {
     adminPort: 0,
     configFile: path.join(dir, 'meshdesk.yaml'),
     rendererRoot: dir,
-    stateStore: new ConfStore({ directory: path.join(dir, 'state'), defaults: emptyMeshState() }),
+    stateStore: new JsonFileStore({ directory: path.join(dir, 'state'), defaults: emptyMeshState() }),
     log: (line) => log.push(line),
   });
   const addresses = await mesh.start();

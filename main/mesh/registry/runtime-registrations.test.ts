@@ -1,11 +1,11 @@
 // Runtime registrations (`meshdesk register`, the GUI): validation, replace/deregister rules,
-// persistence through the memory store and a real ConfStore on disk, surviving a "restart" (a new
+// persistence through the memory store and a real JsonFileStore on disk, surviving a "restart" (a new
 // registry and store reading the same file). Run: npx vitest run main/mesh/registry/runtime-registrations.test.ts
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConfStore } from '../store/conf-store.js';
+import { JsonFileStore } from '../store/json-file-store.js';
 import { emptyMeshState, type MeshState } from '../store/mesh-state.js';
 import { MemoryStore } from '../store/memory-store.js';
 import type { StateStore } from '../store/state-store.js';
@@ -30,9 +30,9 @@ function boot(store: StateStore<MeshState>) {
 }
 
 describe('RuntimeRegistrations', () => {
-  it('registers into the registry with origin CLI or GUI and survives a restart on a ConfStore', () => {
+  it('registers into the registry with origin CLI or GUI and survives a restart on a JsonFileStore', () => {
     const dir = tempDir();
-    const first = boot(new ConfStore({ directory: dir, defaults: emptyMeshState() }));
+    const first = boot(new JsonFileStore({ directory: dir, defaults: emptyMeshState() }));
     first.registrations.register({ service: 'world', version: 'v2', address: '127.0.0.1:7003', origin: 'CLI' });
     first.registrations.register({
       service: 'hello',
@@ -43,7 +43,7 @@ describe('RuntimeRegistrations', () => {
     });
     expect(first.registry.lookup('world')?.versions.get('v2')?.[0]?.origin).toBe('CLI');
 
-    const second = boot(new ConfStore({ directory: dir, defaults: emptyMeshState() }));
+    const second = boot(new JsonFileStore({ directory: dir, defaults: emptyMeshState() }));
     expect(second.problems).toEqual([]);
     expect(second.registry.list()).toEqual(first.registry.list());
     expect(second.registry.lookup('hello')?.versions.get('default')?.[0]).toMatchObject({
@@ -119,7 +119,7 @@ describe('RuntimeRegistrations', () => {
         ],
       }),
     );
-    const { registry, problems } = boot(new ConfStore({ directory: dir, defaults: emptyMeshState() }));
+    const { registry, problems } = boot(new JsonFileStore({ directory: dir, defaults: emptyMeshState() }));
     expect(registry.list().map((service) => service.name)).toEqual(['ok']);
     expect(problems).toEqual([
       expect.objectContaining({ file: 'state store', message: expect.stringContaining('registration 2 skipped: address: port must be between 1 and 65535') }),
@@ -131,7 +131,7 @@ describe('RuntimeRegistrations', () => {
     const dir = tempDir();
     const file = path.join(dir, 'state.json');
     writeFileSync(file, '{"registrations": [');
-    const store = new ConfStore({ directory: dir, defaults: emptyMeshState() });
+    const store = new JsonFileStore({ directory: dir, defaults: emptyMeshState() });
     expect(store.movedAside).toMatch(/state\.json\.unreadable-/);
     expect(readFileSync(store.movedAside as string, 'utf8')).toBe('{"registrations": [');
     const { registrations, problems } = boot(store);

@@ -5,7 +5,7 @@
  * that serves the caller. Its own keep-alive agent, with few connections per instance, keeps the
  * copies from competing with the callers' connections at the instance too.
  */
-import { Agent, request } from 'undici';
+import { Agent } from '../proxy/undici-engine.js';
 import type { CapturedBody, RawHeaders } from '../../../shared/exchange.js';
 import { ROUTE_OVERRIDE_HEADER } from '../../../shared/routes.js';
 import { SHADOW_HEADER } from '../../../shared/shadow.js';
@@ -77,11 +77,12 @@ export class CopySender implements CopySending {
     const started = performance.now();
     let firstByteMs: number | null = null;
     try {
-      const response = await request(`http://${address}${copy.path}`, {
+      const response = await this.agent.request({
+        origin: `http://${address}`,
+        path: copy.path,
         method: copy.method as 'GET',
         headers: copyHeaders(copy.headers),
         body: copy.body && copy.body.length > 0 ? copy.body : null,
-        dispatcher: this.agent,
       });
       firstByteMs = performance.now() - started;
       const capture = new BodyCapture(this.options.captureBodyBytes);

@@ -4,7 +4,7 @@
  * hashes it into a string on every observe, even through a child; on the proxy's hot path that was
  * an allocation and a hash per request for a number that is read every 15 s at most.
  *
- * It registers itself with the registry as prom-client's metrics do (`name`, `help`, `type` and an
+ * It is registered with a registry as prom-client's metrics are (`name`, `help`, `type` and an
  * async `get`), and its text is prom-client's: `_bucket` lines with cumulative counts and `le`,
  * then `_sum` and `_count`.
  */
@@ -32,8 +32,9 @@ export class BucketHistogram<Labels extends Record<string, string>> {
     readonly name: string,
     readonly help: string,
     private readonly upperBounds: readonly number[],
-    registry: Registry,
-  ) {
+  ) {}
+
+  registerWith(registry: Registry): void {
     // The registry only reads name, help, type and get(); see the header.
     registry.registerMetric(this as unknown as Metric);
   }

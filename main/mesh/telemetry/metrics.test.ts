@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import type { RequestEvent } from '../../../shared/events.js';
 import { event } from '../../../shared/testing/exchange-fixture.js';
-import { MeshMetrics, METRIC_NAMES } from './metrics.js';
+import { MeshMetrics, METRIC_NAMES, METRICS_CONTENT_TYPE } from './metrics.js';
 import { parsePrometheusText } from './testing/prom-text.js';
 
 const greeter = { service: 'greeter', version: 'v1', caller: 'hello' };
@@ -63,5 +63,23 @@ describe('MeshMetrics gRPC calls', () => {
     const text = parsePrometheusText(await metrics.text());
     expect(text.sum(METRIC_NAMES.grpcCalls, { service: '_other', caller: '_other', grpc_status: 'UNAVAILABLE' })).toBe(1);
     expect(text.sum(METRIC_NAMES.grpcCalls, { ...greeter, grpc_status: 'OK' })).toBe(1);
+  });
+});
+
+describe('MeshMetrics and prom-client', () => {
+  it('answers with the content type prom-client gives its text', async () => {
+    const { Registry } = await import('prom-client');
+    expect(METRICS_CONTENT_TYPE).toBe(new Registry().contentType);
+  });
+
+  it('counts what arrived before the first scrape loaded prom-client, and after', async () => {
+    const metrics = new MeshMetrics();
+    metrics.record(event({ service: 'world', version: 'v1', caller: 'hello', status: 200 }));
+    const first = parsePrometheusText(await metrics.text());
+    metrics.record(event({ service: 'world', version: 'v1', caller: 'hello', status: 200 }));
+    const second = parsePrometheusText(await metrics.text());
+    expect(first.sum(METRIC_NAMES.requests, { service: 'world' })).toBe(1);
+    expect(second.sum(METRIC_NAMES.requests, { service: 'world' })).toBe(2);
+    expect(second.sum(`${METRIC_NAMES.duration}_count`, { service: 'world' })).toBe(2);
   });
 });

@@ -17,7 +17,7 @@ import type { Exchange, ExchangeCapture, LogPage, LogQuery } from '../../../shar
 import type { TrafficHealth } from '../../../shared/model.js';
 import type { RetryBudgetView, StatsSnapshot } from '../../../shared/stats.js';
 import { classified, defaultIsFailure, type FailureClassifier } from './classify.js';
-import { MeshMetrics, type MetricsOptions } from './metrics.js';
+import { MeshMetrics, METRICS_CONTENT_TYPE, type MetricsOptions } from './metrics.js';
 import { RequestLog, type RequestLogOptions } from './request-log.js';
 import { Stats, type StatsOptions } from './stats.js';
 
@@ -158,7 +158,7 @@ export class Telemetry {
   }
 
   get metricsContentType(): string {
-    return this.metrics.contentType;
+    return METRICS_CONTENT_TYPE;
   }
 }
 

@@ -8,7 +8,7 @@
 import { EventEmitter } from 'node:events';
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from 'node:http2';
 import { PassThrough, type Readable } from 'node:stream';
-import type { Pool } from 'undici';
+import type { Pool } from '../undici-engine.js';
 
 export class Http1Call extends EventEmitter {
   rstCode: number | undefined = undefined;
