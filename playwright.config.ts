@@ -2,12 +2,13 @@
  * End-to-end tests: the real `meshdesk` CLI on free ports, driven through Debian's Chromium.
  *
  * The browser is the system's (`apt-get install chromium`), never a Playwright download: this
- * machine reaches no browser CDN, so `npx playwright install` must not be part of any setup. The
- * flags below stop Chromium from phoning home (component updates, sync, field trials); on a closed
- * network those calls only retry and slow every test down. Two workers at most: the machine has
+ * machine reaches no browser CDN, so `npx playwright install` must not be part of any setup. Its
+ * switches (e2e/fixtures/chromium-args.ts) stop it phoning home and loading its own omnibox popup
+ * pages beside the page under test. Two workers at most: the machine has
  * two cores shared with other work, and every test also runs a mesh and its demo services.
  */
 import { defineConfig } from '@playwright/test';
+import { CHROMIUM_ARGS } from './e2e/fixtures/chromium-args.js';
 import { chromiumPath } from './e2e/fixtures/chromium-path.js';
 
 const ELECTRON_SPECS = /electron[^/]*\.spec\.ts$/;
@@ -41,16 +42,7 @@ export default defineConfig({
         browserName: 'chromium',
         launchOptions: {
           executablePath: chromiumPath(),
-          args: [
-            '--headless',
-            '--no-sandbox',
-            '--disable-gpu',
-            '--disable-quic',
-            '--no-first-run',
-            '--disable-background-networking',
-            '--disable-component-update',
-            '--disable-sync',
-          ],
+          args: [...CHROMIUM_ARGS],
         },
       },
     },

@@ -10,6 +10,7 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { CHROMIUM_ARGS } from '../../e2e/fixtures/chromium-args.js';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { packageRoot } from '../../main/package-root.js';
 import { startFakeAdmin } from './fake-admin.js';
@@ -43,7 +44,7 @@ mkdirSync(resultsDir, { recursive: true });
 const stamp = new Date().toISOString().replace(/[:.]/g, '-');
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update'],
+  args: [...CHROMIUM_ARGS],
 });
 const admin = await startFakeAdmin(generateMesh(size), rendererAt >= 0 ? path.resolve(args[rendererAt + 1] ?? '') : path.join(root, 'dist', 'renderer'));
 try {

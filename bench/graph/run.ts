@@ -17,6 +17,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { CHROMIUM_ARGS } from '../../e2e/fixtures/chromium-args.js';
 import { chromium } from '@playwright/test';
 import { packageRoot } from '../../main/package-root.js';
 import { startFakeAdmin } from './fake-admin.js';
@@ -45,7 +46,7 @@ const progress = (line: string) => process.stderr.write(`bench:graph ${line}\n`)
 const root = packageRoot();
 const browser = await chromium.launch({
   executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-  args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update'],
+  args: [...CHROMIUM_ARGS],
 });
 const results: SizeResult[] = [];
 const loadBefore = os.loadavg();

@@ -17,6 +17,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { CHROMIUM_ARGS } from '../../e2e/fixtures/chromium-args.js';
 import { chromium } from '@playwright/test';
 import { readPersistedToken } from '../../main/mesh/admin/token-file.js';
 import { packageRoot } from '../../main/package-root.js';
@@ -53,7 +54,7 @@ try {
 
   const browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update'],
+    args: [...CHROMIUM_ARGS],
   });
   try {
     const page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
