@@ -1,11 +1,13 @@
 /**
- * Where the nodes go: a layered left-to-right layout (dagre), callers before the services they
+ * Where the nodes go: a layered left-to-right layout (dagre; for large meshes a faster one of the
+ * same kind, fast-layered-layout.ts), callers before the services they
  * call, that keeps every node where it was when the graph changes. Like Kiali's merge of each new
  * graph into the old one, a node that already has a position (laid out before, or dragged by the
  * user) never moves; only new nodes are placed, near where a fresh layout would put them relative
  * to the others, and pushed down until they overlap nothing. Pure: positions in, positions out.
  */
 import { Graph, layout } from '@dagrejs/dagre';
+import { fastLayeredLayout } from './fast-layered-layout.js';
 
 export interface XY {
   x: number;
@@ -27,13 +29,13 @@ export interface LayoutEdge {
 const MARGIN = 24;
 const NODE_SEP = 36;
 const RANK_SEP = 210;
+const LAYOUT_MARGIN = 20;
 /**
- * From this many nodes on, ranks come from dagre's tight-tree ranker instead of network simplex:
- * on the 200-service bench mesh that takes ~20 % off the layout (≈ 100 ms of the first render) for
- * the same number of crossings (911 against 927), the layout a little taller. Small meshes keep the
- * most compact ranking, which costs them little.
+ * From this many nodes on, the layers are drawn by fast-layered-layout.ts instead of dagre: on the
+ * 200-service bench mesh dagre took 600–700 ms (about a second in the dashboard's worker), the
+ * longest step of the first render, and a graph that size is fitted too small to read anyway.
  */
-const TIGHT_TREE_FROM = 100;
+export const LARGE_MESH_NODES = 100;
 
 /**
  * Top-left corners of every node, by id. Nodes already in `previous` keep their position exactly.
@@ -75,11 +77,16 @@ export function placeNodes(
   return placed;
 }
 
-/** A fresh layered layout of the whole graph, top-left corners (dagre gives centres). */
+/** A fresh layered layout of the whole graph, top-left corners. */
 export function layeredLayout(nodes: readonly LayoutNode[], edges: readonly LayoutEdge[]): Map<string, XY> {
+  if (nodes.length >= LARGE_MESH_NODES) return fastLayeredLayout(nodes, edges, { nodeSep: NODE_SEP, rankSep: RANK_SEP, margin: LAYOUT_MARGIN });
+  return dagreLayout(nodes, edges);
+}
+
+/** dagre's layered layout, with the ranking that keeps a small mesh most compact. */
+export function dagreLayout(nodes: readonly LayoutNode[], edges: readonly LayoutEdge[]): Map<string, XY> {
   const graph = new Graph({ multigraph: false });
-  const ranker = nodes.length >= TIGHT_TREE_FROM ? 'tight-tree' : 'network-simplex';
-  graph.setGraph({ rankdir: 'LR', nodesep: NODE_SEP, ranksep: RANK_SEP, marginx: 20, marginy: 20, ranker });
+  graph.setGraph({ rankdir: 'LR', nodesep: NODE_SEP, ranksep: RANK_SEP, marginx: LAYOUT_MARGIN, marginy: LAYOUT_MARGIN, ranker: 'network-simplex' });
   graph.setDefaultEdgeLabel(() => ({}));
   const ids = new Set<string>();
   for (const node of nodes) {

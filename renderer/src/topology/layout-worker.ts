@@ -1,8 +1,9 @@
 /**
- * The layered layout (dagre, graph-layout.ts) in a Web Worker. On a 200-service mesh it takes a
- * few hundred milliseconds: on the main thread that was one long task at the first render, with
- * the page frozen meanwhile. Here it runs while the main thread builds the graph's nodes and edges
- * (drawn once placed, see use-layered-layout.ts). Messages: a LayoutRequest in, a LayoutAnswer out.
+ * The layered layout (graph-layout.ts) in a Web Worker. dagre, which lays out meshes under 100
+ * nodes, takes up to a few hundred milliseconds: on the main thread that was one long task at the
+ * first render, with the page frozen meanwhile. Here it runs while the main thread builds the
+ * graph's nodes and edges (drawn once placed, see use-layered-layout.ts). Messages: a LayoutRequest
+ * in, a LayoutAnswer out.
  */
 import { layeredLayout, type LayoutEdge, type LayoutNode, type XY } from './graph-layout.js';
 

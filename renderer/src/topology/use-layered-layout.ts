@@ -24,31 +24,51 @@ interface Layered {
   positions: ReadonlyMap<string, XY>;
 }
 
+/**
+ * One worker for the page's life, started by the first graph that asks (the topology page mounts
+ * before the mesh's first state arrives): started in an effect instead, it came up only after the
+ * first render of a large mesh, itself the longest task of the page's start, and the layout waited
+ * for both. 'none' where workers do not exist or it could not start.
+ */
+let sharedWorker: Worker | 'none' | null = null;
+
+function layoutWorker(): Worker | 'none' {
+  if (sharedWorker !== null) return sharedWorker;
+  try {
+    sharedWorker = typeof Worker === 'undefined' ? 'none' : new Worker(new URL('./layout-worker.ts', import.meta.url), { type: 'module' });
+  } catch {
+    sharedWorker = 'none';
+  }
+  return sharedWorker;
+}
+
 /** The layered layout of `input` (null: no layout wanted), or null while the worker computes it. */
 export function useLayeredLayout(input: LayoutInput | null): ReadonlyMap<string, XY> | null {
   const key = useMemo(() => (input ? layoutKey(input) : null), [input]);
-  const [worker, setWorker] = useState<Worker | null | 'none'>(null);
+  const [worker, setWorker] = useState(layoutWorker);
   const [answer, setAnswer] = useState<Layered | null>(null);
 
   useEffect(() => {
-    if (typeof Worker === 'undefined') return setWorker('none');
-    let started: Worker;
-    try {
-      started = new Worker(new URL('./layout-worker.ts', import.meta.url), { type: 'module' });
-    } catch {
-      return setWorker('none');
-    }
-    started.onmessage = ({ data }: MessageEvent<LayoutAnswer>) => setAnswer({ key: data.key, positions: new Map(data.positions) });
-    started.onerror = () => setWorker('none');
-    setWorker(started);
-    return () => started.terminate();
-  }, []);
+    if (worker === 'none') return;
+    const onAnswer = ({ data }: MessageEvent<LayoutAnswer>) => setAnswer({ key: data.key, positions: new Map(data.positions) });
+    // A worker that fails is given up for good, and every graph lays out on the spot from then on.
+    const onError = () => {
+      sharedWorker = 'none';
+      setWorker('none');
+    };
+    worker.addEventListener('message', onAnswer);
+    worker.addEventListener('error', onError);
+    return () => {
+      worker.removeEventListener('message', onAnswer);
+      worker.removeEventListener('error', onError);
+    };
+  }, [worker]);
 
   // Asked during render, not in an effect: effects run after the commit, and the commit of a large
   // mesh's first render (all its nodes and edges, built hidden) is the very work the layout should
   // overlap. One request per structure, however many renders and stats updates come meanwhile.
   const requested = useRef<string | null>(null);
-  if (input && key !== null && worker !== null && worker !== 'none' && requested.current !== key) {
+  if (input && key !== null && worker !== 'none' && requested.current !== key) {
     requested.current = key;
     const request: LayoutRequest = {
       key,
