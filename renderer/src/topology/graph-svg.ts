@@ -89,14 +89,14 @@ function nodeSvg(node: GraphNode, at: XY, palette: Palette): string {
     out.push(`<circle cx="14" cy="${HEADER_HANDLE_Y - 6}" r="5" fill="${palette.health[data.health]}"/>`);
     out.push(`<text x="26" y="${HEADER_HANDLE_Y - 2}" font-size="14" font-weight="600" fill="${palette.text}" ${FONT}>${text(data.name)}</text>`);
     out.push(
-      `<text x="26" y="${HEADER_HANDLE_Y + 14}" font-size="11" fill="${palette.muted}" ${FONT}>${text(`${formatRps(data.rps)} · ${formatPercent(data.successRate)}`)}</text>`,
+      `<text x="26" y="${HEADER_HANDLE_Y + 14}" font-size="12" fill="${palette.muted}" ${FONT}>${text(`${formatRps(data.rps)} · ${formatPercent(data.successRate)}`)}</text>`,
     );
     data.versions.forEach((version, index) => {
       const y = SERVICE_HEADER + VERSION_ROW * index;
       out.push(`<line x1="8" x2="${node.width - 8}" y1="${y}" y2="${y}" stroke="${palette.nodeBorder}"/>`);
       out.push(`<text x="14" y="${y + 19}" font-size="12" fill="${palette.text}" ${FONT}>${text(version.name)}</text>`);
       out.push(
-        `<text x="${node.width - 14}" y="${y + 19}" font-size="11" text-anchor="end" fill="${palette.muted}" ${FONT}>${text(version.share === null ? '' : formatShare(version.share))}</text>`,
+        `<text x="${node.width - 14}" y="${y + 19}" font-size="12" text-anchor="end" fill="${palette.muted}" ${FONT}>${text(version.share === null ? '' : formatShare(version.share))}</text>`,
       );
       version.instances.slice(0, 8).forEach((instance, dot) => {
         const colour = instance.health === 'failing' ? palette.health.bad : instance.health === 'healthy' ? palette.health.good : palette.health.none;
@@ -114,7 +114,7 @@ function nodeSvg(node: GraphNode, at: XY, palette: Palette): string {
       `<text x="${node.width / 2}" y="${node.height / 2 - 3}" text-anchor="middle" font-size="13" font-weight="600" fill="${palette.text}" ${FONT}>external</text>`,
     );
     out.push(
-      `<text x="${node.width / 2}" y="${node.height / 2 + 13}" text-anchor="middle" font-size="11" fill="${palette.muted}" ${FONT}>${text(`${data.hosts.length} host${data.hosts.length === 1 ? '' : 's'} · ${formatRps(data.rps)}`)}</text>`,
+      `<text x="${node.width / 2}" y="${node.height / 2 + 13}" text-anchor="middle" font-size="12" fill="${palette.muted}" ${FONT}>${text(`${data.hosts.length} host${data.hosts.length === 1 ? '' : 's'} · ${formatRps(data.rps)}`)}</text>`,
     );
   }
   out.push('</g>');
