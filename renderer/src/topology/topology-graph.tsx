@@ -29,7 +29,7 @@ import { liveGraphValues } from './graph-live-values.js';
 import { LiveValues, LiveValuesContext } from './live-values.js';
 import { handleBoxes, SOURCE_HANDLE } from './graph-geometry.js';
 import { EXTERNAL_NODE_ID, type GraphEdge, type GraphModel, type GraphNode } from './graph-model.js';
-import type { XY } from './graph-layout.js';
+import { LARGE_MESH_NODES, type XY } from './graph-layout.js';
 import { NODE_TYPES, nodeSignature, type FlowNode } from './graph-nodes.js';
 import { decideDrop, type DraggedEdge } from './reroute-drop.js';
 import { FIT_OPTIONS, FOCUS_MAX_ZOOM, focusKey, nodesToFit, type Box, type PanelFocus } from './panel-focus.js';
@@ -63,6 +63,8 @@ export interface TopologyGraphProps {
 
 /** Where a node waits, hidden, until the layout places it. */
 const UNPLACED: XY = { x: 0, y: 0 };
+const NO_NODES: FlowNode[] = [];
+const NO_EDGES: FlowEdge[] = [];
 
 export function TopologyGraph(props: TopologyGraphProps) {
   return (
@@ -216,13 +218,19 @@ function Flow({ graph, positions, layout, onMove, selected, focus, onSelect, onS
   const onZoomByUser = useCallback(() => (userMovedView.current = true), []);
   const onFitView = useCallback(() => (userMovedView.current = false), []);
 
+  // A large mesh's first layout takes milliseconds (fast-layered-layout.ts), and mounting its
+  // hundreds of nodes and edges, hidden, only to move every one of them once placed cost a second
+  // pass of about a quarter of that mount: they are mounted once, placed. A small mesh's layout
+  // (dagre) takes longer than its mount, so it is still mounted while the layout runs.
+  const mountLater = positions.size === 0 && graph.nodes.length >= LARGE_MESH_NODES;
+
   return (
     <div className={`topology-graph${positions.size === 0 ? ' laying-out' : ''}`} data-testid="topology-graph">
       <TrafficArrowMarkers palette={palette} />
       <LiveValuesContext.Provider value={live}>
         <ReactFlow<FlowNode, FlowEdge>
-          nodes={stableNodes}
-          edges={stableEdges}
+          nodes={mountLater ? NO_NODES : stableNodes}
+          edges={mountLater ? NO_EDGES : stableEdges}
           nodeTypes={NODE_TYPES}
           edgeTypes={FLOW_EDGE_TYPES}
           onNodesChange={onNodesChange}
