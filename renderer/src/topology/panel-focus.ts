@@ -6,6 +6,7 @@
  * all of that still fits at a readable size. Closing the panel fits the whole graph again.
  */
 import { getViewportForBounds } from '@xyflow/react';
+import type { Box } from './edge-label-placement.js';
 import type { GraphModel } from './graph-model.js';
 
 export interface PanelFocus {
@@ -15,12 +16,7 @@ export interface PanelFocus {
   around: readonly string[];
 }
 
-export interface Box {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
+export type { Box };
 
 /**
  * The zoom below which the view gives up the `around` nodes. The fixture mesh's whole graph,

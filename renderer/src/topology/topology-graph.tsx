@@ -13,8 +13,6 @@ import {
   Position,
   ReactFlow,
   ReactFlowProvider,
-  useReactFlow,
-  useStore,
   type Connection,
   type Edge,
   type EdgeTypes,
@@ -23,7 +21,7 @@ import {
   type NodeChange,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, type RefObject } from 'react';
+import { useCallback, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { PALETTES } from './edge-style.js';
 import { liveGraphValues } from './graph-live-values.js';
 import { LiveValues, LiveValuesContext } from './live-values.js';
@@ -32,7 +30,8 @@ import { EXTERNAL_NODE_ID, type GraphEdge, type GraphModel, type GraphNode } fro
 import { LARGE_MESH_NODES, type XY } from './graph-layout.js';
 import { NODE_TYPES, nodeSignature, type FlowNode } from './graph-nodes.js';
 import { decideDrop, type DraggedEdge } from './reroute-drop.js';
-import { FIT_OPTIONS, FOCUS_MAX_ZOOM, focusKey, nodesToFit, type Box, type PanelFocus } from './panel-focus.js';
+import type { Box, PanelFocus } from './panel-focus.js';
+import { FollowLayout, RevealSelected } from './view-follow.js';
 import { FlowCanvas } from './flow-canvas.js';
 import { edgeCurves, flowPaths } from './flow-dots.js';
 import { EdgeLabels } from './edge-labels.js';
@@ -263,56 +262,6 @@ function Flow({ graph, positions, layout, onMove, selected, focus, onSelect, onS
 }
 
 /**
- * Keeps the graph in view while the user has not taken the view in hand: after each layout that
- * placed nodes (the first nodes arriving over the push stream, a new service), and whenever a panel
- * opens, closes or changes what it shows, the view fits — the whole graph without a panel, the
- * panel's neighbourhood with one (panel-focus.ts). Once the user pans or zooms, the view is theirs,
- * until they ask for a fresh layout.
- */
-function FollowLayout({
-  generation,
-  relayouts,
-  focus,
-  boxOf,
-  userMoved,
-  onFitted,
-}: {
-  generation: number;
-  relayouts: number;
-  focus: PanelFocus | null;
-  boxOf: (id: string) => Box | undefined;
-  userMoved: RefObject<boolean>;
-  onFitted: () => void;
-}) {
-  const { fitView } = useReactFlow();
-  // The graph's own size: a panel opening or closing narrows or widens it.
-  const width = useStore((state) => state.width);
-  const height = useStore((state) => state.height);
-  // The focus object is new with every stats update; the view refits only when its nodes change.
-  const key = focusKey(focus);
-  const latestFocus = useRef(focus);
-  useLayoutEffect(() => {
-    latestFocus.current = focus;
-  });
-  useEffect(() => {
-    userMoved.current = false;
-  }, [relayouts]);
-  useEffect(() => {
-    if (generation === 0 || userMoved.current) return;
-    const frame = requestAnimationFrame(() => {
-      const focused = latestFocus.current && nodesToFit(latestFocus.current, boxOf, { width, height });
-      const options =
-        focused && focused.length > 0
-          ? { padding: FIT_OPTIONS.padding, maxZoom: FOCUS_MAX_ZOOM, nodes: focused.map((id) => ({ id })) }
-          : { padding: FIT_OPTIONS.padding, maxZoom: FIT_OPTIONS.maxZoom };
-      void fitView(options).then(onFitted);
-    });
-    return () => cancelAnimationFrame(frame);
-  }, [generation, relayouts, width, height, key, boxOf, fitView, userMoved, onFitted]);
-  return null;
-}
-
-/**
  * The previous array when every element is the same object: React Flow rebuilds its lookups
  * whenever it is handed a new array, even one holding the very same nodes or edges.
  */
@@ -323,32 +272,6 @@ function useSameArray<T>(items: T[]): T[] {
     if (!same) previous.current = items;
   });
   return same ? previous.current : items;
-}
-
-/**
- * Pans to the selected node when it is not fully in view, keeping the zoom, once the user has
- * placed the view themselves (zoomed in on a large mesh, a service picked from the toolbar may be
- * anywhere); until then the fitted view already shows it.
- */
-function RevealSelected({ id, userMoved }: { id: string | null; userMoved: RefObject<boolean> }) {
-  const { getNode, getViewport, setCenter } = useReactFlow();
-  const size = useStore((state) => `${state.width}x${state.height}`);
-  useEffect(() => {
-    // While the view follows the layout, FollowLayout fits the whole graph, the selection included.
-    if (!id || !userMoved.current) return;
-    const frame = requestAnimationFrame(() => {
-      const target = getNode(id);
-      const [width = 0, height = 0] = size.split('x').map(Number);
-      if (!target || !target.width || !target.height) return;
-      const { x, y, zoom } = getViewport();
-      const left = target.position.x * zoom + x;
-      const top = target.position.y * zoom + y;
-      const inView = left >= 0 && top >= 0 && left + target.width * zoom <= width && top + target.height * zoom <= height;
-      if (!inView) void setCenter(target.position.x + target.width / 2, target.position.y + target.height / 2, { zoom, duration: 250 });
-    });
-    return () => cancelAnimationFrame(frame);
-  }, [id, size, getNode, getViewport, setCenter, userMoved]);
-  return null;
 }
 
 function toFlowNode(node: GraphNode, position: XY, selected: boolean): FlowNode {

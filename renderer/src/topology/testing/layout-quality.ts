@@ -1,4 +1,5 @@
 /** How readable a layout is, for tests: edge crossings, drawn as straight lines from side to side. */
+import { overlaps } from '../edge-label-placement.js';
 import type { LayoutEdge, LayoutNode, XY } from '../graph-layout.js';
 
 interface Segment {
@@ -43,13 +44,12 @@ function intersect(p1: XY, p2: XY, q1: XY, q2: XY): boolean {
 /** Pairs of nodes whose boxes overlap. */
 export function overlappingNodes(nodes: readonly LayoutNode[], positions: ReadonlyMap<string, XY>): string[] {
   const found: string[] = [];
-  nodes.forEach((a, i) => {
-    const pa = positions.get(a.id);
-    for (const b of nodes.slice(i + 1)) {
-      const pb = positions.get(b.id);
-      if (!pa || !pb) continue;
-      if (pa.x < pb.x + b.width && pb.x < pa.x + a.width && pa.y < pb.y + b.height && pb.y < pa.y + a.height) found.push(`${a.id} × ${b.id}`);
-    }
+  const boxes = nodes.flatMap((node) => {
+    const at = positions.get(node.id);
+    return at ? [{ id: node.id, box: { ...at, width: node.width, height: node.height } }] : [];
+  });
+  boxes.forEach((a, i) => {
+    for (const b of boxes.slice(i + 1)) if (overlaps(a.box, b.box)) found.push(`${a.id} × ${b.id}`);
   });
   return found;
 }
