@@ -6,7 +6,7 @@
  * dist/renderer) and the system Chromium. Prints markdown; raw figures go to bench/results/.
  *
  * Options: `--runs N` (default 3; the median run is reported), `--seconds S` of live updates
- * (default 15), `--only 50|200`.
+ * (default 15), `--only 50|200`, `--renderer DIR` to serve another build than dist/renderer.
  *
  * `--real`: the same measurement against the real product carrying real traffic (real-mesh.ts):
  * `meshdesk serve` (the built dist/) routing to an upstream server per generated instance, with a
@@ -40,6 +40,8 @@ const runs = option('runs', 3);
 const seconds = option('seconds', 15);
 const only = option('only', 0);
 const real = args.includes('--real');
+/** `--renderer DIR`: serve another build of the dashboard (an unminified one, or a variant to compare). */
+const rendererAt = args.indexOf('--renderer');
 const realOptions = { runs, seconds, warmup: option('warmup', 5), connections: option('connections', 32) };
 const progress = (line: string) => process.stderr.write(`bench:graph ${line}\n`);
 
@@ -58,7 +60,7 @@ try {
       results.push({ size, runs: measured.runs, median: medianByFirstRender(measured.runs), real: measured.real });
       continue;
     }
-    const admin = await startFakeAdmin(mesh, path.join(root, 'dist', 'renderer'));
+    const admin = await startFakeAdmin(mesh, rendererAt >= 0 ? path.resolve(args[rendererAt + 1] ?? '') : path.join(root, 'dist', 'renderer'));
     const measured: GraphMeasurement[] = [];
     try {
       for (let run = 0; run < runs; run++) {

@@ -140,15 +140,24 @@ function orderLayers(rank: Int32Array, successors: readonly number[][]): number[
   const place = new Float64Array(rankOf.length);
   const measure = (layer: number[]) => layer.forEach((node, i) => (place[node] = i));
   layers.forEach(measure);
+  // One key array for every sweep: allocating one per layer per sweep (92 ranks × 16 sweeps on the
+  // bench mesh) was most of this step's time in a fresh worker, through the garbage collector.
+  const key = new Float64Array(rankOf.length);
+  const byKey = (a: number, b: number) => (key[a] as number) - (key[b] as number);
   const sweep = (layer: number[], neighbours: readonly number[][], from: number[]) => {
-    const key = new Float64Array(rankOf.length);
     const scale = layer.length / Math.max(from.length, 1);
     for (const node of layer) {
       const around = neighbours[node] as number[];
-      key[node] = around.length === 0 ? (place[node] as number) : (around.reduce((sum, other) => sum + (place[other] as number), 0) / around.length) * scale;
+      if (around.length === 0) {
+        key[node] = place[node] as number;
+        continue;
+      }
+      let sum = 0;
+      for (const other of around) sum += place[other] as number;
+      key[node] = (sum / around.length) * scale;
     }
     // Stable: ties keep their current order.
-    layer.sort((a, b) => (key[a] as number) - (key[b] as number));
+    layer.sort(byKey);
     measure(layer);
   };
   let best = layers.map((layer) => [...layer]);
@@ -168,15 +177,22 @@ function orderLayers(rank: Int32Array, successors: readonly number[][]): number[
 /** Crossings between each pair of adjacent layers: inversions among the edges' lower ends, ordered by their upper ends. */
 function layerCrossings(layers: readonly number[][], down: readonly number[][], place: Float64Array): number {
   let total = 0;
+  // A Fenwick tree over positions in the next layer, reused for every pair of layers.
+  const widest = layers.reduce((max, layer) => Math.max(max, layer.length), 0);
+  const tree = new Int32Array(widest + 1);
+  const ends: number[] = [];
   for (let r = 0; r + 1 < layers.length; r++) {
-    const ends: number[] = [];
+    ends.length = 0;
     for (const node of layers[r] as number[]) {
-      const targets = (down[node] as number[]).map((to) => place[to] as number).sort((a, b) => a - b);
-      ends.push(...targets);
+      const targets = down[node] as number[];
+      const from = ends.length;
+      for (const to of targets) ends.push(place[to] as number);
+      // A node's own ends in order of position: they do not cross each other.
+      if (targets.length > 1) sortRange(ends, from, ends.length);
     }
-    // Fenwick tree over positions in the next layer: for each end, how many earlier ends lie below it.
+    // For each end, how many earlier ends lie below it.
     const size = (layers[r + 1] as number[]).length;
-    const tree = new Int32Array(size + 1);
+    tree.fill(0, 0, size + 1);
     let seen = 0;
     for (const end of ends) {
       let atOrBelow = 0;
@@ -187,6 +203,19 @@ function layerCrossings(layers: readonly number[][], down: readonly number[][], 
     }
   }
   return total;
+}
+
+/** Insertion sort of values[from, to): a node has few targets. */
+function sortRange(values: number[], from: number, to: number): void {
+  for (let i = from + 1; i < to; i++) {
+    const value = values[i] as number;
+    let j = i - 1;
+    while (j >= from && (values[j] as number) > value) {
+      values[j + 1] = values[j] as number;
+      j--;
+    }
+    values[j + 1] = value;
+  }
 }
 
 function coordinates(
