@@ -29,10 +29,21 @@ const TrafficEdge = memo(function TrafficEdge(props: EdgeProps<TrafficFlowEdge>)
   const className = `traffic-edge health-${health}${data.idle ? ' idle' : ''}${data.retired ? ' retired' : ''}`;
   // History (a version the route sends nothing) points nowhere.
   const markerEnd = data.retired ? undefined : `url(#${arrowId(health)})`;
+  // The class and the data attributes go on the drawn path itself (BaseEdge passes them on), not on
+  // a group of their own around it: a large mesh mounts hundreds of edges at once, and each element
+  // and attribute less is part of its first render.
   return (
-    <g className={className} data-testid={`edge-${id}`} data-health={health} data-idle={data.idle} data-retired={data.retired}>
-      <BaseEdge id={id} path={path} style={style} markerEnd={markerEnd} interactionWidth={16} />
-    </g>
+    <BaseEdge
+      path={path}
+      style={style}
+      markerEnd={markerEnd}
+      interactionWidth={16}
+      className={className}
+      data-testid={`edge-${id}`}
+      data-health={health}
+      data-idle={data.idle}
+      data-retired={data.retired}
+    />
   );
 });
 
