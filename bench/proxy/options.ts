@@ -35,6 +35,12 @@ export interface BenchOptions {
   eventRing: number;
   /** Extra Node/V8 flags for the Meshdesk children, e.g. `--max-semi-space-size=4`. */
   meshNodeFlags: string[];
+  /**
+   * Flags for one more Meshdesk process (events on), after meshNodeFlags: its rows, `mesh-host-alt`
+   * and `mesh-forward-alt`, are measured in the same rounds as the others, so a V8 setting is
+   * compared within each round rather than across two noisy runs. Empty: no such process.
+   */
+  altNodeFlags: string[];
   resultsDir: string;
 }
 
@@ -46,8 +52,8 @@ const USAGE = `usage: npm run bench:proxy -- [options]
   --upstream KIND   node | nginx | both | auto (default auto: nginx when installed); both measures
                     every row behind nginx, then behind the Node upstream, and reports each
   --only IDS        comma-separated row ids (direct,mesh-host-on,mesh-forward-on,mesh-host-off,
-                    mesh-forward-off,mesh-host-dash,mesh-forward-dash,mesh-forward-node-on,
-                    mesh-tunnel-on,http-proxy,undici,nginx,mockttp,mitmproxy)
+                    mesh-forward-off,mesh-host-dash,mesh-forward-dash,mesh-host-alt,mesh-forward-alt,
+                    mesh-forward-node-on,mesh-tunnel-on,http-proxy,undici,nginx,mockttp,mitmproxy)
   --requests N      long run: proxy N requests through Meshdesk (events on) and report RSS
                     after the 10,000th and the Nth (e.g. 1000000); default 0 = no long run
   --long-target T   mesh (default, events on) | undici | http-proxy: the bare ones give a baseline
@@ -59,6 +65,9 @@ const USAGE = `usage: npm run bench:proxy -- [options]
   --mesh-node-flags=F  Node/V8 flags for the Meshdesk processes after the ones \`meshdesk serve\`
                     runs with (note the "="), e.g. to measure V8's defaults instead:
                     "--mesh-node-flags=--max-semi-space-size=16 --heap-growing-percent=0 --allocation-site-pretenuring"
+  --alt-node-flags=F   one more Meshdesk process (events on) with these flags after those: rows
+                    mesh-host-alt and mesh-forward-alt, measured in the same rounds (e.g.
+                    "--alt-node-flags=--max-semi-space-size=4" against the shipped 2)
   --results DIR     where the JSON goes (default bench/results)`;
 
 const SPEC = {
@@ -75,6 +84,7 @@ const SPEC = {
   'profile-mesh': { type: 'string', default: 'on' },
   'event-ring': { type: 'string', default: '0' },
   'mesh-node-flags': { type: 'string', default: '' },
+  'alt-node-flags': { type: 'string', default: '' },
   results: { type: 'string', default: 'bench/results' },
   help: { type: 'boolean', default: false },
 } as const;
@@ -113,11 +123,16 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     profileMesh,
     eventRing: Math.floor(nonNegative('event-ring', values['event-ring'])),
     // The product's own flags first (bin/meshdesk.js starts `serve` with them); later ones win.
-    meshNodeFlags: [...STARTUP_NODE_FLAGS, ...values['mesh-node-flags'].split(/\s+/).filter((flag) => flag.length > 0)],
+    meshNodeFlags: [...STARTUP_NODE_FLAGS, ...flags(values['mesh-node-flags'])],
+    altNodeFlags: flags(values['alt-node-flags']),
     resultsDir: values.results,
   };
   if (options.longOnly && options.requests === 0) options.requests = 1_000_000;
   return options;
+}
+
+function flags(text: string): string[] {
+  return text.split(/\s+/).filter((flag) => flag.length > 0);
 }
 
 function positive(name: string, text: string): number {

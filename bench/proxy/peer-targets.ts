@@ -15,7 +15,7 @@ const DASHBOARD_PAIRS = [
 ] as const;
 
 /** Rows whose one-connection tail is held against bare undici's: full telemetry, with and without a dashboard. */
-const P99_ROWS = ['mesh-host-on', 'mesh-forward-on', 'mesh-host-dash', 'mesh-forward-dash'];
+const P99_ROWS = ['mesh-host-on', 'mesh-forward-on', 'mesh-host-dash', 'mesh-forward-dash', 'mesh-host-alt', 'mesh-forward-alt'];
 
 export function peerTargets(
   rounds: readonly RowMeasurement[][],

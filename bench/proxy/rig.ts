@@ -51,6 +51,8 @@ export const ROW_LABELS: Record<string, string> = {
   'mesh-tunnel-on': 'Meshdesk, inside CONNECT tunnels (Node fetch shape), events on',
   'mesh-host-dash': 'Meshdesk, Host header, dashboard attached',
   'mesh-forward-dash': 'Meshdesk, absolute URI, dashboard attached',
+  'mesh-host-alt': 'Meshdesk, Host header, events on, --alt-node-flags',
+  'mesh-forward-alt': 'Meshdesk, absolute URI, events on, --alt-node-flags',
   'http-proxy': 'bare http-proxy-3',
   undici: 'bare undici Pool.stream',
   nginx: 'nginx reverse proxy',
@@ -73,6 +75,7 @@ const MESH_ROWS = {
   on: ['mesh-host-on', 'mesh-forward-on', 'mesh-forward-node-on', 'mesh-tunnel-on'],
   off: ['mesh-host-off', 'mesh-forward-off'],
   dash: ['mesh-host-dash', 'mesh-forward-dash'],
+  alt: ['mesh-host-alt', 'mesh-forward-alt'],
 } as const;
 
 /** The meshdesk.yaml the Meshdesk children load: one service, `bench`, at the upstream. */
@@ -111,14 +114,16 @@ export async function startRig(options: BenchOptions, tools: Tools, pinning: Pin
 
     if (wanted('direct')) add('direct', upstream.pid, origin, null, null);
     const config = writeMeshConfig(workDir, upstream.port);
-    for (const events of ['on', 'off', 'dash'] as const) {
+    for (const events of ['on', 'off', 'dash', 'alt'] as const) {
       if (!MESH_ROWS[events].some(wanted)) continue;
+      if (events === 'alt' && options.altNodeFlags.length === 0) continue;
       const profile = options.profile && events === options.profileMesh ? profileArgs(options.resultsDir) : [];
+      const flags = events === 'alt' ? [...options.meshNodeFlags, ...options.altNodeFlags] : options.meshNodeFlags;
       const mesh = await startNodeChild(
         pinning,
         childScript('meshdesk-child'),
         [config, events === 'off' ? 'off' : 'on', String(options.eventRing)],
-        [...options.meshNodeFlags, ...profile],
+        [...flags, ...profile],
       );
       stops.push(() => mesh.stop());
       const rss = sampleProcess(mesh.pid, clockTicksPerSecond())?.rssBytes;

@@ -108,6 +108,7 @@ const MESH_START_LABELS: Record<Rig['startRss'][number]['events'], string> = {
   on: 'Meshdesk events on',
   off: 'Meshdesk events off',
   dash: 'Meshdesk with a dashboard attached',
+  alt: 'Meshdesk events on, --alt-node-flags',
 };
 const sections = runs.map((run) => {
   const summaries = summarize(run.rounds, ROW_LABELS);
@@ -147,6 +148,7 @@ out.push(
   `Events-on listener: counts each request event${options.eventRing > 0 ? ` and keeps the last ${options.eventRing.toLocaleString('en-US')} in a ring (like the request log)` : ''}.`,
 );
 if (options.meshNodeFlags.length > 0) out.push(`Meshdesk processes run with ${options.meshNodeFlags.join(' ')}.`);
+if (options.altNodeFlags.length > 0) out.push(`The --alt-node-flags rows add ${options.altNodeFlags.join(' ')}.`);
 out.push(
   `Load average before ${loadBefore.map((l) => l.toFixed(2)).join(' ')}, after ${loadAfter.map((l) => l.toFixed(2)).join(' ')} (the machine is shared).`,
   '',
