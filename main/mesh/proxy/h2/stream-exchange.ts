@@ -56,6 +56,8 @@ export class StreamExchange extends AttemptLoop {
   private clientGone = false;
   /** The client asked for trailers (`te: trailers`, as every gRPC client does): they are relayed. */
   private readonly wantsTrailers: boolean;
+  /** Trailers were handed to Node, which submits them a turn later (see `finish`). */
+  private trailersPending = false;
 
   constructor(
     readonly client: ServerHttp2Stream,
@@ -68,6 +70,7 @@ export class StreamExchange extends AttemptLoop {
     context: ExchangeContext,
     capturing: boolean,
     private readonly isFailure: GrpcFailure,
+    /** Told once the call is over and its answer written (see `finish`). */
     private readonly done: StreamDone,
   ) {
     // A request whose headers ended the stream has no body; any other has one (gRPC calls always).
@@ -260,6 +263,8 @@ export class StreamExchange extends AttemptLoop {
     } else {
       this.client.sendTrailers(trailers === null ? {} : downstreamCallHeaders(trailers));
     }
+    // sendTrailers submits them from a setImmediate of its own: the report waits one turn more.
+    this.trailersPending = true;
     this.finish(null);
   };
 
@@ -364,10 +369,24 @@ export class StreamExchange extends AttemptLoop {
     this.waitCancel = null;
     if (error !== null) this.error = error;
     if (this.clientGone && !this.client.headersSent) this.status = 0;
+    // Reported once the frames that end the answer are written, not before them: the report (the
+    // event, the request log, the live views) is a call's costliest work, and done here it would
+    // sit between the instance's last frame and the client's on every call's latency. Node writes
+    // a session's frames from a native immediate, which runs before the script's: one setImmediate
+    // comes after what was submitted so far, and trailers, submitted a setImmediate later by
+    // Node's sendTrailers, need two. The event's end time then counts that write too.
+    setImmediate(this.trailersPending ? StreamExchange.reportNextTurn : StreamExchange.report, this);
+  }
+
+  private static report(exchange: StreamExchange): void {
     try {
-      this.done(this);
+      exchange.done(exchange);
     } catch {
       // Reporting must never break a call that is already over.
     }
+  }
+
+  private static reportNextTurn(exchange: StreamExchange): void {
+    setImmediate(StreamExchange.report, exchange);
   }
 }
