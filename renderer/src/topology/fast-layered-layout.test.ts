@@ -44,6 +44,16 @@ describe('fast layered layout', () => {
     expect(fast(small)).toBeLessThanOrEqual(dagre(small));
   });
 
+  it("orders dagre's ranks for smaller meshes too, with no more crossings than dagre's own ordering and nothing overlapping", () => {
+    const graph = benchGraph(50, 150);
+    const swept = dagreLayout(graph.nodes, graph.edges);
+    const own = dagreLayout(graph.nodes, graph.edges, 'dagre');
+    expect(swept).not.toEqual(own);
+    expect(overlappingNodes(graph.nodes, swept)).toEqual([]);
+    expect(graph.edges.every((edge) => (swept.get(edge.source)?.x ?? 0) < (swept.get(edge.target)?.x ?? 0))).toBe(true);
+    expect(crossings(graph.nodes, graph.edges, swept)).toBeLessThanOrEqual(crossings(graph.nodes, graph.edges, own));
+  });
+
   it('breaks cycles, keeps nodes without edges, and ignores self-calls and unknown ends', () => {
     const nodes = ['a', 'b', 'c', 'lonely'].map((id) => ({ id, width: 100, height: 40 }));
     const edges = [

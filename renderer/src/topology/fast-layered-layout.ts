@@ -107,8 +107,9 @@ function ranks(count: number, successors: readonly number[][]): Int32Array {
  * several ranks gets a virtual node in each rank between its ends, so that it counts in every
  * layer it passes; sweeps of the barycentre heuristic, down then up, keep the order with the fewest
  * crossings between adjacent layers (counted, as the virtual nodes make every edge adjacent).
+ * Also dagre's ordering step for smaller meshes (graph-layout.ts), on its graph of ranked nodes.
  */
-function orderLayers(rank: Int32Array, successors: readonly number[][]): number[][] {
+export function orderLayers(rank: Int32Array, successors: readonly number[][]): number[][] {
   const real = rank.length;
   // Chains of virtual nodes: down[v] and up[v] are v's neighbours one rank right and left.
   const down: number[][] = Array.from({ length: real }, () => []);

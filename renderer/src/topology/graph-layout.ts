@@ -7,7 +7,7 @@
  * to the others, and pushed down until they overlap nothing. Pure: positions in, positions out.
  */
 import { Graph, layout } from '@dagrejs/dagre';
-import { fastLayeredLayout } from './fast-layered-layout.js';
+import { fastLayeredLayout, orderLayers } from './fast-layered-layout.js';
 
 export interface XY {
   x: number;
@@ -83,8 +83,17 @@ export function layeredLayout(nodes: readonly LayoutNode[], edges: readonly Layo
   return dagreLayout(nodes, edges);
 }
 
+/**
+ * How dagre orders the nodes within each rank: with its own crossing reduction, or with the
+ * barycentre sweeps of fast-layered-layout.ts on dagre's ranks. The sweeps draw fewer crossings on
+ * the bench's meshes (26 against 44 at 20 services, 206 against 224 at 50, 335 against 354 at 80)
+ * and take less time (dagre's own ordering was half of its layout's time in Node); in the
+ * dashboard's fresh worker the layout's time is mostly cold code either way.
+ */
+export type DagreOrdering = 'barycentre' | 'dagre';
+
 /** dagre's layered layout, with the ranking that keeps a small mesh most compact. */
-export function dagreLayout(nodes: readonly LayoutNode[], edges: readonly LayoutEdge[]): Map<string, XY> {
+export function dagreLayout(nodes: readonly LayoutNode[], edges: readonly LayoutEdge[], ordering: DagreOrdering = 'barycentre'): Map<string, XY> {
   const graph = new Graph({ multigraph: false });
   graph.setGraph({ rankdir: 'LR', nodesep: NODE_SEP, ranksep: RANK_SEP, marginx: LAYOUT_MARGIN, marginy: LAYOUT_MARGIN, ranker: 'network-simplex' });
   graph.setDefaultEdgeLabel(() => ({}));
@@ -96,13 +105,27 @@ export function dagreLayout(nodes: readonly LayoutNode[], edges: readonly Layout
   for (const edge of edges) {
     if (edge.source !== edge.target && ids.has(edge.source) && ids.has(edge.target)) graph.setEdge(edge.source, edge.target);
   }
-  layout(graph);
+  layout(graph, ordering === 'barycentre' ? { customOrder: barycentreOrder } : {});
   const positions = new Map<string, XY>();
   for (const node of nodes) {
     const centre = graph.node(node.id) as { x: number; y: number };
     positions.set(node.id, { x: Math.round(centre.x - node.width / 2), y: Math.round(centre.y - node.height / 2) });
   }
   return positions;
+}
+
+/**
+ * dagre's ordering step replaced (its `customOrder`): by then every node of dagre's graph has a
+ * rank and every edge joins adjacent ranks (long edges are chains of dagre's own dummy nodes), so
+ * the sweeps add no virtual nodes; what they decide goes back as each node's `order`.
+ */
+function barycentreOrder(graph: Graph): void {
+  const names = graph.nodes();
+  const index = new Map(names.map((name, i) => [name, i]));
+  const rank = new Int32Array(names.length);
+  names.forEach((name, i) => (rank[i] = (graph.node(name) as { rank: number }).rank));
+  const successors = names.map((name) => (graph.successors(name) ?? []).flatMap((to) => index.get(to) ?? []));
+  orderLayers(rank, successors).forEach((layer) => layer.forEach((node, position) => ((graph.node(names[node] ?? '') as { order: number }).order = position)));
 }
 
 /** How far the kept nodes sit from where a fresh layout would put them (median, robust to drags). */
