@@ -120,6 +120,8 @@ export const GRPC_TABLE_NOTE = [
   "proxy CPU µs/call is the row's process's own user+system time per call h2load counted (for direct, the server's):",
   'least sensitive to other load; server CPU µs/call is the server behind the proxy, at the throughput setting.',
   "RSS is the row's process after its runs.",
+  "The bare node:http2 row is a proxy with nothing on its path but Node's own HTTP/2 (one multiplexed session to the server):",
+  'what it adds at one call in flight is the floor for any proxy written on Node, Meshdesk included.',
   "errors: h2load's failed, errored, timed-out and non-2xx calls, calls h2load counted that the server never answered",
   '(a gRPC error is HTTP 200), and exchanges the mesh recorded as failed; anything but 0 means the row is broken, not slow.',
 ].join(' ');

@@ -1,7 +1,8 @@
 /**
  * Starts everything one gRPC bench run needs, side by side, before any row is measured: the Greeter
  * server, Meshdesk with events on and with events off (the HTTP bench's Meshdesk child, given a
- * meshdesk.yaml that registers the server as the service `greeter`), and nginx as a gRPC proxy.
+ * meshdesk.yaml that registers the server as the service `greeter`), a bare node:http2 proxy (the
+ * floor of Node's HTTP/2), and nginx as a gRPC proxy.
  * All on the server core. Rows whose tool is missing are skipped with the reason, never silently.
  */
 import { writeFileSync } from 'node:fs';
@@ -15,13 +16,14 @@ import type { H2loadTarget } from './h2load.js';
 import { startGrpcNginx } from './nginx-grpc.js';
 import type { GrpcTools } from './tools.js';
 
-export const ROW_IDS = ['direct', 'mesh-on', 'mesh-off', 'nginx'] as const;
+export const ROW_IDS = ['direct', 'mesh-on', 'mesh-off', 'node-h2', 'nginx'] as const;
 export type RowId = (typeof ROW_IDS)[number];
 
 export const ROW_LABELS: Record<RowId, string> = {
   direct: 'direct (no proxy)',
   'mesh-on': 'Meshdesk, prior knowledge, events on',
   'mesh-off': 'Meshdesk, prior knowledge, events off',
+  'node-h2': 'bare node:http2 proxy',
   nginx: 'nginx grpc_pass',
 };
 
@@ -78,6 +80,11 @@ export async function startRig(only: readonly RowId[], tools: GrpcTools, pinning
       const mesh = await startMesh(pinning, meshConfig, events);
       stops.push(() => mesh.stop());
       add(`mesh-${events}`, mesh.port, SERVICE_AUTHORITY, mesh.pid, mesh);
+    }
+    if (wanted('node-h2')) {
+      const bare = await startNodeChild(pinning, path.join(here, 'node-h2-proxy-child.js'), [String(server.port)]);
+      stops.push(() => bare.stop());
+      add('node-h2', bare.port, `127.0.0.1:${server.port}`, bare.pid, null);
     }
     if (wanted('nginx') && tools.nginx) {
       const nginx = await startGrpcNginx(tools.nginx.path, pinning, workDir, server.port);
