@@ -46,6 +46,9 @@ const mesh = await Mesh.create({
   configFile,
   rendererRoot: rendererRoot(),
   adminToken,
+  // The mesh's own lines (reloads, health, the bypasses it sees when a row calls the upstream
+  // directly) go to stderr with the bench's progress, never into the report on stdout.
+  log: (line) => console.error(line),
 });
 const addresses = await mesh.start();
 if (mesh.configErrorList.length > 0) {
