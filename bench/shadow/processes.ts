@@ -74,9 +74,9 @@ function waitForLines(child: ChildProcess, done: (line: string) => boolean, what
   });
 }
 
-/** One version of `world` (json-upstream.ts) on the server core. */
-export async function startUpstream(pinning: Pinning, version: string): Promise<Started & { port: number }> {
-  const child = spawnPinned(pinning, SERVER_CORE, [path.join(here, 'json-upstream.js'), version], cleanEnv());
+/** One version of `world` (json-upstream.ts) on the server core, answering about `bodyBytes` of JSON (0: a small answer). */
+export async function startUpstream(pinning: Pinning, version: string, bodyBytes = 0): Promise<Started & { port: number }> {
+  const child = spawnPinned(pinning, SERVER_CORE, [path.join(here, 'json-upstream.js'), version, String(bodyBytes)], cleanEnv());
   let port = 0;
   await waitForLines(
     child,

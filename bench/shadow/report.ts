@@ -19,6 +19,8 @@ export interface Phase {
     meshMs: number;
     upstreamsMs: number;
     meshUsPerRequest: number;
+    /** The mesh's main thread alone (the callers' requests, not the copies' thread); null where /proc has no per-thread figures. */
+    meshMainUsPerRequest: number | null;
     upstreamsUsPerRequest: number;
     /** Share of the server core's time other processes used during the phase; null when unpinned or unreadable. */
     othersOnServerCorePercent: number | null;
@@ -125,6 +127,8 @@ export interface RunFacts {
   rounds: number;
   connections: number;
   percent: number;
+  /** About this many bytes of JSON in each answer; 0 for the small default answer. */
+  bodyBytes: number;
   cpu: string;
   cores: number;
   node: string;
@@ -139,7 +143,7 @@ export function markdown(facts: RunFacts, phases: readonly Phase[], summary: Sum
     `## Shadow traffic: the caller's latency without and with shadowing ${facts.percent}% (open loop, ${facts.rate} req/s)`,
     '',
     `${facts.rounds} rounds of ${facts.seconds} s per condition (each after ${facts.warmup} s of unmeasured warm-up), alternating which goes first; ` +
-      `${facts.connections} keep-alive connections at most; ${facts.cpu}, ${facts.cores} CPUs, Node ${facts.node}. Pinned: ${pinned.join(', ')}.`,
+      `${facts.connections} keep-alive connections at most; answers of ${facts.bodyBytes > 0 ? `about ${facts.bodyBytes.toLocaleString('en-US')}` : 'about 150'} bytes of JSON; ${facts.cpu}, ${facts.cores} CPUs, Node ${facts.node}. Pinned: ${pinned.join(', ')}.`,
     '',
     ...latencyTable(phases, summary),
     '',
@@ -180,6 +184,7 @@ function latencyTable(phases: readonly Phase[], summary: Summary): string[] {
     'max ms',
     'send lag p99 ms',
     'mesh CPU µs/req',
+    'of it main thread',
     'upstreams CPU µs/req',
     'others on CPU 0',
   ];
@@ -197,6 +202,7 @@ function latencyTable(phases: readonly Phase[], summary: Summary): string[] {
       latencyMs.max,
       sendLagMs.p99,
       phase.cpu.meshUsPerRequest.toFixed(1),
+      phase.cpu.meshMainUsPerRequest === null ? '-' : phase.cpu.meshMainUsPerRequest.toFixed(1),
       phase.cpu.upstreamsUsPerRequest.toFixed(1),
       others === null ? '-' : `${others}%`,
     ];

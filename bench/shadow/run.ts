@@ -15,7 +15,7 @@
  * bench/results/shadow-<time>.json. Exit status 0 whether or not the target is met: it is a
  * measurement, not a test. `--help` for the options.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -38,6 +38,8 @@ const USAGE = `usage: npm run bench:shadow -- [options]
   --rounds N        rounds, each measuring without and with shadowing (default 3)
   --percent P       the shadow rule's percent (default 100)
   --connections N   keep-alive connections the generator may open to the proxy (default 64)
+  --body-bytes N    each version answers about N bytes of JSON (user records; default 0: about
+                    150 bytes), for what comparing larger answers costs the mesh's main thread
   --results DIR     where the JSON goes (default bench/results)`;
 
 const { values } = parseArgs({
@@ -48,6 +50,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '3' },
     percent: { type: 'string', default: '100' },
     connections: { type: 'string', default: '64' },
+    'body-bytes': { type: 'string', default: '0' },
     results: { type: 'string', default: 'bench/results' },
     help: { type: 'boolean', default: false },
   },
@@ -67,6 +70,7 @@ const positive = (name: keyof typeof values) => {
 const plan = { rate: positive('rate'), seconds: positive('seconds'), warmup: Number(values.warmup) || 0, connections: positive('connections') };
 const rounds = Math.floor(positive('rounds'));
 const percent = Math.min(100, positive('percent'));
+const bodyBytes = Math.max(0, Math.floor(Number(values['body-bytes']) || 0));
 
 const SERVICE = 'world';
 // The mesh runs from dist/ as `meshdesk serve` does, and this script only compiles bench/: say so before a stale build is measured.
@@ -89,9 +93,9 @@ const cleanUp = async () => {
 for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => void cleanUp().finally(() => process.exit(130)));
 
 try {
-  const v1 = await startUpstream(pinning, 'v1');
+  const v1 = await startUpstream(pinning, 'v1', bodyBytes);
   children.push(v1);
-  const v2 = await startUpstream(pinning, 'v2');
+  const v2 = await startUpstream(pinning, 'v2', bodyBytes);
   children.push(v2);
   const configFile = path.join(workDir, 'meshdesk.yaml');
   writeFileSync(
@@ -108,12 +112,14 @@ try {
   const phase = async (round: number, condition: Condition, warmupOnly = false): Promise<Phase> => {
     if (condition === 'with') await client.call('startShadow', rule);
     const before = cpuMs([mesh.pid, v1.pid, v2.pid]);
+    const mainBefore = mainThreadCpuMs(mesh.pid);
     const coreBefore = busyMsPerCpu().get(SERVER_CORE);
     const startedAt = performance.now();
     const seconds = warmupOnly ? plan.warmup || 1 : plan.seconds;
     progress(`${warmupOnly ? 'warm-up' : `round ${round + 1}/${rounds}`}: ${condition} shadowing, ${plan.warmup} + ${seconds} s`);
     const load = await runLoad(pinning, mesh.proxyUrl, { ...plan, seconds });
     const after = cpuMs([mesh.pid, v1.pid, v2.pid]);
+    const mainAfter = mainThreadCpuMs(mesh.pid);
     const coreAfter = busyMsPerCpu().get(SERVER_CORE);
     const wallMs = performance.now() - startedAt;
     const shadow = condition === 'with' ? await settledView(client) : null;
@@ -137,6 +143,7 @@ try {
         meshMs: meshMs ?? 0,
         upstreamsMs,
         meshUsPerRequest: ((meshMs ?? 0) * 1_000) / sent,
+        meshMainUsPerRequest: mainBefore === null || mainAfter === null ? null : ((mainAfter - mainBefore) * 1_000) / sent,
         upstreamsUsPerRequest: (upstreamsMs * 1_000) / sent,
         othersOnServerCorePercent: others === null ? null : Math.max(0, Math.round((others / wallMs) * 1000) / 10),
         seconds: plan.warmup + seconds,
@@ -166,6 +173,7 @@ try {
     ...plan,
     rounds,
     percent,
+    bodyBytes,
     cpu: os.cpus()[0]?.model ?? 'unknown CPU',
     cores: os.availableParallelism(),
     node: process.versions.node,
@@ -205,6 +213,17 @@ async function settledView(client: AdminClient): Promise<ShadowView | null> {
     const view = (await client.call('listShadows')).find((entry) => entry.service === SERVICE) ?? null;
     if (!view || view.stats.pending === 0 || Date.now() > deadline) return view;
     await sleep(100);
+  }
+}
+
+/** CPU time of the mesh's main thread alone (the one serving the callers; its thread id is its pid), from /proc. */
+function mainThreadCpuMs(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1_000) / ticksPerSecond;
+  } catch {
+    return null;
   }
 }
 

@@ -8,7 +8,8 @@
  * counted, never queued behind the caller's traffic. Only methods without side effects are copied
  * unless the rule opts others in. Each copy is emitted on the bus flagged `shadow` (logged, counted
  * in the shadow's stats, not in the caller's), and so is each second copy sent to the primary's own
- * version to learn noise.
+ * version to learn noise. Each copy goes with the primary's answer, and whatever sends it compares
+ * the two (on the copies' thread): this thread only records the pair.
  */
 import type { GrpcOutcome, ProxiedExchange } from '../../../shared/events.js';
 import type { CapturedBody, ExchangeCapture, RawHeaders } from '../../../shared/exchange.js';
@@ -17,11 +18,10 @@ import type { ServiceRecord } from '../registry/registry.js';
 import { routable } from '../registry/registry.js';
 import { headerPairs, limitBody, maskHeaders, wireBody } from '../telemetry/exchange-capture.js';
 import { newHistogram } from '../telemetry/window-series.js';
-import type { Answer } from './diff/answer.js';
-import { compareAnswers } from './diff/compare-answers.js';
+import type { Answer, RawDifference } from './diff/answer.js';
 import type { DiffBook } from './diff/diff-book.js';
 import type { RuleInForce, ShadowRules } from './shadow-rules.js';
-import type { CopiedRequest, CopyAnswer, CopySending } from './shadow-request.js';
+import { answerOfCopy, compareWith, type ComparedAnswer, type Comparison, type CopiedRequest, type CopyAnswer, type CopySending } from './shadow-request.js';
 
 /** The bus as the sender uses it: it reads finished exchanges and emits its copies' events. */
 export interface ShadowBus {
@@ -137,9 +137,13 @@ export class ShadowSender {
     this.inFlight++;
     try {
       const probe = this.options.book.wantsNoiseProbe(rule.service, primary.method, primary.path);
+      const comparison: Comparison = {
+        primary: primaryAnswerOf(primary, job.capture),
+        ignoredHeaders: [...DEFAULT_DIFF_IGNORED_HEADERS, ...rule.ignoreHeaders],
+      };
       const [shadow, second] = await Promise.all([
-        this.sendCopy(rule.to, primary, copy),
-        probe && primary.version ? this.sendCopy(primary.version, primary, copy) : Promise.resolve(null),
+        this.sendCopy(rule.to, primary, copy, comparison),
+        probe && primary.version ? this.sendCopy(primary.version, primary, copy, comparison) : Promise.resolve(null),
       ]);
       if (!shadow) {
         counters.skipped++;
@@ -152,20 +156,19 @@ export class ShadowSender {
         counters.answered++;
         counters.latency.recordValue(Math.max(1, Math.round(shadow.answer.ms * 1_000)));
       }
-      this.compare(job, shadow, second);
+      this.record(job, comparison, shadow, second);
     } finally {
       this.inFlight--;
       counters.pending--;
     }
   }
 
-  private compare(job: Job, shadow: SentCopy, second: SentCopy | null): void {
+  private record(job: Job, comparison: Comparison, shadow: SentCopy, second: SentCopy | null): void {
     const { rule } = job.counters;
-    const ignored = new Set([...DEFAULT_DIFF_IGNORED_HEADERS, ...rule.ignoreHeaders]);
-    const primaryAnswer = primaryAnswerOf(job.primary, job.capture);
-    const differences = compareAnswers(primaryAnswer, answerOf(shadow.answer), ignored);
+    const primaryAnswer = comparison.primary;
+    const differences = differencesOf(comparison, shadow.answer);
     // A second copy that got no answer says nothing about noise (learning from it would hide every status change).
-    const noise = second && second.answer.status !== 0 ? compareAnswers(primaryAnswer, answerOf(second.answer), ignored) : undefined;
+    const noise = second && second.answer.status !== 0 ? differencesOf(comparison, second.answer) : undefined;
     const primarySide: DiffSide = {
       version: job.primary.version ?? '',
       instance: job.primary.instance,
@@ -199,11 +202,11 @@ export class ShadowSender {
   }
 
   /** Sends a copy to an instance of `version` and logs it; null when the version has no instance to send to. */
-  private async sendCopy(version: string, primary: ProxiedExchange, copy: CopiedRequest): Promise<SentCopy | null> {
+  private async sendCopy(version: string, primary: ProxiedExchange, copy: CopiedRequest, comparison: Comparison): Promise<SentCopy | null> {
     const instance = this.pickInstance(primary.service, version);
     if (instance === null) return null;
     const startedAt = Date.now();
-    const answer = await this.options.copies.send(instance, copy);
+    const answer = await this.options.copies.send(instance, copy, comparison);
     const eventId = this.options.bus.newId();
     this.options.bus.emit(copyEvent(eventId, primary, version, instance, copy, answer, startedAt), {
       requestHeaders: copy.headers,
@@ -250,8 +253,13 @@ export class ShadowSender {
 
 interface SentCopy {
   instance: string;
-  answer: CopyAnswer;
+  answer: ComparedAnswer;
   eventId: number;
+}
+
+/** The comparison the sender made; made here when it made none (a copy cut short before it left). */
+function differencesOf(comparison: Comparison, answer: ComparedAnswer): RawDifference[] {
+  return answer.differences ?? compareWith(comparison, answer);
 }
 
 /** The request to copy, or null when its body was not captured whole (a copy would be cut short). */
@@ -276,14 +284,7 @@ function primaryAnswerOf(event: ProxiedExchange, capture: ExchangeCapture): Answ
   const headers: string[] = [];
   // An HTTP/2 call's log keeps its pseudo-headers (`:status`); the status is compared on its own.
   for (let i = 0; i + 1 < raw.length; i += 2) if (!(raw[i] as string).startsWith(':')) headers.push(raw[i] as string, raw[i + 1] as string);
-  return answerOf({ status: event.status, error: event.error, headers, body: capture.responseBody, firstByteMs: null, ms: 0 });
-}
-
-function answerOf(answer: CopyAnswer): Answer {
-  const headers: [string, string][] = [];
-  for (let i = 0; i + 1 < answer.headers.length; i += 2) headers.push([answer.headers[i] as string, answer.headers[i + 1] as string]);
-  const body = answer.body && answer.body.size > 0 ? answer.body : null;
-  return { status: answer.status, error: answer.error, headers, body: body?.bytes ?? null, bodyTruncated: body?.truncated ?? false };
+  return answerOfCopy({ status: event.status, error: event.error, headers, body: capture.responseBody, firstByteMs: null, ms: 0 });
 }
 
 function copyEvent(

@@ -3,6 +3,7 @@ import type http from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SHADOW_HEADER } from '../../../shared/shadow.js';
 import { listenUpstream } from '../testing/http-upstream.js';
+import type { Comparison } from './shadow-request.js';
 import { ThreadedCopySender } from './threaded-copy-sender.js';
 
 const cleanups: (() => unknown)[] = [];
@@ -14,6 +15,26 @@ function sender(timeoutMs = 5_000): ThreadedCopySender {
   const copies = new ThreadedCopySender({ captureBodyBytes: 1024, timeoutMs, connectionsPerInstance: 4 });
   cleanups.push(() => copies.close());
   return copies;
+}
+
+/** v1's answer, as the shadow sender hands it over with each copy. */
+const PRIMARY: Comparison = {
+  primary: {
+    status: 200,
+    error: null,
+    headers: [
+      ['content-type', 'application/json'],
+      ['date', 'Mon, 07 Dec 2026 04:00:00 GMT'],
+    ],
+    body: new TextEncoder().encode(JSON.stringify({ user: { name: 'Ann', plan: 'free' } })),
+    bodyTruncated: false,
+  },
+  ignoredHeaders: ['date'],
+};
+
+function answerAsV2(res: http.ServerResponse): void {
+  res.setHeader('content-type', 'application/json');
+  res.end(JSON.stringify({ user: { name: 'Ann', plan: 'pro' } }));
 }
 
 /** The nice value of one thread of this process, from /proc (field 19 of its stat line). */
@@ -42,6 +63,17 @@ describe('shadow copies sent from a worker thread', () => {
     expect(answer.body?.bytes.toString()).toBe('{"path":"/users/7"}');
     expect(seen[0]).toMatchObject({ accept: 'application/json', [SHADOW_HEADER]: '1' });
     expect(seen[0]?.['x-meshdesk-caller']).toBeUndefined();
+  });
+
+  it("compares the copy's answer with the primary's on the worker and hands back the differences", async () => {
+    const port = await listenUpstream((_req, res) => answerAsV2(res), cleanups);
+    const copies = sender();
+    const copy = { method: 'GET', path: '/users/7', headers: [], body: null };
+    const compared = await copies.send(`127.0.0.1:${port}`, copy, PRIMARY);
+    expect(compared.differences).toEqual([{ field: 'body.user.plan', kind: 'changed', primary: '"free"', shadow: '"pro"' }]);
+    // The primary's bytes were copied for the worker, not moved away from the caller's log.
+    expect(new TextDecoder().decode(PRIMARY.primary.body ?? new Uint8Array())).toContain('"free"');
+    expect((await copies.send(`127.0.0.1:${port}`, copy)).differences).toBeNull();
   });
 
   it.runIf(process.platform === 'linux')('runs at the lowest CPU priority, the rest of the process untouched', async () => {
@@ -92,5 +124,16 @@ describe('shadow copies sent from a worker thread', () => {
     expect((await Promise.all(first)).map((answer) => answer.body?.bytes.toString())).toEqual(['answered', 'answered']);
     expect(await copies.copyThread()).toEqual({ threadId: null, lowered: false });
     expect((await copies.send(address, { method: 'GET', path: '/3', headers: [], body: null })).status).toBe(200);
+  });
+
+  it('compares on this thread when the worker cannot start', async () => {
+    const port = await listenUpstream((_req, res) => answerAsV2(res), cleanups);
+    const copies = new ThreadedCopySender(
+      { captureBodyBytes: 1024, timeoutMs: 5_000, connectionsPerInstance: 4 },
+      new URL('./no-such-worker.js', import.meta.url),
+    );
+    cleanups.push(() => copies.close());
+    const compared = await copies.send(`127.0.0.1:${port}`, { method: 'GET', path: '/', headers: [], body: null }, PRIMARY);
+    expect(compared.differences).toEqual([{ field: 'body.user.plan', kind: 'changed', primary: '"free"', shadow: '"pro"' }]);
   });
 });

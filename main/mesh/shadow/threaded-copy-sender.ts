@@ -3,7 +3,8 @@
  * is a second request with its own sockets, writes and parsing; on the main thread that work sat
  * between the callers' requests, and with shadowing on the callers' p99 doubled (bench/shadow). On
  * the worker, at the lowest CPU priority, the main thread is left with handing over the copy and
- * comparing the answer.
+ * the primary's answer, and taking back the copy's answer and how the two differ: the comparison
+ * (decoding and parsing both bodies) runs on the worker too.
  *
  * The thread starts with the first copy (a mesh that never shadows pays nothing for it) and, should
  * it die, the copies it held are answered as failed and the next copy starts a new one. A thread
@@ -12,7 +13,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { FromCopyWorker, CopyWorkerOptions, ToCopyWorker } from './copy-worker.js';
-import { CopySender, type CopiedRequest, type CopyAnswer, type CopySending } from './shadow-request.js';
+import { CopySender, type ComparedAnswer, type Comparison, type CopiedRequest, type CopySending } from './shadow-request.js';
 
 /** From the sources (tests, dev scripts) the worker is TypeScript, run by Node with these flags. */
 const RUNNING_FROM_SOURCE = import.meta.url.endsWith('.ts');
@@ -29,7 +30,10 @@ export interface CopyThread {
 export class ThreadedCopySender implements CopySending {
   private worker: Worker | null = null;
   private thread: Promise<CopyThread> | null = null;
-  private readonly waiting = new Map<number, { address: string; copy: CopiedRequest; resolve: (answer: CopyAnswer) => void }>();
+  private readonly waiting = new Map<
+    number,
+    { address: string; copy: CopiedRequest; comparison: Comparison | null; resolve: (answer: ComparedAnswer) => void }
+  >();
   private nextId = 0;
   /** Set once a thread could not start: the copies are then sent from this thread. */
   private inThisThread: CopySender | null = null;
@@ -40,15 +44,18 @@ export class ThreadedCopySender implements CopySending {
     private readonly script: URL = WORKER_URL,
   ) {}
 
-  send(address: string, copy: CopiedRequest): Promise<CopyAnswer> {
-    if (this.inThisThread) return this.inThisThread.send(address, copy);
+  send(address: string, copy: CopiedRequest, comparison: Comparison | null = null): Promise<ComparedAnswer> {
+    if (this.inThisThread) return this.inThisThread.send(address, copy, comparison);
     const worker = this.worker ?? this.start();
     const id = ++this.nextId;
     return new Promise((resolve) => {
-      this.waiting.set(id, { address, copy, resolve });
+      this.waiting.set(id, { address, copy, comparison, resolve });
       // A captured body is a view into a larger buffer, which a post would clone whole: post exactly its bytes.
       const body = copy.body ? new Uint8Array(copy.body) : null;
-      worker.postMessage({ id, address, copy: { ...copy, body } } satisfies ToCopyWorker, body ? [body.buffer] : []);
+      const primaryBody = comparison?.primary.body ? new Uint8Array(comparison.primary.body) : null;
+      const posted = comparison && primaryBody ? { ...comparison, primary: { ...comparison.primary, body: primaryBody } } : comparison;
+      const moved = [body?.buffer, primaryBody?.buffer].filter((buffer) => buffer !== undefined);
+      worker.postMessage({ id, address, copy: { ...copy, body }, comparison: posted } satisfies ToCopyWorker, moved);
     });
   }
 
@@ -99,7 +106,7 @@ export class ThreadedCopySender implements CopySending {
         this.inThisThread = new CopySender(this.options);
         const waiting = [...this.waiting.values()];
         this.waiting.clear();
-        for (const { address, copy, resolve: answer } of waiting) void this.inThisThread.send(address, copy).then(answer);
+        for (const { address, copy, comparison, resolve: answer } of waiting) void this.inThisThread.send(address, copy, comparison).then(answer);
       };
       worker.on('error', (error) => died(error.message));
       worker.on('exit', (code) => died(`exit code ${code}`));
@@ -107,7 +114,7 @@ export class ThreadedCopySender implements CopySending {
     return worker;
   }
 
-  private answered(id: number, answer: CopyAnswer): void {
+  private answered(id: number, answer: ComparedAnswer): void {
     const resolve = this.waiting.get(id)?.resolve;
     if (!resolve) return;
     this.waiting.delete(id);
@@ -121,6 +128,6 @@ export class ThreadedCopySender implements CopySending {
   private failWaiting(error: string): void {
     const waiting = [...this.waiting.values()];
     this.waiting.clear();
-    for (const { resolve } of waiting) resolve({ status: 0, error, headers: [], body: null, firstByteMs: null, ms: 0 });
+    for (const { resolve } of waiting) resolve({ status: 0, error, headers: [], body: null, firstByteMs: null, ms: 0, differences: null });
   }
 }
