@@ -32,6 +32,26 @@ describe('ByteRing', () => {
     for (const { start, text } of records) expect(read(ring, start, text.length)).toBe(text);
   });
 
+  it('grows without moving a record: each stays readable where it was written, and earlier buffers go once nothing in them is', () => {
+    const ring = new ByteRing(16 * 1024, 1024);
+    const records: { start: number; text: string }[] = [];
+    for (let i = 0; i < 60; i++) {
+      const text = `grown ${i} `.padEnd(150, String.fromCharCode(97 + (i % 26)));
+      records.push({ start: put(ring, text, records[0]?.start ?? Infinity), text });
+    }
+    expect(ring.retainedBytes).toBeGreaterThan(ring.capacity);
+    for (const { start, text } of records) expect(read(ring, start, text.length)).toBe(text);
+    // Nobody wants the old records any more: once the ring has written a whole buffer past them, only the current buffer is held.
+    let last = { start: 0, text: '' };
+    for (let i = 0; i * 150 < 2 * ring.capacity; i++) {
+      const text = `later ${i} `.padEnd(150, '-');
+      last = { start: put(ring, text, Infinity), text };
+    }
+    expect(ring.retainedBytes).toBe(ring.capacity);
+    expect(read(ring, records[0]?.start ?? 0, 150)).toBeNull();
+    expect(read(ring, last.start, last.text.length)).toBe(last.text);
+  });
+
   it('overwrites the oldest records once at its budget, and reports them gone', () => {
     const ring = new ByteRing(4 * 1024, 1024);
     const records: { start: number; text: string }[] = [];

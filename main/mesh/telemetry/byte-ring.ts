@@ -12,14 +12,24 @@
  * after the buffer grows. It starts at one chunk and grows by about a quarter, up to `maxBytes`,
  * whenever a write would otherwise overwrite a record its owner still wants; past that the oldest
  * records are lost.
+ *
+ * Growing copies nothing: the records written so far stay where they are, in the buffer they were
+ * written to, which is kept (read-only) until the ring has moved past all of them. Copying them over
+ * touched every byte of each new buffer at once, about five times the final size over a ring's
+ * growth to its budget; fresh memory is costly to touch (on the VMs this was measured on, 0.5–0.7 s
+ * of CPU to grow a ring to 32 MB with 10 KB records, against 0.15 s for the writes alone).
  */
 export class ByteRing {
   private readonly chunk: number;
   private readonly maxBytes: number;
   private buffer: Buffer;
+  /** Virtual position of the first record written to `buffer`; older ones are in `retired`. */
+  private since = 0;
+  /** Earlier buffers, oldest first, each holding the records from `start` to `end`, until none of them is readable. */
+  private retired: { buffer: Buffer; start: number; end: number }[] = [];
   /** Virtual position of the next write. */
   private head = 0;
-  /** Nothing before this position can be read (cleared, or not copied when the buffer grew). */
+  /** Nothing before this position can be read (cleared, or overwritten before the buffer grew). */
   private floor = 0;
 
   /** `chunkBytes` is also the largest record the ring takes. */
@@ -33,6 +43,11 @@ export class ByteRing {
     return this.buffer.length;
   }
 
+  /** Bytes of buffers held: the current one and any earlier ones still holding readable records. */
+  get retainedBytes(): number {
+    return this.retired.reduce((sum, { buffer }) => sum + buffer.length, this.buffer.length);
+  }
+
   /**
    * Room for up to `length` contiguous bytes at the head: returns the buffer and the offset to
    * write at, or null when the record is larger than a chunk. `wantedFrom` is the virtual position
@@ -41,7 +56,7 @@ export class ByteRing {
    */
   reserve(length: number, wantedFrom: number): { buffer: Buffer; offset: number } | null {
     if (length > this.chunk) return null;
-    while (this.capacity < this.maxBytes && this.overwrites(length, wantedFrom)) this.grow(wantedFrom);
+    while (this.capacity < this.maxBytes && this.overwrites(length, wantedFrom)) this.grow();
     this.head += this.skip(length);
     return { buffer: this.buffer, offset: this.head % this.capacity };
   }
@@ -50,14 +65,17 @@ export class ByteRing {
   commit(length: number): number {
     const start = this.head;
     this.head += length;
+    if (this.retired.length > 0) this.releaseRetired();
     return start;
   }
 
   /** The bytes of a record, while they have not been overwritten; a view, to be read right away. */
   view(start: number, length: number): Buffer | null {
     if (!this.holds(start)) return null;
-    const offset = start % this.capacity;
-    return this.buffer.subarray(offset, offset + length);
+    const buffer = start >= this.since ? this.buffer : this.retired.find((old) => start >= old.start && start < old.end)?.buffer;
+    if (buffer === undefined) return null;
+    const offset = start % buffer.length;
+    return buffer.subarray(offset, offset + length);
   }
 
   /** False for NaN, which the log uses for a record that never fitted. */
@@ -68,8 +86,10 @@ export class ByteRing {
   /** Forgets every record and gives the memory back. */
   clear(): void {
     this.buffer = Buffer.allocUnsafeSlow(this.chunk);
+    this.retired = [];
     this.head += this.skip(this.chunk);
     this.floor = this.head;
+    this.since = this.head;
   }
 
   /** Bytes to skip so that a record of `length` does not cross the end of a chunk. */
@@ -84,21 +104,25 @@ export class ByteRing {
     return Math.max(wantedFrom, this.head - this.capacity, this.floor) < oldestKept;
   }
 
-  /** Grows the buffer by about a quarter, keeping every readable byte from `wantedFrom` in place. */
-  private grow(wantedFrom: number): void {
+  /**
+   * Grows the buffer by about a quarter. The records written so far stay readable in the buffer
+   * they are in (both sizes are whole chunks and no record crosses a chunk's end, so each is whole
+   * there); new records go to the new buffer from the head on. `wantedFrom` is not needed: what the
+   * old buffer holds is kept as it is, wanted or not.
+   */
+  private grow(): void {
     const old = this.buffer;
     const chunks = Math.ceil((old.length * 1.25) / this.chunk);
-    const next = Buffer.allocUnsafeSlow(Math.min(this.maxBytes, chunks * this.chunk));
-    const from = Math.max(wantedFrom, this.head - old.length, this.floor);
-    // Both sizes are whole chunks and no record crosses a chunk's end, so no record is split.
-    for (let position = from; position < this.head;) {
-      const at = position % old.length;
-      const to = position % next.length;
-      const run = Math.min(old.length - at, next.length - to, this.head - position);
-      old.copy(next, to, at, at + run);
-      position += run;
-    }
-    this.buffer = next;
-    this.floor = Math.max(this.floor, Math.min(from, this.head));
+    // Positions the old buffer had already overwritten must not become readable in the larger window.
+    this.floor = Math.max(this.floor, this.head - old.length);
+    if (this.head > Math.max(this.floor, this.since)) this.retired.push({ buffer: old, start: Math.max(this.floor, this.since), end: this.head });
+    this.buffer = Buffer.allocUnsafeSlow(Math.min(this.maxBytes, chunks * this.chunk));
+    this.since = this.head;
+  }
+
+  /** Lets go of earlier buffers whose records are all out of the readable window. */
+  private releaseRetired(): void {
+    const oldestReadable = Math.max(this.floor, this.head - this.capacity);
+    while (this.retired.length > 0 && (this.retired[0] as { end: number }).end <= oldestReadable) this.retired.shift();
   }
 }
