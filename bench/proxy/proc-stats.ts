@@ -24,13 +24,28 @@ export function sampleProcess(pid: number, ticksPerSecond: number): ProcSample |
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const rssKb = Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? NaN);
-    // Fields after the command name (which may contain spaces) start after the last ')'.
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = Number(fields[11]) + Number(fields[12]); // utime, stime
+    const ticks = cpuTicks(`/proc/${pid}/stat`);
     if (!Number.isFinite(rssKb) || !Number.isFinite(ticks)) return null;
     return { rssBytes: rssKb * 1024, cpuMs: (ticks * 1000) / ticksPerSecond };
   } catch {
     return null;
   }
+}
+
+/** User + system CPU time in ms of one thread of a process (the main thread's id is the pid); null when unreadable. */
+export function threadCpuMs(pid: number, threadId: number, ticksPerSecond: number): number | null {
+  try {
+    const ticks = cpuTicks(`/proc/${pid}/task/${threadId}/stat`);
+    return Number.isFinite(ticks) ? (ticks * 1000) / ticksPerSecond : null;
+  } catch {
+    return null;
+  }
+}
+
+/** utime + stime of a stat file, in clock ticks. */
+function cpuTicks(statFile: string): number {
+  // Fields after the command name (which may contain spaces) start after the last ')'.
+  const stat = readFileSync(statFile, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]);
 }

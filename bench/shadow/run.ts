@@ -15,7 +15,7 @@
  * bench/results/shadow-<time>.json. Exit status 0 whether or not the target is met: it is a
  * measurement, not a test. `--help` for the options.
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -24,7 +24,7 @@ import { readPersistedToken } from '../../main/mesh/admin/token-file.js';
 import { packageRoot } from '../../main/package-root.js';
 import { AdminClient } from '../../shared/admin-client.js';
 import type { ShadowView } from '../../shared/shadow.js';
-import { clockTicksPerSecond, sampleProcess } from '../proxy/proc-stats.js';
+import { clockTicksPerSecond, sampleProcess, threadCpuMs } from '../proxy/proc-stats.js';
 import { findTools } from '../proxy/tools.js';
 import { busyMsPerCpu } from './core-usage.js';
 import { allowedCpus, LOAD_CORE, runLoad, SERVER_CORE, startServe, startUpstream, type Pinning, type Started } from './processes.js';
@@ -112,14 +112,15 @@ try {
   const phase = async (round: number, condition: Condition, warmupOnly = false): Promise<Phase> => {
     if (condition === 'with') await client.call('startShadow', rule);
     const before = cpuMs([mesh.pid, v1.pid, v2.pid]);
-    const mainBefore = mainThreadCpuMs(mesh.pid);
+    // The mesh's main thread alone: the one serving the callers (its thread id is its pid).
+    const mainBefore = threadCpuMs(mesh.pid, mesh.pid, ticksPerSecond);
     const coreBefore = busyMsPerCpu().get(SERVER_CORE);
     const startedAt = performance.now();
     const seconds = warmupOnly ? plan.warmup || 1 : plan.seconds;
     progress(`${warmupOnly ? 'warm-up' : `round ${round + 1}/${rounds}`}: ${condition} shadowing, ${plan.warmup} + ${seconds} s`);
     const load = await runLoad(pinning, mesh.proxyUrl, { ...plan, seconds });
     const after = cpuMs([mesh.pid, v1.pid, v2.pid]);
-    const mainAfter = mainThreadCpuMs(mesh.pid);
+    const mainAfter = threadCpuMs(mesh.pid, mesh.pid, ticksPerSecond);
     const coreAfter = busyMsPerCpu().get(SERVER_CORE);
     const wallMs = performance.now() - startedAt;
     const shadow = condition === 'with' ? await settledView(client) : null;
@@ -213,17 +214,6 @@ async function settledView(client: AdminClient): Promise<ShadowView | null> {
     const view = (await client.call('listShadows')).find((entry) => entry.service === SERVICE) ?? null;
     if (!view || view.stats.pending === 0 || Date.now() > deadline) return view;
     await sleep(100);
-  }
-}
-
-/** CPU time of the mesh's main thread alone (the one serving the callers; its thread id is its pid), from /proc. */
-function mainThreadCpuMs(pid: number): number | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return ((Number(fields[11]) + Number(fields[12])) * 1_000) / ticksPerSecond;
-  } catch {
-    return null;
   }
 }
 

@@ -1,8 +1,9 @@
 /**
  * The shadow copies' HTTP on a thread of their own (started by ThreadedCopySender): sends each copy
- * with CopySender, compares its answer with the primary's when asked, and posts both back. Its thread runs at the lowest CPU priority, so where the
- * mesh has one core the copies' sockets and parsing wait for the callers' requests instead of
- * delaying them; with more cores they simply run beside them.
+ * with CopySender, compares its answer with the primary's when asked, and posts both back. Its thread
+ * runs at the lowest CPU priority, so where the mesh has one core the copies' sockets, parsing and
+ * comparisons wait for the callers' requests instead of delaying them; with more cores they simply
+ * run beside them.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { CopySender, type Comparison, type CopiedRequest } from './shadow-request.js';

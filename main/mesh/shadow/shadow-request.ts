@@ -2,8 +2,8 @@
  * Sends one copy of a finished exchange's request straight to an instance and reads its answer, as
  * far as the log would capture it, and compares that answer with the primary's when asked: where
  * the copies run on a thread of their own, so does the comparison (decoding and parsing both
- * bodies, 30–240 µs a pair for 0.1–14 KB of JSON), instead of on the thread serving the callers. Straight, not through the proxy listener: a copy routed through
- * the proxy would be parsed twice and take a slot of the caller's upstream pools, on the thread
+ * bodies, 30–240 µs a pair for 0.1–14 KB of JSON), instead of on the thread serving the callers.
+ * Straight, not through the proxy listener: a copy routed through the proxy would be parsed twice and take a slot of the caller's upstream pools, on the thread
  * that serves the caller. Its own keep-alive agent, with few connections per instance, keeps the
  * copies from competing with the callers' connections at the instance too.
  */

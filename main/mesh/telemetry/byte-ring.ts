@@ -107,8 +107,7 @@ export class ByteRing {
   /**
    * Grows the buffer by about a quarter. The records written so far stay readable in the buffer
    * they are in (both sizes are whole chunks and no record crosses a chunk's end, so each is whole
-   * there); new records go to the new buffer from the head on. `wantedFrom` is not needed: what the
-   * old buffer holds is kept as it is, wanted or not.
+   * there); new records go to the new buffer from the head on.
    */
   private grow(): void {
     const old = this.buffer;
