@@ -14,7 +14,7 @@ import { CHROMIUM_ARGS } from '../../e2e/fixtures/chromium-args.js';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { packageRoot } from '../../main/package-root.js';
 import { startFakeAdmin } from './fake-admin.js';
-import { OBSERVER_SCRIPT } from './measure.js';
+import { graphDrawn, OBSERVER_SCRIPT } from './measure.js';
 import { summariseTrace, type TraceEvent } from './trace-summary.js';
 import { generateMesh } from './synthetic-mesh.js';
 
@@ -53,11 +53,7 @@ try {
   await page.addInitScript(OBSERVER_SCRIPT);
   await traced(browser, page, 'first-render', async () => {
     await page.goto(`${admin.url}/#/topology`);
-    await page.waitForFunction(
-      `document.querySelectorAll('.react-flow__node').length >= ${size.services + 1} && document.querySelectorAll('.react-flow__edge').length >= ${size.edges} && !document.querySelector('.laying-out, .unplaced')`,
-      undefined,
-      { polling: 'raf', timeout: 60_000 },
-    );
+    await page.waitForFunction(graphDrawn({ nodes: size.services + 1, edges: size.edges }), undefined, { polling: 'raf', timeout: 60_000 });
     await page.waitForTimeout(500);
   });
   await page.waitForTimeout(1_000);

@@ -120,4 +120,22 @@ describe('edge label placement', () => {
     expect(labels).toBe(edges.length);
     expect(found).toEqual([]);
   });
+
+  it('places only the labels of edges reaching into the region it is given', () => {
+    const services = Array.from({ length: 30 }, (_, i) => `svc-${i}`);
+    const edges: EdgeSpec[] = services.slice(1).map((service, i) => ({ caller: services[i] ?? 'shell', service, version: 'v1', rps: 2 }));
+    const graph = meshGraph(services, edges);
+    const positions = laidOut(graph);
+    const everywhere = edgeLabelLayout(graph, positions);
+    expect(everywhere.size).toBe(edges.length);
+    // Around the first three services of the chain: their two edges, and the one leaving the third.
+    const first = ['svc:svc-0', 'svc:svc-2'].map((id) => positions.get(id) ?? { x: NaN, y: NaN });
+    const region: Box = { x: Math.min(...first.map((at) => at.x)), y: -1_000, width: Math.abs((first[1]?.x ?? 0) - (first[0]?.x ?? 0)) + 1, height: 10_000 };
+    const near = edgeLabelLayout(graph, positions, undefined, region);
+    expect(near.size).toBeGreaterThanOrEqual(2);
+    expect(near.size).toBeLessThanOrEqual(4);
+    for (const id of near.keys()) expect(everywhere.has(id)).toBe(true);
+    expect(near.has('svc-0->svc-1@v1')).toBe(true);
+    expect(near.has('svc-20->svc-21@v1')).toBe(false);
+  });
 });

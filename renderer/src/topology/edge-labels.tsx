@@ -8,14 +8,28 @@
  */
 import { useStore, type ReactFlowState } from '@xyflow/react';
 import { useMemo } from 'react';
-import { edgeLabelLayout, LABEL_HEIGHT } from './edge-label-placement.js';
+import { edgeLabelLayout, LABEL_HEIGHT, type Box } from './edge-label-placement.js';
+import { isLargeMesh, OVERVIEW_ZOOM } from './overview-scene.js';
 import type { EdgeCurve } from './flow-dots.js';
 import type { XY } from './graph-layout.js';
 import type { GraphModel } from './graph-model.js';
 
-const MIN_READABLE_ZOOM = 0.35;
+const MIN_READABLE_ZOOM = OVERVIEW_ZOOM;
 const selectTransform = (state: ReactFlowState) => state.transform;
 const sameTransform = (a: ReactFlowState['transform'], b: ReactFlowState['transform']) => a[0] === b[0] && a[1] === b[1] && a[2] === b[2];
+/**
+ * The view in flow coordinates, widened by one view on every side and snapped to steps of half a
+ * view: it changes only when a pan has gone half a view, and labels just outside are placed already.
+ */
+function labelRegion({ transform: [x, y, zoom], width, height }: ReactFlowState): Box {
+  const stepX = Math.max(1, width / zoom / 2);
+  const stepY = Math.max(1, height / zoom / 2);
+  const left = Math.floor(-x / zoom / stepX) * stepX - 2 * stepX;
+  const top = Math.floor(-y / zoom / stepY) * stepY - 2 * stepY;
+  return { x: left, y: top, width: 7 * stepX, height: 7 * stepY };
+}
+const sameRegion = (a: Box | null, b: Box | null) =>
+  a === b || (a !== null && b !== null && a.x === b.x && a.y === b.y && a.width === b.width && a.height === b.height);
 /** The text's baseline inside its pill, for 12 px text in an 18 px pill. */
 const BASELINE = 13;
 
@@ -28,9 +42,15 @@ interface EdgeLabelsProps {
 export function EdgeLabels({ graph, positions, curves }: EdgeLabelsProps) {
   const [x, y, zoom] = useStore(selectTransform, sameTransform);
   const readable = zoom >= MIN_READABLE_ZOOM;
+  const large = isLargeMesh(graph.nodes.length);
+  const region = useStore((state: ReactFlowState) => (large ? labelRegion(state) : null), sameRegion);
   // Placed only while shown: a large mesh seen whole is too far out to read, and placing its
-  // hundreds of labels would cost a long task on every stats update. Not on every pan either.
-  const layout = useMemo(() => (readable ? edgeLabelLayout(graph, positions, curves) : null), [readable, graph, positions, curves]);
+  // hundreds of labels would cost a long task on every stats update. Not on every pan either: a
+  // large mesh's labels are placed in a region around the view that moves in steps.
+  const layout = useMemo(
+    () => (readable ? edgeLabelLayout(graph, positions, curves, region ?? undefined) : null),
+    [readable, graph, positions, curves, region],
+  );
   if (!layout) return null;
   const { edges } = graph;
   return (

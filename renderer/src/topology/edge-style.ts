@@ -11,6 +11,8 @@ export interface Palette {
   nodeBorder: string;
   text: string;
   muted: string;
+  /** The selection's outline where it is drawn outside the DOM (the overview canvas). */
+  accent: string;
   health: Record<Health, string>;
 }
 
@@ -21,6 +23,7 @@ export const PALETTES: Record<'light' | 'dark', Palette> = {
     nodeBorder: '#c9d1d9',
     text: '#1b1f24',
     muted: '#59636e',
+    accent: '#2563eb',
     health: { good: '#16a34a', warn: '#d97706', bad: '#dc2626', none: '#94a3b8' },
   },
   dark: {
@@ -29,6 +32,7 @@ export const PALETTES: Record<'light' | 'dark', Palette> = {
     nodeBorder: '#3a434e',
     text: '#e6e9ed',
     muted: '#9aa4b0',
+    accent: '#60a5fa',
     health: { good: '#22c55e', warn: '#f59e0b', bad: '#f87171', none: '#64748b' },
   },
 };

@@ -64,15 +64,22 @@ export function nodesToFit(focus: PanelFocus, boxOf: (id: string) => Box | undef
   const core = placed(focus.core);
   const wide = [...core, ...placed(focus.around)];
   if (wide.length === core.length) return core;
-  const bounds = union(wide.map((id) => boxOf(id) as Box));
+  const bounds = unionOf(wide.map((id) => boxOf(id) as Box));
   const { zoom } = getViewportForBounds(bounds, view.width, view.height, FIT_OPTIONS.minZoom, FOCUS_MAX_ZOOM, FIT_OPTIONS.padding);
   return zoom >= READABLE_ZOOM ? wide : core;
 }
 
-function union(boxes: readonly Box[]): Box {
-  const left = Math.min(...boxes.map((box) => box.x));
-  const top = Math.min(...boxes.map((box) => box.y));
-  const right = Math.max(...boxes.map((box) => box.x + box.width));
-  const bottom = Math.max(...boxes.map((box) => box.y + box.height));
+/** The smallest box around all of `boxes` (at least one). */
+export function unionOf(boxes: readonly Box[]): Box {
+  let left = Infinity;
+  let top = Infinity;
+  let right = -Infinity;
+  let bottom = -Infinity;
+  for (const box of boxes) {
+    left = Math.min(left, box.x);
+    top = Math.min(top, box.y);
+    right = Math.max(right, box.x + box.width);
+    bottom = Math.max(bottom, box.y + box.height);
+  }
   return { x: left, y: top, width: right - left, height: bottom - top };
 }

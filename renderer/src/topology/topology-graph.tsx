@@ -13,21 +13,27 @@ import {
   Position,
   ReactFlow,
   ReactFlowProvider,
+  useReactFlow,
+  useStore,
   type Connection,
   type Edge,
   type EdgeTypes,
   type FinalConnectionState,
   type IsValidConnection,
   type NodeChange,
+  type ReactFlowState,
 } from '@xyflow/react';
 import '@xyflow/react/dist/style.css';
-import { useCallback, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useLayoutEffect, useMemo, useRef, useState, type MouseEvent as ReactMouseEvent } from 'react';
 import { PALETTES } from './edge-style.js';
 import { liveGraphValues } from './graph-live-values.js';
 import { LiveValues, LiveValuesContext } from './live-values.js';
 import { handleBoxes, SOURCE_HANDLE } from './graph-geometry.js';
 import { EXTERNAL_NODE_ID, type GraphEdge, type GraphModel, type GraphNode } from './graph-model.js';
 import { LARGE_MESH_NODES, type XY } from './graph-layout.js';
+import { OverviewCanvas, OverviewTooltip } from './overview-canvas.js';
+import { isLargeMesh, nodeAt, OVERVIEW_MIN_ZOOM, overviewScene, showsOverview, type OverviewNode } from './overview-scene.js';
+import { FIT_OPTIONS } from './panel-focus.js';
 import { NODE_TYPES, nodeSignature, type FlowNode } from './graph-nodes.js';
 import { decideDrop, type DraggedEdge } from './reroute-drop.js';
 import type { Box, PanelFocus } from './panel-focus.js';
@@ -64,6 +70,7 @@ export interface TopologyGraphProps {
 const UNPLACED: XY = { x: 0, y: 0 };
 const NO_NODES: FlowNode[] = [];
 const NO_EDGES: FlowEdge[] = [];
+const NO_TRAFFIC_EDGES: TrafficFlowEdge[] = [];
 
 export function TopologyGraph(props: TopologyGraphProps) {
   return (
@@ -75,10 +82,25 @@ export function TopologyGraph(props: TopologyGraphProps) {
 
 function Flow({ graph, positions, layout, onMove, selected, focus, onSelect, onSelectEdge, onReroute, onRefused, theme }: TopologyGraphProps) {
   const palette = PALETTES[theme];
+  // Edge labels wait until the view is fitted (or taken in hand): placing hundreds of them at the
+  // initial zoom, only to hide them once a large mesh is fitted, cost ~150 ms of the first render.
+  // So does a large mesh's mount: it is drawn as the overview until then.
+  const [viewSettled, setViewSettled] = useState(false);
+  const large = isLargeMesh(graph.nodes.length);
+  const zoomedOut = useStore((state: ReactFlowState) => showsOverview(graph.nodes.length, state.transform[2]));
+  const overview = large && (zoomedOut || !viewSettled);
+  // A large mesh's first layout takes milliseconds (fast-layered-layout.ts), and mounting its
+  // hundreds of nodes and edges, hidden, only to move every one of them once placed cost a second
+  // pass of about a quarter of that mount: they are mounted once, placed. A small mesh's layout
+  // (dagre) takes longer than its mount, so it is still mounted while the layout runs.
+  const mountLater = positions.size === 0 && graph.nodes.length >= LARGE_MESH_NODES;
+  // Nothing is handed to React Flow then, so nothing is built for it either (a stats update a second).
+  const mountNone = mountLater || overview;
   // Nodes and edges whose position and displayed values did not change keep their objects, so a
   // stats update or a drag re-renders only what changed (React Flow compares by identity).
   const previousNodes = useRef<ReadonlyMap<string, { signature: string; node: FlowNode }>>(new Map());
   const nodes = useMemo(() => {
+    if (mountNone) return NO_NODES;
     const next = new Map<string, { signature: string; node: FlowNode }>();
     const list = graph.nodes.map((node): FlowNode => {
       // A node still being laid out (use-layered-layout.ts) is built already, and shown once placed.
@@ -95,10 +117,11 @@ function Flow({ graph, positions, layout, onMove, selected, focus, onSelect, onS
     });
     previousNodes.current = next;
     return list;
-  }, [graph, positions, selected]);
+  }, [graph, positions, selected, mountNone]);
   const stableNodes = useSameArray(nodes);
   const previousEdges = useRef<ReadonlyMap<string, { signature: string; edge: TrafficFlowEdge }>>(new Map());
   const edges = useMemo(() => {
+    if (mountNone) return NO_TRAFFIC_EDGES;
     const next = new Map<string, { signature: string; edge: TrafficFlowEdge }>();
     const list = graph.edges.map((edge): TrafficFlowEdge => {
       // Not the width nor the health: they change with many stats updates and reach the edge by themselves.
@@ -113,7 +136,7 @@ function Flow({ graph, positions, layout, onMove, selected, focus, onSelect, onS
     });
     previousEdges.current = next;
     return list;
-  }, [graph, positions]);
+  }, [graph, positions, mountNone]);
   const previousBypasses = useRef<ReadonlyMap<string, { signature: string; edge: BypassFlowEdge }>>(new Map());
   const bypassEdges = useMemo(() => {
     const next = new Map<string, { signature: string; edge: BypassFlowEdge }>();
@@ -150,12 +173,40 @@ function Flow({ graph, positions, layout, onMove, selected, focus, onSelect, onS
     const node = at && latestGraph.current.nodes.find((candidate) => candidate.id === id);
     return at && node ? { x: at.x, y: at.y, width: node.width, height: node.height } : undefined;
   }, []);
+  const allBoxes = useCallback(
+    () =>
+      latestGraph.current.nodes.flatMap((node) => {
+        const at = latestPositions.current.get(node.id);
+        return at ? [{ x: at.x, y: at.y, width: node.width, height: node.height }] : [];
+      }),
+    [],
+  );
   const nameOf = useCallback((id: string) => {
     const data = latestGraph.current.nodes.find((node) => node.id === id)?.data;
     return !data ? id : data.kind === 'external' ? 'the external hosts' : data.name;
   }, []);
 
   const userMovedView = useRef(false);
+  const [fitRequests, setFitRequests] = useState(0);
+
+  // A large mesh zoomed out too far to read is drawn on the overview canvas, not as React Flow
+  // elements (overview-scene.ts); zoomed in, React Flow mounts only what is in view.
+  const scene = useMemo(() => (overview ? overviewScene(graph, positions) : null), [overview, graph, positions]);
+  const latestScene = useRef(scene);
+  useLayoutEffect(() => {
+    latestScene.current = scene;
+  }, [scene]);
+  const { screenToFlowPosition, getViewport } = useReactFlow();
+  const overviewNodeAt = useCallback(
+    (event: ReactMouseEvent): OverviewNode | null => {
+      const current = latestScene.current;
+      if (!current) return null;
+      // A few screen pixels of slack: at the overview's zoom a node can be a handful of pixels wide.
+      return nodeAt(current, screenToFlowPosition({ x: event.clientX, y: event.clientY }), 4 / getViewport().zoom);
+    },
+    [screenToFlowPosition, getViewport],
+  );
+  const [hovered, setHovered] = useState<OverviewNode | null>(null);
 
   // The edge being dragged: React Flow's isValidConnection is told only the candidate connection.
   const dragged = useRef<DraggedEdge | null>(null);
@@ -202,38 +253,55 @@ function Flow({ graph, positions, layout, onMove, selected, focus, onSelect, onS
   // Stable handlers: React Flow copies a changed handler into its store (waking every node's and
   // edge's subscription) and hands onEdgeClick to every edge, so a new arrow per render re-rendered
   // all 600 edges of a large mesh on each stats update.
-  const onPaneClick = useCallback(() => onSelect(null), [onSelect]);
+  const onPaneClick = useCallback(
+    (event: ReactMouseEvent) => {
+      const hit = overviewNodeAt(event);
+      // A click on a node of the map asks to see it: the view follows the panel again.
+      if (hit) userMovedView.current = false;
+      onSelect(hit?.id ?? null);
+    },
+    [onSelect, overviewNodeAt],
+  );
+  const onPaneMouseMove = useCallback(
+    (event: ReactMouseEvent) => {
+      const hit = overviewNodeAt(event);
+      setHovered((previous) => (previous?.id === hit?.id ? previous : hit));
+    },
+    [overviewNodeAt],
+  );
+  const onPaneMouseLeave = useCallback(() => setHovered(null), []);
   const onEdgeClick = useCallback((_event: unknown, edge: FlowEdge) => onSelectEdge(edge.id), [onSelectEdge]);
-  // Edge labels wait until the view is fitted (or taken in hand): placing hundreds of them at the
-  // initial zoom, only to hide them once a large mesh is fitted, cost ~150 ms of the first render.
-  const [viewSettled, setViewSettled] = useState(false);
   const onFitted = useCallback(() => setViewSettled(true), []);
   const onMoveStart = useCallback((event: MouseEvent | TouchEvent | null) => {
     // Programmatic moves (fitting, revealing the selection) come without an event.
     if (!event) return;
     userMovedView.current = true;
     setViewSettled(true);
+    setHovered(null);
   }, []);
   const onZoomByUser = useCallback(() => (userMovedView.current = true), []);
-  const onFitView = useCallback(() => (userMovedView.current = false), []);
+  const onFitView = useCallback(() => {
+    userMovedView.current = false;
+    // React Flow's own fit sees only the nodes it was handed: none while the overview is drawn.
+    setFitRequests((count) => count + 1);
+  }, []);
 
-  // A large mesh's first layout takes milliseconds (fast-layered-layout.ts), and mounting its
-  // hundreds of nodes and edges, hidden, only to move every one of them once placed cost a second
-  // pass of about a quarter of that mount: they are mounted once, placed. A small mesh's layout
-  // (dagre) takes longer than its mount, so it is still mounted while the layout runs.
-  const mountLater = positions.size === 0 && graph.nodes.length >= LARGE_MESH_NODES;
+  const hoveredNode = overview ? hovered : null;
 
   return (
-    <div className={`topology-graph${positions.size === 0 ? ' laying-out' : ''}`} data-testid="topology-graph">
+    <div className={`topology-graph${positions.size === 0 ? ' laying-out' : ''}${hoveredNode ? ' overview-hover' : ''}`} data-testid="topology-graph">
       <TrafficArrowMarkers palette={palette} />
       <LiveValuesContext.Provider value={live}>
         <ReactFlow<FlowNode, FlowEdge>
-          nodes={mountLater ? NO_NODES : stableNodes}
-          edges={mountLater ? NO_EDGES : stableEdges}
+          nodes={mountNone ? NO_NODES : stableNodes}
+          edges={mountNone ? NO_EDGES : stableEdges}
+          onlyRenderVisibleElements={large}
           nodeTypes={NODE_TYPES}
           edgeTypes={FLOW_EDGE_TYPES}
           onNodesChange={onNodesChange}
           onPaneClick={onPaneClick}
+          onPaneMouseMove={overview ? onPaneMouseMove : undefined}
+          onPaneMouseLeave={overview ? onPaneMouseLeave : undefined}
           onEdgeClick={onEdgeClick}
           onMoveStart={onMoveStart}
           onReconnectStart={onReconnectStart}
@@ -244,13 +312,25 @@ function Flow({ graph, positions, layout, onMove, selected, focus, onSelect, onS
           connectionRadius={28}
           edgesFocusable={false}
           deleteKeyCode={null}
-          minZoom={0.1}
+          minZoom={large ? OVERVIEW_MIN_ZOOM : FIT_OPTIONS.minZoom}
           maxZoom={2}
           colorMode={theme}
           aria-label="Topology graph: callers and services, with traffic on the edges"
         >
-          <FollowLayout generation={layout.generation} relayouts={layout.relayouts} focus={focus} boxOf={boxOf} userMoved={userMovedView} onFitted={onFitted} />
-          <RevealSelected id={selected} userMoved={userMovedView} />
+          <FollowLayout
+            generation={layout.generation}
+            relayouts={layout.relayouts}
+            fitRequests={fitRequests}
+            focus={focus}
+            boxOf={boxOf}
+            allBoxes={allBoxes}
+            minZoom={large ? OVERVIEW_MIN_ZOOM : FIT_OPTIONS.minZoom}
+            userMoved={userMovedView}
+            onFitted={onFitted}
+          />
+          <RevealSelected id={selected} boxOf={boxOf} userMoved={userMovedView} />
+          {scene && <OverviewCanvas scene={scene} palette={palette} selected={selected} />}
+          {hoveredNode && <OverviewTooltip node={hoveredNode} />}
           <FlowCanvas paths={paths} palette={palette} />
           {viewSettled && <EdgeLabels graph={graph} positions={positions} curves={curves} />}
           <Background gap={24} size={1} />
