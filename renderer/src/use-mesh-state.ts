@@ -66,14 +66,24 @@ export function useMeshConnection(client: AdminClient): MeshContextValue {
 
 function open(client: AdminClient, state: MeshState, setConnection: (connection: Connection) => void): EventSource {
   const source = new EventSource(client.eventsUrl({ requests: state.wantsRequests ? 'rows' : 'none' }));
-  source.addEventListener(SSE_EVENT, (message) => {
-    if (state.receive((message as MessageEvent<string>).data)) {
+  let incompatible = false;
+  const receive = (data: string) => {
+    if (incompatible) return;
+    if (state.receive(data)) {
       setConnection('live');
       return;
     }
+    incompatible = true;
     source.close();
     state.setConnected(false);
     setConnection('incompatible');
+  };
+  // Each batch is parsed in a task of its own, after the one in which the browser read it off the
+  // stream: for a 200-service mesh the stats (870 KB of JSON a second) made both one task of 50–60 ms,
+  // long enough to delay a click. Timers keep the batches in order.
+  source.addEventListener(SSE_EVENT, (message) => {
+    const { data } = message as MessageEvent<string>;
+    setTimeout(() => receive(data), 0);
   });
   source.onerror = () => {
     state.setConnected(false);
