@@ -49,20 +49,27 @@ export function placeLabels(labels: readonly LabelToPlace[], obstacles: readonly
   for (const box of obstacles) taken.add(box);
   // The lines themselves, sampled: a label over its own or another edge's line hides the line.
   const lines = new BoxGrid();
+  const samplesOf = new Map<string, XY[]>();
   for (const label of labels) {
-    for (const point of sampleCurve(label.points)) lines.add({ x: point.x - 1, y: point.y - 1, width: 2, height: 2 });
+    const samples = sampleCurve(label.points);
+    samplesOf.set(label.id, samples);
+    for (const point of samples) lines.add({ x: point.x - 1, y: point.y - 1, width: 2, height: 2 });
   }
   const placed = new Map<string, PlacedLabel>();
   for (const label of [...labels].sort((a, b) => b.rps - a.rps || a.id.localeCompare(b.id))) {
     const width = labelWidth(label.text);
-    const samples = sampleCurve(label.points);
+    const samples = samplesOf.get(label.id) ?? [];
     const candidates = ALONG.flatMap((t) => {
       const point = pointOnCurve(label.points, t);
       // Above (or below) the curve over the label's whole width, not only at its middle: a pill
       // about as wide as a sloped edge would otherwise sit across it.
-      const under = samples.filter((sample) => Math.abs(sample.x - point.x) <= width / 2);
-      const top = Math.min(point.y, ...under.map((sample) => sample.y));
-      const bottom = Math.max(point.y, ...under.map((sample) => sample.y));
+      let top = point.y;
+      let bottom = point.y;
+      for (const sample of samples) {
+        if (Math.abs(sample.x - point.x) > width / 2) continue;
+        top = Math.min(top, sample.y);
+        bottom = Math.max(bottom, sample.y);
+      }
       // Whole pixels: crisp pill edges.
       const x = Math.round(point.x - width / 2);
       const above = { x, y: Math.round(top - GAP - LABEL_HEIGHT), width, height: LABEL_HEIGHT };
@@ -85,31 +92,44 @@ function sampleCurve(points: LabelToPlace['points']): XY[] {
   return Array.from({ length: CURVE_SAMPLES + 1 }, (_, step) => pointOnCurve(points, step / CURVE_SAMPLES));
 }
 const CELL = 64;
+/**
+ * A cell's key as one number, row-major over a grid wide enough for any graph on screen (2^20
+ * cells of 64 px each way): string keys cost an allocation per cell per test, thousands per
+ * placement of a large mesh's labels.
+ */
+const ROW = 2 ** 20;
+const cellKey = (column: number, row: number) => (row + ROW / 2) * ROW + (column + ROW / 2);
 
 /** Boxes bucketed by a coarse grid, so a test looks at the few boxes nearby, not at every one. */
 class BoxGrid {
-  private readonly cells = new Map<string, Box[]>();
+  private readonly cells = new Map<number, Box[]>();
 
   add(box: Box): void {
-    for (const key of cellsOf(box)) {
-      const cell = this.cells.get(key);
-      if (cell) cell.push(box);
-      else this.cells.set(key, [box]);
+    const [left, top, right, bottom] = cellSpan(box);
+    for (let column = left; column <= right; column++) {
+      for (let row = top; row <= bottom; row++) {
+        const key = cellKey(column, row);
+        const cell = this.cells.get(key);
+        if (cell) cell.push(box);
+        else this.cells.set(key, [box]);
+      }
     }
   }
 
   hits(box: Box): boolean {
-    for (const key of cellsOf(box)) if (this.cells.get(key)?.some((other) => overlaps(box, other))) return true;
+    const [left, top, right, bottom] = cellSpan(box);
+    for (let column = left; column <= right; column++) {
+      for (let row = top; row <= bottom; row++) {
+        const cell = this.cells.get(cellKey(column, row));
+        if (cell?.some((other) => overlaps(box, other))) return true;
+      }
+    }
     return false;
   }
 }
 
-function cellsOf(box: Box): string[] {
-  const keys: string[] = [];
-  for (let x = Math.floor(box.x / CELL); x <= Math.floor((box.x + box.width) / CELL); x++) {
-    for (let y = Math.floor(box.y / CELL); y <= Math.floor((box.y + box.height) / CELL); y++) keys.push(`${x},${y}`);
-  }
-  return keys;
+function cellSpan(box: Box): [number, number, number, number] {
+  return [Math.floor(box.x / CELL), Math.floor(box.y / CELL), Math.floor((box.x + box.width) / CELL), Math.floor((box.y + box.height) / CELL)];
 }
 
 export function overlaps(a: Box, b: Box): boolean {

@@ -18,15 +18,16 @@ const MIN_READABLE_ZOOM = OVERVIEW_ZOOM;
 const selectTransform = (state: ReactFlowState) => state.transform;
 const sameTransform = (a: ReactFlowState['transform'], b: ReactFlowState['transform']) => a[0] === b[0] && a[1] === b[1] && a[2] === b[2];
 /**
- * The view in flow coordinates, widened by one view on every side and snapped to steps of half a
- * view: it changes only when a pan has gone half a view, and labels just outside are placed already.
+ * The view in flow coordinates, widened by at least half a view on every side and snapped to steps
+ * of half a view: it changes only when a pan has gone half a view, and labels just outside are
+ * placed already.
  */
 function labelRegion({ transform: [x, y, zoom], width, height }: ReactFlowState): Box {
   const stepX = Math.max(1, width / zoom / 2);
   const stepY = Math.max(1, height / zoom / 2);
-  const left = Math.floor(-x / zoom / stepX) * stepX - 2 * stepX;
-  const top = Math.floor(-y / zoom / stepY) * stepY - 2 * stepY;
-  return { x: left, y: top, width: 7 * stepX, height: 7 * stepY };
+  const left = Math.floor(-x / zoom / stepX) * stepX - stepX;
+  const top = Math.floor(-y / zoom / stepY) * stepY - stepY;
+  return { x: left, y: top, width: 5 * stepX, height: 5 * stepY };
 }
 const sameRegion = (a: Box | null, b: Box | null) =>
   a === b || (a !== null && b !== null && a.x === b.x && a.y === b.y && a.width === b.width && a.height === b.height);
