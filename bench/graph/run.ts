@@ -6,7 +6,7 @@
  * dist/renderer) and the system Chromium. Prints markdown; raw figures go to bench/results/.
  *
  * Options: `--runs N` (default 3; the median run is reported), `--seconds S` of live updates
- * (default 15), `--only 50|200`, `--renderer DIR` to serve another build than dist/renderer.
+ * (default 15), `--only 50|200`, `--rps N` (default 2,000), `--renderer DIR` to serve another build than dist/renderer.
  *
  * `--real`: the same measurement against the real product carrying real traffic (real-mesh.ts):
  * `meshdesk serve` (the built dist/) routing to an upstream server per generated instance, with a
@@ -39,6 +39,8 @@ const option = (name: string, fallback: number) => {
 const runs = option('runs', 3);
 const seconds = option('seconds', 15);
 const only = option('only', 0);
+/** `--rps N`: the mesh's total request rate (default 2,000), e.g. lower where real traffic would saturate the machine. */
+const rps = option('rps', 2000);
 const real = args.includes('--real');
 /** `--renderer DIR`: serve another build of the dashboard (an unminified one, or a variant to compare). */
 const rendererAt = args.indexOf('--renderer');
@@ -53,7 +55,7 @@ const browser = await chromium.launch({
 const results: SizeResult[] = [];
 const loadBefore = os.loadavg();
 try {
-  for (const size of SIZES.filter((candidate) => only === 0 || candidate.services === only)) {
+  for (const size of SIZES.filter((candidate) => only === 0 || candidate.services === only).map((candidate) => ({ ...candidate, totalRps: rps }))) {
     const mesh = generateMesh(size);
     if (real) {
       const measured = await measureRealMesh(browser, mesh, realOptions, progress);

@@ -215,7 +215,7 @@ export class ForwardExchange extends AttemptLoop implements Dispatcher.DispatchH
       headersTimeout: policy === null ? undefined : Math.max(1, Math.round(this.deadline - now)),
     };
     if (policy?.protocol === 'h2c') dispatchOverH2(this.context.h2, this.instance, policy.connectTimeoutMs, options, this);
-    else this.context.pools.get(this.instance, policy?.connectTimeoutMs).dispatch(options, this);
+    else this.context.pools.get(this.instance, policy?.connectTimeoutMs, policy === null ? 'passthrough' : 'instance').dispatch(options, this);
   }
 
   protected fail(failure: Pick<ProxyFailure, 'status' | 'cause'>): void {

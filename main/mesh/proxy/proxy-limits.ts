@@ -25,8 +25,13 @@ export interface ProxyLimits {
   upstreamIdleTimeoutMs: number;
   /** A CONNECT tunnel or WebSocket with no bytes moving either way is closed after this long. */
   tunnelIdleTimeoutMs: number;
-  /** Upstream origins with a kept-alive connection pool; the oldest pool is closed beyond it. */
+  /** Passthrough hosts with a kept-alive connection pool; the least recently used is closed beyond it. */
   maxUpstreamPools: number;
+  /**
+   * Instances of registered services with a kept-alive connection pool: the user's own config, so
+   * this is only a backstop against instances that come and go (upstream-pools.ts).
+   */
+  maxInstancePools: number;
 }
 
 export const DEFAULT_PROXY_LIMITS: Readonly<ProxyLimits> = Object.freeze({
@@ -42,6 +47,7 @@ export const DEFAULT_PROXY_LIMITS: Readonly<ProxyLimits> = Object.freeze({
   upstreamIdleTimeoutMs: 5 * 60_000,
   tunnelIdleTimeoutMs: 30 * 60_000,
   maxUpstreamPools: 256,
+  maxInstancePools: 4096,
 });
 
 export function resolveLimits(overrides: Partial<ProxyLimits> | undefined): ProxyLimits {

@@ -104,7 +104,7 @@ export class StreamExchange extends AttemptLoop {
     }
     if (policy?.protocol === 'http1') {
       // HTTP/1.1 to the instance: its pool connects on its own, so the call has left at once.
-      const call = new Http1Call(this.context.pools.get(this.instance, policy.connectTimeoutMs), this.upstreamHeaders, this.hasBody);
+      const call = new Http1Call(this.context.pools.get(this.instance, policy.connectTimeoutMs, 'instance'), this.upstreamHeaders, this.hasBody);
       this.watch(call, (error) => error ?? resetError('the instance closed the connection before its answer ended'));
       this.armHeadersTimer(now);
       this.sendBody(call);
