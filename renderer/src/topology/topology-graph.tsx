@@ -30,7 +30,7 @@ import { liveGraphValues } from './graph-live-values.js';
 import { LiveValues, LiveValuesContext } from './live-values.js';
 import { handleBoxes, SOURCE_HANDLE } from './graph-geometry.js';
 import { EXTERNAL_NODE_ID, type GraphEdge, type GraphModel, type GraphNode } from './graph-model.js';
-import { LARGE_MESH_NODES, type XY } from './graph-layout.js';
+import type { XY } from './graph-layout.js';
 import { OverviewCanvas, OverviewTooltip } from './overview-canvas.js';
 import { isLargeMesh, nodeAt, OVERVIEW_MIN_ZOOM, overviewScene, showsOverview, type OverviewNode } from './overview-scene.js';
 import { FIT_OPTIONS } from './panel-focus.js';
@@ -93,7 +93,7 @@ function Flow({ graph, positions, layout, onMove, selected, focus, onSelect, onS
   // hundreds of nodes and edges, hidden, only to move every one of them once placed cost a second
   // pass of about a quarter of that mount: they are mounted once, placed. A small mesh's layout
   // (dagre) takes longer than its mount, so it is still mounted while the layout runs.
-  const mountLater = positions.size === 0 && graph.nodes.length >= LARGE_MESH_NODES;
+  const mountLater = positions.size === 0 && large;
   // Nothing is handed to React Flow then, so nothing is built for it either (a stats update a second).
   const mountNone = mountLater || overview;
   // Nodes and edges whose position and displayed values did not change keep their objects, so a
@@ -286,7 +286,8 @@ function Flow({ graph, positions, layout, onMove, selected, focus, onSelect, onS
     setFitRequests((count) => count + 1);
   }, []);
 
-  const hoveredNode = overview ? hovered : null;
+  // The hovered node as the latest stats show it: its numbers keep moving while the pointer rests.
+  const hoveredNode = (hovered && scene?.nodes.find((node) => node.id === hovered.id)) ?? null;
 
   return (
     <div className={`topology-graph${positions.size === 0 ? ' laying-out' : ''}${hoveredNode ? ' overview-hover' : ''}`} data-testid="topology-graph">
