@@ -11,6 +11,7 @@
  * and open a connection on almost every request. A closed pool is closed gracefully (its in-flight
  * requests finish) and simply made again when next needed.
  */
+import { CappedMap } from './capped-map.js';
 import { Pool } from './undici-engine.js';
 import type { ProxyLimits } from './proxy-limits.js';
 
@@ -20,14 +21,13 @@ export type PoolLimits = Pick<ProxyLimits, 'connectTimeoutMs' | 'upstreamTimeout
 export type UpstreamKind = 'instance' | 'passthrough';
 
 export class UpstreamPools {
-  private readonly instances: PoolSet;
-  private readonly passthrough: PoolSet;
+  private readonly instances: CappedMap<KeptPool>;
+  private readonly passthrough: CappedMap<KeptPool>;
 
   constructor(private readonly limits: PoolLimits) {
-    // An instance pool is not moved to the back on every use: that would cost the hot path a Map
-    // delete and insert per request, and its cap is a backstop, not a working-set bound.
-    this.instances = new PoolSet(limits.maxInstancePools, false);
-    this.passthrough = new PoolSet(limits.maxUpstreamPools, true);
+    // Instances: the oldest goes beyond the cap; passthrough hosts: the least recently used (capped-map.ts).
+    this.instances = new CappedMap(limits.maxInstancePools, false, retireKept);
+    this.passthrough = new CappedMap(limits.maxUpstreamPools, true, retireKept);
   }
 
   /**
@@ -47,7 +47,7 @@ export class UpstreamPools {
       // Upstreams that send a huge header block are answered with 502 rather than buffered.
       maxHeaderSize: 64 * 1024,
     });
-    set.put(address, { pool, connectTimeoutMs });
+    set.set(address, { pool, connectTimeoutMs });
     return pool;
   }
 
@@ -56,7 +56,7 @@ export class UpstreamPools {
   }
 
   async close(): Promise<void> {
-    await Promise.all([...this.instances.drain(), ...this.passthrough.drain()].map((pool) => pool.destroy().catch(() => undefined)));
+    await Promise.all([...this.instances.drain(), ...this.passthrough.drain()].map(({ pool }) => pool.destroy().catch(() => undefined)));
   }
 }
 
@@ -65,52 +65,7 @@ interface KeptPool {
   connectTimeoutMs: number;
 }
 
-/** Pools by address, at most `cap`: the one at the front (oldest, or least recently used) goes first. */
-class PoolSet {
-  private readonly pools = new Map<string, KeptPool>();
-
-  constructor(
-    private readonly cap: number,
-    private readonly refreshOnUse: boolean,
-  ) {}
-
-  get(address: string): KeptPool | undefined {
-    const kept = this.pools.get(address);
-    if (kept !== undefined && this.refreshOnUse) {
-      this.pools.delete(address);
-      this.pools.set(address, kept);
-    }
-    return kept;
-  }
-
-  /** Keeps `kept` for `address`, closing the pool it replaces and, beyond the cap, the front one. */
-  put(address: string, kept: KeptPool): void {
-    const replaced = this.pools.get(address);
-    if (replaced !== undefined) {
-      this.pools.delete(address);
-      retire(replaced.pool);
-    }
-    while (this.pools.size >= this.cap) {
-      const front = this.pools.entries().next();
-      if (front.done) break;
-      this.pools.delete(front.value[0]);
-      retire(front.value[1].pool);
-    }
-    this.pools.set(address, kept);
-  }
-
-  get size(): number {
-    return this.pools.size;
-  }
-
-  drain(): Pool[] {
-    const pools = [...this.pools.values()].map((kept) => kept.pool);
-    this.pools.clear();
-    return pools;
-  }
-}
-
 /** Closes a pool gracefully: its in-flight requests finish. */
-function retire(pool: Pool): void {
+function retireKept({ pool }: KeptPool): void {
   pool.close().catch(() => pool.destroy().catch(() => undefined));
 }

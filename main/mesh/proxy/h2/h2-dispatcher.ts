@@ -30,7 +30,8 @@ export function dispatchOverH2(
   options: H2DispatchOptions,
   handler: Dispatcher.DispatchHandler,
 ): void {
-  const upstream = upstreams.get(address, connectTimeoutMs);
+  // Only a registered service's instance is set to h2c.
+  const upstream = upstreams.get(address, connectTimeoutMs, 'instance');
   const headers: OutgoingHttpHeaders = {
     ':method': options.method,
     ':path': options.path,

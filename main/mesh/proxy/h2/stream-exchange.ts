@@ -110,7 +110,7 @@ export class StreamExchange extends AttemptLoop {
       this.sendBody(call);
       return;
     }
-    const upstream = this.context.h2.get(this.instance, policy?.connectTimeoutMs);
+    const upstream = this.context.h2.get(this.instance, policy?.connectTimeoutMs, policy === null ? 'passthrough' : 'instance');
     const call = upstream.session.request(this.upstreamHeaders, { endStream: !this.hasBody });
     this.watch(call, (error) => upstream.connectError ?? upstreamFailure(call, error, upstream.session));
     this.armHeadersTimer(now);
