@@ -1,4 +1,3 @@
-import type { AdminClient } from '../../shared/admin-client.js';
 import { ConfigErrors } from './config-errors.js';
 import { DiffsPage } from './diffs/diffs-page.js';
 import { ExportLine } from './export-line.js';
@@ -8,10 +7,11 @@ import { ServicesPage } from './services/services-page.js';
 import { SettingsPage } from './settings/settings-page.js';
 import { TopologyPage } from './topology/topology-page.js';
 import { useTheme } from './theme.js';
+import type { PushConnection } from './push-connection.js';
 import { MeshContext, useMeshConnection, useMeshSnapshot, type Connection } from './use-mesh-state.js';
 
-export function App({ client }: { client: AdminClient }) {
-  const mesh = useMeshConnection(client);
+export function App({ push }: { push: PushConnection }) {
+  const mesh = useMeshConnection(push);
   return (
     <MeshContext.Provider value={mesh}>
       <Shell connection={mesh.connection} />

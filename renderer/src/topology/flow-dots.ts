@@ -49,13 +49,23 @@ export function pointOnCurve([p0, p1, p2, p3]: readonly [XY, XY, XY, XY], t: num
   return { x: a * p0.x + b * p1.x + c * p2.x + d * p3.x, y: a * p0.y + b * p1.y + c * p2.y + d * p3.y };
 }
 
-function curveLength(points: readonly [XY, XY, XY, XY]): number {
+/** Sixteen chords along the curve; inline arithmetic, as it runs for every edge on every stats update. */
+function curveLength([p0, p1, p2, p3]: readonly [XY, XY, XY, XY]): number {
   let length = 0;
-  let previous = points[0];
+  let previousX = p0.x;
+  let previousY = p0.y;
   for (let step = 1; step <= 16; step++) {
-    const point = pointOnCurve(points, step / 16);
-    length += Math.hypot(point.x - previous.x, point.y - previous.y);
-    previous = point;
+    const t = step / 16;
+    const u = 1 - t;
+    const a = u * u * u;
+    const b = 3 * u * u * t;
+    const c = 3 * u * t * t;
+    const d = t * t * t;
+    const x = a * p0.x + b * p1.x + c * p2.x + d * p3.x;
+    const y = a * p0.y + b * p1.y + c * p2.y + d * p3.y;
+    length += Math.hypot(x - previousX, y - previousY);
+    previousX = x;
+    previousY = y;
   }
   return length;
 }

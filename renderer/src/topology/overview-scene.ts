@@ -7,7 +7,7 @@
  */
 import { formatPercent, formatRps } from '../components/format.js';
 import { edgeWidth } from './edge-style.js';
-import { edgeCurves } from './flow-dots.js';
+import { edgeCurves, type EdgeCurve } from './flow-dots.js';
 import { LARGE_MESH_NODES, type XY } from './graph-layout.js';
 import type { GraphModel, Health } from './graph-model.js';
 
@@ -54,7 +54,12 @@ export interface OverviewScene {
   edges: OverviewEdge[];
 }
 
-export function overviewScene(graph: GraphModel, positions: ReadonlyMap<string, XY>): OverviewScene {
+/** `curves`: the edges' curves where the caller has them already (edgeCurves of the same graph and positions). */
+export function overviewScene(
+  graph: GraphModel,
+  positions: ReadonlyMap<string, XY>,
+  curves: readonly EdgeCurve[] = edgeCurves(graph, positions),
+): OverviewScene {
   const nodes: OverviewNode[] = [];
   for (const node of graph.nodes) {
     const at = positions.get(node.id);
@@ -76,7 +81,7 @@ export function overviewScene(graph: GraphModel, positions: ReadonlyMap<string, 
             : `${formatRps(data.rps)} · ${formatPercent(data.successRate)}`,
     });
   }
-  const edges = edgeCurves(graph, positions).map(({ edge, points }): OverviewEdge => ({
+  const edges = curves.map(({ edge, points }): OverviewEdge => ({
     points,
     health: edge.health,
     width: edgeWidth(edge.rps),

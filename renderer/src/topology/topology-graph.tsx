@@ -191,7 +191,7 @@ function Flow({ graph, positions, layout, onMove, selected, focus, onSelect, onS
 
   // A large mesh zoomed out too far to read is drawn on the overview canvas, not as React Flow
   // elements (overview-scene.ts); zoomed in, React Flow mounts only what is in view.
-  const scene = useMemo(() => (overview ? overviewScene(graph, positions) : null), [overview, graph, positions]);
+  const scene = useMemo(() => (overview ? overviewScene(graph, positions, curves) : null), [overview, graph, positions, curves]);
   const latestScene = useRef(scene);
   useLayoutEffect(() => {
     latestScene.current = scene;

@@ -25,12 +25,17 @@ interface Layered {
 }
 
 /**
- * One worker for the page's life, started by the first graph that asks (the topology page mounts
- * before the mesh's first state arrives): started in an effect instead, it came up only after the
- * first render of a large mesh, itself the longest task of the page's start, and the layout waited
- * for both. 'none' where workers do not exist or it could not start.
+ * One worker for the page's life, started as the page starts (main.tsx calls startLayoutWorker), or
+ * else by the first graph that asks. Loading the worker's script takes about 100 ms on a loaded
+ * machine: started by the first graph, that is after the mesh's first state was parsed, the layout
+ * of a large mesh waited for it; started with the page, it loads while the page mounts and the mesh
+ * sends its state. 'none' where workers do not exist or it could not start.
  */
 let sharedWorker: Worker | 'none' | null = null;
+
+export function startLayoutWorker(): void {
+  layoutWorker();
+}
 
 function layoutWorker(): Worker | 'none' {
   if (sharedWorker !== null) return sharedWorker;
