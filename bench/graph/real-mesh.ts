@@ -14,6 +14,7 @@ import type { APIRequestContext, Browser } from '@playwright/test';
 import { readPersistedToken } from '../../main/mesh/admin/token-file.js';
 import { AdminClient } from '../../shared/admin-client.js';
 import { forkChild, type BenchChild } from './child.js';
+import { MESH_CPU, pinProcess } from './cpu-pinning.js';
 import type { LoadPlan, LoadResult } from './edge-load.js';
 import { expectedGraph, type GraphCounts } from './expected-graph.js';
 import { startMesh, type BenchMesh } from '../request-log/mesh-process.js';
@@ -28,6 +29,8 @@ export interface RealOptions {
   /** Seconds of traffic before the first page load, so every edge exists and rates have settled. */
   warmup: number;
   connections: number;
+  /** The mesh, its upstreams and the load generator confined to one CPU (cpu-pinning.ts). */
+  pin: boolean;
 }
 
 export interface RealFigures {
@@ -82,6 +85,7 @@ export async function measureRealMesh(
     progress(`the mesh's stats make ${reported.nodes} nodes / ${reported.edges} edges (generated: ${generated.nodes} / ${generated.edges})`);
 
     const pids = { mesh: serve.pid, upstreams: upstreams.pid, load: load.pid };
+    if (options.pin) for (const pid of Object.values(pids)) pinProcess(pid, MESH_CPU);
     const cpuBefore = {
       mesh: cpuSeconds(pids.mesh),
       upstreams: cpuSeconds(pids.upstreams),

@@ -12,7 +12,8 @@
  * `meshdesk serve` (the built dist/) routing to an upstream server per generated instance, with a
  * load generator sending every edge's rate through the proxy. Extra options: `--warmup S` of
  * traffic before the first page load (default 5), `--connections N` from the load generator to the
- * proxy (default 32; at most 8 × N requests in flight).
+ * proxy (default 32; at most 8 × N requests in flight), `--pin`: the mesh, its upstreams and the
+ * load generator confined to CPU 0 (cpu-pinning.ts says why).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -22,6 +23,7 @@ import { chromium } from '@playwright/test';
 import { packageRoot } from '../../main/package-root.js';
 import { startFakeAdmin } from './fake-admin.js';
 import { measureGraph, type GraphMeasurement } from './measure.js';
+import { pinningUnavailable } from './cpu-pinning.js';
 import { measureRealMesh } from './real-mesh.js';
 import { graphTable, loadTable, medianByFirstRender, type SizeResult } from './report.js';
 import { generateMesh, type MeshSize } from './synthetic-mesh.js';
@@ -44,7 +46,11 @@ const rps = option('rps', 2000);
 const real = args.includes('--real');
 /** `--renderer DIR`: serve another build of the dashboard (an unminified one, or a variant to compare). */
 const rendererAt = args.indexOf('--renderer');
-const realOptions = { runs, seconds, warmup: option('warmup', 5), connections: option('connections', 32) };
+const pin = args.includes('--pin');
+if (pin && !real) throw new Error('--pin applies to --real: the synthetic feed runs inside the benchmark process');
+const cannotPin = pin ? pinningUnavailable() : null;
+if (cannotPin) throw new Error(cannotPin);
+const realOptions = { runs, seconds, warmup: option('warmup', 5), connections: option('connections', 32), pin };
 const progress = (line: string) => process.stderr.write(`bench:graph ${line}\n`);
 
 const root = packageRoot();
@@ -83,7 +89,8 @@ try {
   await browser.close();
 }
 
-const mode = real ? 'Mode: real — `meshdesk serve` proxying generated traffic to real upstream servers, all on this machine. ' : '';
+const pinning = pin ? 'Pinned: the mesh, its upstreams and the load generator confined to CPU 0, Chromium unpinned. ' : '';
+const mode = real ? `Mode: real — \`meshdesk serve\` proxying generated traffic to real upstream servers, all on this machine. ${pinning}` : '';
 const preamble = `${mode}Chromium ${browser.version()} headless, software rendering, 1440×900; ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? '?'}), load ${loadBefore.map((load) => load.toFixed(2)).join(' ')}; median of ${runs} runs by first render; ${seconds} s of live updates.`;
 const lines = graphTable(results, preamble, real);
 if (real) lines.push(...loadTable(results));
@@ -92,7 +99,7 @@ const resultsDir = path.join(root, 'bench', 'results');
 mkdirSync(resultsDir, { recursive: true });
 const file = path.join(resultsDir, `graph-${real ? 'real-' : ''}${new Date().toISOString().replace(/[:.]/g, '-')}.json`);
 // The synthetic file keeps its shape; a real run says so and carries its traffic settings.
-const extra = real ? { mode: 'real', loadAfter: os.loadavg(), warmup: realOptions.warmup, connections: realOptions.connections } : {};
+const extra = real ? { mode: 'real', loadAfter: os.loadavg(), warmup: realOptions.warmup, connections: realOptions.connections, pinned: pin } : {};
 const raw = { at: new Date().toISOString(), chromium: browser.version(), cpus: os.cpus().length, loadBefore, runs, seconds, ...extra, results };
 writeFileSync(file, `${JSON.stringify(raw, null, 2)}\n`);
 progress(`raw figures in ${path.relative(root, file)}`);
