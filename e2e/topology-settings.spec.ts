@@ -6,6 +6,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { expect, test } from './fixtures/mesh-fixtures.js';
+import { keepScreenshot } from './fixtures/screenshots.js';
 import { TopologyPage } from './pages/topology-page.js';
 
 test('an empty mesh shows the first-run steps; "Load the demo" fills the graph and Settings unloads it', async ({ serveWithConfig, dashboard }) => {
@@ -118,4 +119,41 @@ test('theme and thresholds persist across a reload, and the thresholds recolour 
   await page.getByTestId('threshold-error').fill('99');
   await page.getByTestId('thresholds-save').click();
   await expect(page.getByRole('alert').filter({ hasText: 'red threshold' })).toBeVisible();
+});
+
+test('a node the user moved is where they left it after a reload; Re-layout places it afresh', async ({ demo, dashboard }, testInfo) => {
+  const page = dashboard.page;
+  const topology = new TopologyPage(page);
+  await dashboard.signIn(demo.loginUrl);
+  await dashboard.open('topology');
+  const world = topology.serviceNode('world');
+  await expect(world).toBeVisible({ timeout: 20_000 });
+  // React Flow places a node with a translate() of its flow position, whatever the view's zoom.
+  const node = page.locator('.react-flow__node[data-id="svc:world"]');
+  const place = () => node.evaluate((element) => /translate\([^)]*\)/.exec(element.getAttribute('style') ?? '')?.[0] ?? '');
+  await expect.poll(place).toMatch(/^translate\(/);
+  const laidOut = await place();
+
+  // Dragged by its header, as a user does (a click would open the panel; the handles start a reroute).
+  const box = await world.boundingBox();
+  if (!box) throw new Error('world is not on screen');
+  await page.mouse.move(box.x + box.width / 2, box.y + 12);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 2 - 60, box.y + 140, { steps: 12 });
+  await page.mouse.up();
+  await expect.poll(place).not.toBe(laidOut);
+  // Moving a node is not a click on it: no panel opens.
+  await expect(topology.panel).toHaveCount(0);
+  const moved = await place();
+
+  await page.reload();
+  await expect(world).toBeVisible({ timeout: 20_000 });
+  await expect.poll(place).toBe(moved);
+  await keepScreenshot(testInfo, 'moved node after reload', page);
+
+  await page.getByTestId('relayout').click();
+  await expect.poll(place).not.toBe(moved);
+  await page.reload();
+  await expect(world).toBeVisible({ timeout: 20_000 });
+  await expect.poll(place).not.toBe(moved);
 });

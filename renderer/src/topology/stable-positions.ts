@@ -8,9 +8,13 @@
  * One exception keeps the first picture sensible: a node placed while it had no edge (the
  * dashboard often opens before any traffic) was placed blind, so when it gets its first edge it is
  * placed again — unless the user has moved it. A node with edges never moves by itself.
+ *
+ * The kept layout is saved in the browser (saved-layout.ts) a moment after it changes, and is where
+ * the graph starts on the next load.
  */
 import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { placeNodes, type XY } from './graph-layout.js';
+import { loadSavedLayout, saveLayout } from './saved-layout.js';
 import { useLayeredLayout } from './use-layered-layout.js';
 import type { GraphModel } from './graph-model.js';
 
@@ -84,8 +88,23 @@ function layoutEdges(graph: GraphModel): { source: string; target: string }[] {
   return graph.bypasses?.length ? [...graph.edges, ...graph.bypasses] : graph.edges;
 }
 
+/** After the last change: a drag changes the layout on every move, and only where it ends matters. */
+const SAVE_DELAY_MS = 500;
+
 export function useStablePositions(graph: GraphModel): StablePositions {
-  const [layout, setLayout] = useState<KeptLayout>(EMPTY_LAYOUT);
+  const [layout, setLayout] = useState<KeptLayout>(() => loadSavedLayout() ?? EMPTY_LAYOUT);
+  const loaded = useRef(layout);
+  useEffect(() => {
+    if (layout === loaded.current) return;
+    const timer = setTimeout(() => saveLayout(layout), SAVE_DELAY_MS);
+    // A reload right after a drag still keeps where it ended.
+    const onPageHide = () => saveLayout(layout);
+    window.addEventListener('pagehide', onPageHide);
+    return () => {
+      clearTimeout(timer);
+      window.removeEventListener('pagehide', onPageHide);
+    };
+  }, [layout]);
   const [relayouts, setRelayouts] = useState(0);
   const kept = useMemo(() => positionsToKeep(layout, graph), [layout, graph]);
   const needsLayout = graph.nodes.some((node) => !kept.has(node.id));

@@ -300,6 +300,8 @@ function Flow({ graph, positions, layout, onMove, selected, focus, onSelect, onS
           nodeTypes={NODE_TYPES}
           edgeTypes={FLOW_EDGE_TYPES}
           onNodesChange={onNodesChange}
+          // Moving a node to tidy the graph is not asking for its panel (which would also refit the view).
+          selectNodesOnDrag={false}
           onPaneClick={onPaneClick}
           onPaneMouseMove={overview ? onPaneMouseMove : undefined}
           onPaneMouseLeave={overview ? onPaneMouseLeave : undefined}
