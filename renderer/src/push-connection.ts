@@ -52,7 +52,7 @@ export class PushConnection {
     return this.status;
   }
 
-  /** For useSyncExternalStore: told when `connection` changes. */
+  /** Told when `connection` changes (use-mesh-state.ts makes it React state); returns the unsubscribe. */
   readonly subscribe = (listener: () => void): (() => void) => {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
