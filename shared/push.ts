@@ -18,14 +18,14 @@ import { mockViewSchema } from './mock.js';
 import { serviceViewSchema } from './model.js';
 import { faultSchema, serviceRouteSchema } from './routes.js';
 import { shadowViewSchema } from './shadow.js';
-import { statsSnapshotSchema } from './stats.js';
+import { encodeStatsSnapshot, statsWireSchema } from './stats-wire.js';
 
 export const pushItemSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('request'), event: requestEventSchema }),
   z.object({ kind: z.literal('services'), services: z.array(serviceViewSchema) }),
   z.object({ kind: z.literal('info'), info: meshInfoSchema }),
-  /** Sent about once a second while anyone listens. */
-  z.object({ kind: z.literal('stats'), stats: statsSnapshotSchema }),
+  /** Sent about once a second while anyone listens; in rows on the wire (stats-wire.ts), a StatsSnapshot once parsed. */
+  z.object({ kind: z.literal('stats'), stats: statsWireSchema }),
   z.object({ kind: z.literal('routes'), routes: z.array(serviceRouteSchema) }),
   z.object({ kind: z.literal('faults'), faults: z.array(faultSchema) }),
   /** An instance ejected by passive health (circuit breaking), returned, or a version in panic. */
@@ -38,6 +38,13 @@ export const pushItemSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('shadows'), shadows: z.array(shadowViewSchema) }),
 ]);
 export type PushItem = z.infer<typeof pushItemSchema>;
+/** An item as it is written: the stats in rows. */
+export type PushWireItem = z.input<typeof pushItemSchema>;
+
+/** What a writer of the stream sends for `item` (the mesh, and the stand-ins of the tests and benchmarks). */
+export function toWireItem(item: PushItem): PushWireItem {
+  return item.kind === 'stats' ? { kind: 'stats', stats: encodeStatsSnapshot(item.stats) } : item;
+}
 
 export const pushBatchSchema = z.object({
   /** Increases by one per batch on a connection; a gap means the client fell behind. */
@@ -47,6 +54,12 @@ export const pushBatchSchema = z.object({
   dropped: z.number().int().nonnegative(),
 });
 export type PushBatch = z.infer<typeof pushBatchSchema>;
+/** A batch as it is written; `JSON.stringify(toWireBatch(batch))` is one SSE message's data. */
+export type PushWireBatch = z.input<typeof pushBatchSchema>;
+
+export function toWireBatch(batch: PushBatch): PushWireBatch {
+  return { ...batch, items: batch.items.map(toWireItem) };
+}
 
 export const PUSH_INTERVAL_MS = 100;
 export const SSE_EVENT = 'batch';

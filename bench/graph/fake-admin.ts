@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { serveStatic } from '../../main/mesh/admin/static-files.js';
 import type { MeshInfo } from '../../shared/api.js';
-import { PUSH_INTERVAL_MS, SSE_EVENT, type PushBatch, type PushItem } from '../../shared/push.js';
+import { PUSH_INTERVAL_MS, SSE_EVENT, toWireBatch, type PushBatch, type PushItem } from '../../shared/push.js';
 import { requestEvents, statsAt, type SyntheticMesh } from './synthetic-mesh.js';
 
 export interface FakeAdmin {
@@ -101,7 +101,7 @@ export async function startFakeAdmin(mesh: SyntheticMesh, rendererRoot: string):
 }
 
 function send(res: ServerResponse, batch: PushBatch): void {
-  res.write(`event: ${SSE_EVENT}\ndata: ${JSON.stringify(batch)}\n\n`);
+  res.write(`event: ${SSE_EVENT}\ndata: ${JSON.stringify(toWireBatch(batch))}\n\n`);
 }
 
 function json(res: ServerResponse, body: unknown, status = 200): void {

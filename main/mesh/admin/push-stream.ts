@@ -9,12 +9,12 @@
  * its request log is closed) is sent state only, and while no client wants request events,
  * publishing one costs a counter check. Request events are serialised once per form that some
  * client wants (whole, or as log rows), when published, into bytes outside the heap (json-rows.ts
- * says why); state items are few and are serialised once per batch. Each part is written to every
+ * says why); state items are few and are serialised once per batch, stats in rows (stats-wire.ts). Each part is written to every
  * client that wants it; only the sequence number differs per client.
  */
 import type { ServerResponse } from 'node:http';
 import type { RequestEvent } from '../../../shared/events.js';
-import { PUSH_INTERVAL_MS, SSE_EVENT, type PushItem, type PushRequestsScope } from '../../../shared/push.js';
+import { PUSH_INTERVAL_MS, SSE_EVENT, toWireItem, type PushItem, type PushRequestsScope } from '../../../shared/push.js';
 import { JsonRows } from './json-rows.js';
 
 /** Request events kept per batch; beyond this new ones are dropped and counted. */
@@ -67,7 +67,7 @@ export class PushStream {
     res.on('close', () => this.detach(res));
     // Tell the browser how soon to reconnect, then give this client the current state at once.
     res.write('retry: 1000\n\n');
-    this.write(res, client, JSON.stringify(initial).slice(1, -1), null, 0);
+    this.write(res, client, JSON.stringify(initial.map(toWireItem)).slice(1, -1), null, 0);
   }
 
   publish(item: PushItem): void {
@@ -110,7 +110,7 @@ export class PushStream {
     this.latestState.clear();
     this.instanceItems = [];
     const taken = { rows: this.forms.rows.take(), full: this.forms.full.take() };
-    const state = stateItems.length > 0 ? JSON.stringify(stateItems).slice(1, -1) : '';
+    const state = stateItems.length > 0 ? JSON.stringify(stateItems.map(toWireItem)).slice(1, -1) : '';
     for (const [res, client] of this.clients) {
       const requests = client.requests === 'none' ? null : taken[client.requests];
       if (requests && (requests.rows > 0 || requests.dropped > 0)) this.write(res, client, state, requests.rows > 0 ? requests.bytes : null, requests.dropped);
