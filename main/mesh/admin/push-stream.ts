@@ -144,7 +144,7 @@ export class PushStream {
  * what a whole event does (4.0 against 1.1 µs per event, JSON.stringify included, warmed up); the
  * `satisfies` fails the build when the event gains a field not listed here.
  */
-function logRow(event: RequestEvent) {
+export function logRow(event: RequestEvent) {
   const e = event;
   return {
     id: e.id,
