@@ -48,7 +48,7 @@ describe('Stats windows', () => {
     expect(gone?.totals.requests).toBe(120);
   });
 
-  it('lets slow requests leave the latency window as their 5 s bucket ages out', () => {
+  it('lets slow requests leave the latency window as their 10 s bucket ages out', () => {
     const stats = new Stats({}, T0);
     for (let i = 0; i < 10; i++) stats.record(event({ latency: 900 }), T0);
     for (let i = 0; i < 90; i++) stats.record(event({ latency: 2 }), T0 + 30_000);
@@ -56,9 +56,17 @@ describe('Stats windows', () => {
     expect(mixed?.max).toBe(900);
     expect(mixed?.p95).toBeCloseTo(900, 0);
     expect(mixed?.p50).toBeCloseTo(2, 1);
-    // At 60 s the first bucket (0–5 s) is out of the window; the fast ones remain.
+    // At 60 s the first bucket (0–10 s) is out of the window; the fast ones remain.
     const after = world(stats, T0 + 60_000)?.latencyMs;
     expect(after).toEqual({ p50: 2, p95: 2, p99: 2, max: 2 });
+  });
+
+  it('moves the latency window in 10 s steps: a bucket leaves whole', () => {
+    const stats = new Stats({}, T0);
+    stats.record(event({ latency: 900 }), T0 + 9_000);
+    stats.record(event({ latency: 2 }), T0 + 10_000);
+    expect(world(stats, T0 + 59_999)?.latencyMs.max).toBe(900);
+    expect(world(stats, T0 + 60_000)?.latencyMs).toEqual({ p50: 2, p95: 2, p99: 2, max: 2 });
   });
 
   it('does not divide a burst by less than a second, nor by more time than it has been up', () => {

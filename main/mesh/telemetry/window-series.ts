@@ -5,10 +5,13 @@
  * Cheap per request, bounded in memory, exact where it can be:
  * - Counts live in one Float64Array ring (a slot per second, stamped with its second); a slot is
  *   cleared when a new second reuses it, and reads skip slots older than the window.
- * - Latency rotates coarser, in `latencyBuckets` histograms (default 12 × 5 s, the way Hystrix keeps
- *   6 × 10 s): a histogram per second per series would cost megabytes. Each request is recorded in
- *   its bucket and in a running window histogram; a bucket that leaves the window is subtracted from
- *   it. Reading p50/p95/p99 is then one pass over one histogram, not a merge of twelve.
+ * - Latency rotates coarser, in `latencyBuckets` histograms (default 6 × 10 s, as Hystrix keeps its
+ *   rolling percentiles): a histogram per second per series would cost megabytes. Each request is
+ *   recorded in its bucket and in a running window histogram; a bucket that leaves the window is
+ *   subtracted from it. Reading p50/p95/p99 is then one pass over one histogram, not a merge of six.
+ *   A histogram of millisecond latencies takes about 5 KB, so buckets are what a big mesh's stats
+ *   weigh: with 200 services (2,400 series) the mesh was at 285 MB after a minute of traffic with
+ *   12 × 5 s buckets, at 223 MB with 6 × 10 s; the window's latency then moves in 10 s steps.
  * - Histograms are made on first use and dropped when the series goes idle for a whole window, so an
  *   idle series costs a few hundred bytes.
  * - hdr-histogram-js, 2 significant digits (values within 1%), in microseconds, resizing to the
@@ -28,7 +31,7 @@ export interface WindowOptions {
   latencyBuckets: number;
 }
 
-export const DEFAULT_WINDOW: WindowOptions = { windowSeconds: 60, rpsWindowSeconds: 10, latencyBuckets: 12 };
+export const DEFAULT_WINDOW: WindowOptions = { windowSeconds: 60, rpsWindowSeconds: 10, latencyBuckets: 6 };
 
 const REQUESTS = 0;
 const FAILURES = 1;
