@@ -33,3 +33,13 @@ export function machineCpu(): { busy: number; total: number } {
     return { busy: 0, total: 0 };
   }
 }
+
+/** Resident memory of a process in MB, from /proc/<pid>/status (Linux); 0 where it is not readable. */
+export function residentMegabytes(pid: number): number {
+  try {
+    const kilobytes = /^VmRSS:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
+    return kilobytes === undefined ? 0 : Math.round(Number(kilobytes) / 102.4) / 10;
+  } catch {
+    return 0;
+  }
+}

@@ -19,7 +19,7 @@ import type { LoadPlan, LoadResult } from './edge-load.js';
 import { expectedGraph, type GraphCounts } from './expected-graph.js';
 import { startMesh, type BenchMesh } from '../request-log/mesh-process.js';
 import { measureGraph, type GraphMeasurement } from './measure.js';
-import { cpuSeconds, machineCpu } from './proc-cpu.js';
+import { cpuSeconds, machineCpu, residentMegabytes } from './proc-cpu.js';
 import { instanceCount, meshConfig } from './real-config.js';
 import type { SyntheticMesh } from './synthetic-mesh.js';
 
@@ -43,6 +43,8 @@ export interface RealFigures {
   meshCounted: number;
   /** Share of one core each process used while the browser measured; machine: busy cores of all. */
   cpu: { mesh: number; upstreams: number; load: number; machineBusyCores: number; cores: number; seconds: number };
+  /** The mesh's resident memory when the measuring ended (its stats then hold every series of the mesh). */
+  meshRssMb: number;
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -121,10 +123,11 @@ export async function measureRealMesh(
     };
 
     const stats = await admin.call('getStats');
+    const meshRssMb = residentMegabytes(pids.mesh);
     load.send('stop');
     const loadResult = await load.next<LoadResult>(30_000);
     const meshCounted = (await admin.call('getStats')).mesh.totals.requests;
-    return { runs, real: { generated, reported, load: loadResult, meshRps: Math.round(stats.mesh.rps), meshCounted, cpu } };
+    return { runs, real: { generated, reported, load: loadResult, meshRps: Math.round(stats.mesh.rps), meshCounted, cpu, meshRssMb } };
   } finally {
     await load?.stop();
     await serve?.stop();

@@ -45,8 +45,8 @@ export function graphTable(results: SizeResult[], preamble: string, real: boolea
 export function loadTable(results: SizeResult[]): string[] {
   const lines = [
     '',
-    '| mesh | graph expected (generated / mesh stats) | offered req/s | achieved req/s (2xx) | mesh-measured req/s | sent / not sent (in-flight cap) / failed | mesh counted | CPU while measured: mesh / upstreams / load, machine busy |',
-    '|---|---|---|---|---|---|---|---|',
+    '| mesh | graph expected (generated / mesh stats) | offered req/s | achieved req/s (2xx) | mesh-measured req/s | sent / not sent (in-flight cap) / failed | mesh counted | CPU while measured: mesh / upstreams / load, machine busy | mesh RSS at the end |',
+    '|---|---|---|---|---|---|---|---|---|',
   ];
   for (const { size, real } of results) {
     if (!real) continue;
@@ -57,7 +57,7 @@ export function loadTable(results: SizeResult[]): string[] {
       .map(([key, count]) => `${key} × ${count}`)
       .join(', ');
     lines.push(
-      `| ${size.services} services / ${size.edges} edges | ${real.generated.nodes} / ${real.generated.edges}; ${real.reported.nodes} / ${real.reported.edges} | ${Math.round(load.offeredRps)} | ${achieved} over ${Math.round(load.durationMs / 1000)} s | ${real.meshRps} | ${load.sent} / ${load.skipped} / ${load.failed}${failures ? ` (${failures})` : ''} | ${real.meshCounted} | ${cpu.mesh} / ${cpu.upstreams} / ${cpu.load} cores, ${cpu.machineBusyCores} of ${cpu.cores} over ${cpu.seconds} s |`,
+      `| ${size.services} services / ${size.edges} edges | ${real.generated.nodes} / ${real.generated.edges}; ${real.reported.nodes} / ${real.reported.edges} | ${Math.round(load.offeredRps)} | ${achieved} over ${Math.round(load.durationMs / 1000)} s | ${real.meshRps} | ${load.sent} / ${load.skipped} / ${load.failed}${failures ? ` (${failures})` : ''} | ${real.meshCounted} | ${cpu.mesh} / ${cpu.upstreams} / ${cpu.load} cores, ${cpu.machineBusyCores} of ${cpu.cores} over ${cpu.seconds} s | ${real.meshRssMb} MB |`,
     );
   }
   return lines;
