@@ -45,6 +45,22 @@ export default tseslint.config(
     rules: { '@typescript-eslint/no-restricted-imports': ['error', { patterns: [pastMeshFacade({ tests: true })] }] },
   },
   {
+    // An ES import of node:http builds its ES namespace, whose WebSocket getters load Node's own
+    // undici: 10 MB of RSS at start that the mesh never uses (main/mesh/node-http.ts). Types are free.
+    files: ['main/mesh/**'],
+    ignores: ['main/mesh/**/*.test.ts', 'main/mesh/**/testing/**', 'main/mesh/node-http.ts'],
+    rules: {
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        ...['node:http', 'http'].map((name) => ({
+          name,
+          allowTypeImports: true,
+          message: "Take node:http from main/mesh/node-http.ts (an ES import loads Node's undici, 10 MB); `import type` is fine.",
+        })),
+      ],
+    },
+  },
+  {
     // The renderer runs in a browser (and a sandboxed Electron window): no Node built-ins.
     files: ['renderer/**', 'shared/**'],
     rules: {

@@ -60,6 +60,33 @@ describe('meshdesk serve', () => {
     expect(await page.text()).toContain('<div id="root">');
   });
 
+  it("never loads Node's own undici (fetch, WebSocket), not at start and not while proxying", async () => {
+    // Only the mesh can read its own list of loaded modules: a probe given to it with --import
+    // writes that list a few times a second. (main/mesh/node-http.ts says what loaded it: 3.4 MB.)
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'meshdesk-modules-'));
+    const probe = path.join(dir, 'probe.mjs');
+    const report = path.join(dir, 'loaded.json');
+    writeFileSync(
+      probe,
+      `import { writeFileSync } from 'node:fs';\nsetInterval(() => writeFileSync(${JSON.stringify(report)}, JSON.stringify(process.moduleLoadList)), 100).unref();\n`,
+    );
+    const port = await upstream((_req, res) => res.end('world'));
+    const config = workspace(`services:\n  world:\n    instances: [127.0.0.1:${port}]\n`);
+    const mesh = await startMeshdesk(['serve', '--proxy-port', '0', '--admin-port', '0', '--config', config], {}, { nodeArgs: ['--import', probe] });
+    cleanups.push(async () => {
+      if (mesh.child.exitCode === null) mesh.child.kill('SIGKILL');
+      await mesh.exited;
+    });
+    expect((await exec('curl', ['-sS', '-x', mesh.proxyUrl, 'http://world/'])).stdout).toBe('world');
+    const cookie = await signIn(mesh.loginUrl);
+    expect((await fetch(`${mesh.adminUrl}/api/services`, { headers: { cookie } })).status).toBe(200);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+
+    const loaded = JSON.parse(await readFile(report, 'utf8')) as string[];
+    expect(loaded).toContain('NativeModule http');
+    expect(loaded).not.toContain('NativeModule internal/deps/undici/undici');
+  });
+
   it("runs under the mesh's V8 heap flags, in the same process it was started as", async () => {
     const config = workspace('services: {}\n');
     const mesh = await serve(config);

@@ -4,7 +4,8 @@
  * call it is decided in admin-auth.ts; every input is validated with the contract's schema before a
  * handler sees it, and every failure is JSON with a message.
  */
-import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import http from '../node-http.js';
 import { ADMIN_PATHS, adminOperations, type OperationParsedInput, type OperationName, type OperationOutput } from '../../../shared/api.js';
 import { PUSH_REQUESTS_PARAM, pushRequestsScopeSchema, type PushItem } from '../../../shared/push.js';
 import { MeshError } from '../mesh-error.js';
@@ -31,7 +32,7 @@ export interface AdminServerOptions {
   rendererRoot: string;
 }
 
-export function createAdminServer(options: AdminServerOptions): http.Server {
+export function createAdminServer(options: AdminServerOptions): Server {
   const routes = new Map<string, OperationName>();
   for (const name of Object.keys(adminOperations) as OperationName[]) {
     const op = adminOperations[name];

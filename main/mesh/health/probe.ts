@@ -5,7 +5,7 @@
  * node:http and node:net ignore `http_proxy`, so checks never loop through the mesh's own proxy
  * even when Meshdesk runs in the shell that exported it.
  */
-import http from 'node:http';
+import http from '../node-http.js';
 import net from 'node:net';
 import type { HealthCheck } from '../../../shared/config-schema.js';
 import { grpcProbe } from './grpc-probe.js';

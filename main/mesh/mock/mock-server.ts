@@ -11,7 +11,8 @@
  * first bytes. Only the proxy is meant to call it: it listens on 127.0.0.1 alone, and its answers
  * are recorded bytes or a miss's explanation, nothing of this machine beyond what the HAR holds.
  */
-import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import http from '../node-http.js';
 import http2, { type IncomingHttpHeaders, type OutgoingHttpHeaders, type ServerHttp2Stream } from 'node:http2';
 import net, { type AddressInfo, type Socket } from 'node:net';
 import type { Readable } from 'node:stream';
@@ -40,7 +41,7 @@ export class MockServer {
   misses = 0;
   readonly recentMisses: MockMiss[] = [];
   private readonly listener: net.Server;
-  private readonly h1: http.Server;
+  private readonly h1: Server;
   private readonly h2: http2.Http2Server;
   private readonly sockets = new Set<Socket>();
   private readonly timers = new Set<NodeJS.Timeout>();

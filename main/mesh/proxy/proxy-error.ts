@@ -4,7 +4,8 @@
  * Causes can quote upstream error messages, so they are reduced to printable ASCII before they go
  * into a header: an error answer must never itself be a malformed response.
  */
-import { STATUS_CODES, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
+import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import http from '../node-http.js';
 import type { Duplex } from 'node:stream';
 
 export interface ProxyFailure {
@@ -43,7 +44,7 @@ export function writeRawError(socket: Duplex, headers: IncomingHttpHeaders | nul
   }
   const { type, body } = errorBody(headers?.accept, failure);
   const head =
-    `HTTP/1.1 ${failure.status} ${STATUS_CODES[failure.status] ?? 'Error'}\r\n` +
+    `HTTP/1.1 ${failure.status} ${http.STATUS_CODES[failure.status] ?? 'Error'}\r\n` +
     `content-type: ${type}\r\ncontent-length: ${Buffer.byteLength(body)}\r\n` +
     `x-meshdesk-error: ${printable(failure.cause)}\r\nconnection: close\r\n\r\n`;
   socket.end(head + body);

@@ -11,7 +11,8 @@
  * (it accepted them, and `close` waits for them), so closing its idle or all connections — what a
  * graceful stop does — closes theirs too.
  */
-import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerOptions, ServerResponse } from 'node:http';
+import http from '../node-http.js';
 import type { Socket } from 'node:net';
 import type { H2Front } from './h2/h2-front.js';
 import { sniffTunnel } from './tunnel-sniff.js';
@@ -23,9 +24,9 @@ export class ProxyListener extends http.Server {
   private readonly http1: (socket: Socket) => void;
 
   constructor(
-    options: http.ServerOptions,
+    options: ServerOptions,
     onRequest: (req: IncomingMessage, res: ServerResponse) => void,
-    private readonly tunnels: http.Server,
+    private readonly tunnels: Server,
     private readonly h2: H2Front,
     private readonly firstBytesTimeoutMs: number,
     /** Told of each connection as it is accepted, whatever it will speak. */

@@ -40,7 +40,8 @@
  * with its attempts, flags, decision trace and a capture of headers and bodies — all of it gathered
  * only while someone listens — then handed to the bus (exchange-reporter.ts), which only emits.
  */
-import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, Server, ServerOptions, ServerResponse } from 'node:http';
+import http from '../node-http.js';
 import type { Duplex } from 'node:stream';
 import type { Socket } from 'node:net';
 import type { ProxyMode } from '../../../shared/config-schema.js';
@@ -99,10 +100,10 @@ export interface ProxyOptions {
 type SideChannelHandler = (context: SideChannelContext, req: IncomingMessage, socket: Duplex, head: Buffer, tunnel: TunnelTarget | null) => void;
 
 export class ProxyServer {
-  readonly server: http.Server;
+  readonly server: Server;
   private readonly listener: ProxyListener;
   /** Serves the HTTP/1.x inside clients' CONNECT tunnels to services; never listens itself. */
-  private readonly tunnelServer: http.Server;
+  private readonly tunnelServer: Server;
   /** Serves HTTP/2: prior knowledge on the listener, and inside tunnels to services. */
   private readonly h2: H2Front;
   /** Where each served tunnel leads, by its client socket. */
@@ -216,7 +217,7 @@ export class ProxyServer {
     await this.pools.close();
   }
 
-  private serverOptions(): http.ServerOptions {
+  private serverOptions(): ServerOptions {
     const { limits } = this;
     return {
       maxHeaderSize: limits.maxHeaderBytes,
@@ -232,7 +233,7 @@ export class ProxyServer {
   }
 
   /** The same limits and side-channel handlers on both servers: a tunnel's requests get no less. */
-  private httpServer<S extends http.Server>(server: S, inTunnels: boolean): S {
+  private httpServer<S extends Server>(server: S, inTunnels: boolean): S {
     server.timeout = this.limits.idleTimeoutMs;
     server.on('connect', this.guard(handleConnect, inTunnels));
     server.on('upgrade', this.guard(handleUpgrade, inTunnels));

@@ -9,7 +9,8 @@
  * request as one anyway; it is handed back to the proxy's request path without its Upgrade, as
  * the plain request it is.
  */
-import http, { type IncomingMessage } from 'node:http';
+import type { IncomingMessage } from 'node:http';
+import http from '../node-http.js';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { downstreamResponseHeaders, upstreamRequestHeaders, type HeaderMap } from './forwarded-headers.js';
