@@ -93,8 +93,8 @@ export function encodeStatsSnapshot(snapshot: StatsSnapshot): StatsWire {
 }
 
 /**
- * Whether `value` is a row of `names.length` names (strings, or null where `nullableNames` says)
- * followed by one series. Integers are not told apart from fractions: the named schema's `.int()`
+ * Whether `value` is a row of `names` names (strings, or null at index `nullableName`) followed by
+ * one series. Integers are not told apart from fractions: the named schema's `.int()`
  * checks were the mesh's own promise, and a reader only needs numbers.
  */
 function isRow(value: unknown, names: number, nullableName = -1): boolean {
@@ -127,7 +127,7 @@ const rowsSchema = <Row>(names: number, description: string, nullableName = -1) 
 
 const meshRowSchema = z.custom<SeriesRow>((value) => isRow(value, 0), { error: `expected a row of ${SERIES_WIDTH} figures` });
 
-/** Only after isRow: every figure is a number, or null where NULLABLE allows it */
+/** Only after isRow: every figure is a number, or null where NULLABLE allows it. */
 function seriesStats(row: readonly unknown[], at: number): SeriesStats {
   const figure = (offset: number) => row[at + offset] as number;
   const figureOrNull = (offset: number) => row[at + offset] as number | null;

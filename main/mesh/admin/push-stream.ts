@@ -9,8 +9,8 @@
  * its request log is closed) is sent state only, and while no client wants request events,
  * publishing one costs a counter check. Request events are serialised once per form that some
  * client wants (whole, or as log rows), when published, into bytes outside the heap (json-rows.ts
- * says why); state items are few and are serialised once per batch, stats in rows (stats-wire.ts). Each part is written to every
- * client that wants it; only the sequence number differs per client.
+ * says why); state items are few and are serialised once per batch, stats in rows (stats-wire.ts).
+ * Each part is written to every client that wants it; only the sequence number differs per client.
  */
 import type { ServerResponse } from 'node:http';
 import type { RequestEvent } from '../../../shared/events.js';
