@@ -30,6 +30,8 @@ test('a 120-service mesh fitted whole is drawn as an overview, with no node moun
   await expect(graph.locator('.react-flow__node')).toHaveCount(0);
   await expect(graph.locator('.react-flow__edge')).toHaveCount(0);
   await expect(page.getByTestId('overview-canvas')).toHaveAttribute('aria-label', /Overview of 121 nodes and 360 edges/);
+  // No traffic dots move on the map: nothing one could follow at that size, and a fifth of a core to draw.
+  await expect(page.getByTestId('flow-canvas')).toHaveAttribute('data-paths', '0');
   // The live feed redraws it: the stats arrive every second.
   const draws = Number(await page.getByTestId('overview-canvas').getAttribute('data-draws'));
   await expect.poll(async () => Number(await page.getByTestId('overview-canvas').getAttribute('data-draws')), { timeout: 5_000 }).toBeGreaterThan(draws);
@@ -45,6 +47,8 @@ test('zoomed in, the nodes in view are mounted, placed and not overlapping; the 
     await page.waitForTimeout(100);
   }
   await expect(page.getByTestId('overview-canvas')).toHaveCount(0);
+  // Zoomed in, the traffic moves along the edges again.
+  await expect.poll(async () => Number(await page.getByTestId('flow-canvas').getAttribute('data-paths'))).toBeGreaterThan(0);
   const mounted = await graph.locator('.react-flow__node').count();
   expect(mounted).toBeGreaterThan(0);
   // Only what is in view: a mesh this size zoomed in to a readable size never fits whole.
@@ -68,6 +72,7 @@ test('zoomed in, the nodes in view are mounted, placed and not overlapping; the 
   await page.getByRole('button', { name: /fit view/i }).click();
   await expect(page.getByTestId('overview-canvas')).toHaveAttribute('data-drawn', WHOLE);
   await expect(graph.locator('.react-flow__node')).toHaveCount(0);
+  await expect(page.getByTestId('flow-canvas')).toHaveAttribute('data-paths', '0');
 });
 
 test('hovering a node of the overview names it, and a click opens its panel', async ({ page }) => {

@@ -14,6 +14,11 @@ export interface LongTaskSummary {
   maxMs: number;
   /** Sum over long tasks of their time beyond 50 ms (Lighthouse's total blocking time). */
   blockingMs: number;
+  /**
+   * For each long task, what ran in it, from the Long Animation Frames API (Chromium): each script's
+   * invoker and function with its time, and the frame's rendering (style, layout, paint) time.
+   */
+  causes: string[];
 }
 
 export interface FrameSummary {
@@ -41,6 +46,15 @@ export const OBSERVER_SCRIPT = `
   new PerformanceObserver((list) => {
     for (const entry of list.getEntries()) window.__bench.longTasks.push({ start: entry.startTime, duration: entry.duration });
   }).observe({ type: 'longtask', buffered: true });
+  window.__bench.frames = [];
+  new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) window.__bench.frames.push({
+      start: entry.startTime,
+      end: entry.startTime + entry.duration,
+      scripts: entry.scripts.map((script) => script.invoker + (script.sourceFunctionName ? ' ' + script.sourceFunctionName : '') + ' ' + Math.round(script.duration) + ' ms'),
+      renderMs: entry.renderStart > 0 ? Math.round(entry.startTime + entry.duration - entry.renderStart) : 0,
+    });
+  }).observe({ type: 'long-animation-frame', buffered: true });
 `;
 
 /*
@@ -203,13 +217,20 @@ async function measureDrag(page: Page, handle: Locator, by: { dx: number; dy: nu
 }
 
 async function longTasksBetween(page: Page, from: number, to: number): Promise<LongTaskSummary> {
-  const tasks = await page.evaluate<{ start: number; duration: number }[]>(
-    `window.__bench.longTasks.filter((task) => task.start >= ${from} && task.start <= ${to})`,
+  const tasks = await page.evaluate<{ start: number; duration: number; frames: { scripts: string[]; renderMs: number }[] }[]>(
+    `window.__bench.longTasks.filter((task) => task.start >= ${from} && task.start <= ${to}).map((task) => ({
+      ...task,
+      frames: window.__bench.frames.filter((frame) => frame.start <= task.start + task.duration && frame.end >= task.start),
+    }))`,
   );
   return {
     count: tasks.length,
     maxMs: round(Math.max(0, ...tasks.map((task) => task.duration))),
     blockingMs: round(tasks.reduce((sum, task) => sum + Math.max(0, task.duration - 50), 0)),
+    causes: tasks.map(
+      (task) =>
+        `${round(task.duration)} ms: ${task.frames.map((frame) => [...frame.scripts, `rendering ${frame.renderMs} ms`].join(', ')).join(' / ') || 'no animation frame reported'}`,
+    ),
   };
 }
 

@@ -1,6 +1,6 @@
 /**
  * The traffic layer: one canvas over the graph on which the dots of flow-dots.ts move, redrawn at
- * most 30 times a second, in the viewport's pan and zoom. It takes no pointer events, draws nothing
+ * most 24 times a second, in the viewport's pan and zoom. It takes no pointer events, draws nothing
  * (and schedules no frames) when no edge carries traffic, the page is hidden, or the user asked the
  * system for reduced motion. The latest paths and transform are read from a ref by the drawing
  * loop, so a stats update or a pan does not restart it.
@@ -113,5 +113,14 @@ export function FlowCanvas({ paths, palette }: { paths: readonly FlowPath[]; pal
     };
   }, []);
 
-  return <canvas ref={canvas} className="flow-canvas" style={{ width: view.width, height: view.height }} aria-hidden="true" data-testid="flow-canvas" />;
+  return (
+    <canvas
+      ref={canvas}
+      className="flow-canvas"
+      style={{ width: view.width, height: view.height }}
+      aria-hidden="true"
+      data-testid="flow-canvas"
+      data-paths={paths.length}
+    />
+  );
 }

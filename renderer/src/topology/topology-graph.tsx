@@ -158,7 +158,10 @@ function Flow({ graph, positions, layout, onMove, selected, focus, onSelect, onS
   useLayoutEffect(() => live.publish(liveValues), [live, liveValues]);
 
   const curves = useMemo(() => edgeCurves(graph, positions), [graph, positions]);
-  const paths = useMemo(() => flowPaths(curves), [curves]);
+  // The overview is a map of a mesh too large to read: its dots would be specks, and moving them kept
+  // Chromium at a fifth of a core (software rendering, 200/600) for nothing one can follow. They
+  // move again once zoomed in to where the mesh is drawn as nodes.
+  const paths = useMemo(() => (overview ? [] : flowPaths(curves)), [overview, curves]);
 
   // Read through a ref, so the reconnect handlers below keep their identity across stats updates
   // (React Flow passes them to every edge: a new one re-renders them all).
