@@ -85,6 +85,18 @@ describe('shadow copies sent from a worker thread', () => {
     expect(niceOf(process.pid)).toBe(0);
   });
 
+  it('hands the copies of one turn to the thread in one message, not one message each', async () => {
+    const copies = new ThreadedCopySender(
+      { captureBodyBytes: 1024, timeoutMs: 5_000, connectionsPerInstance: 4 },
+      new URL('./testing/batch-counting-worker.ts', import.meta.url),
+    );
+    cleanups.push(() => copies.close());
+    const copy = { method: 'GET', path: '/users/7', headers: ['accept', 'application/json'], body: null };
+    const answers = await Promise.all(Array.from({ length: 12 }, () => copies.send('127.0.0.1:9', copy)));
+    // Each answer's status is the number of copies that crossed with it.
+    expect(answers.map((answer) => answer.status)).toEqual(Array.from({ length: 12 }, () => 12));
+  });
+
   it('answers a copy to a dead instance as failed', async () => {
     const port = await listenUpstream((_req, res) => res.end(), cleanups);
     await cleanups.pop()?.();

@@ -4,7 +4,8 @@
  * between the callers' requests, and with shadowing on the callers' p99 doubled (bench/shadow). On
  * the worker, at the lowest CPU priority, the main thread is left with handing over the copy and
  * the primary's answer, and taking back the copy's answer and how the two differ: the comparison
- * (decoding and parsing both bodies) runs on the worker too.
+ * (decoding and parsing both bodies) runs on the worker too. Copies and answers cross in batches,
+ * one message per BATCH_MS each way rather than one per copy.
  *
  * The thread starts with the first copy (a mesh that never shadows pays nothing for it) and, should
  * it die, the copies it held are answered as failed and the next copy starts a new one. A thread
@@ -12,7 +13,7 @@
  * leaves the copies to a CopySender on this thread: slower for the callers, but shadowing works.
  */
 import { Worker } from 'node:worker_threads';
-import type { FromCopyWorker, CopyWorkerOptions, ToCopyWorker } from './copy-worker.js';
+import { BATCH_MS, type CopyJob, type CopyWorkerOptions, type FromCopyWorker, type ToCopyWorker } from './copy-worker.js';
 import { CopySender, type ComparedAnswer, type Comparison, type CopiedRequest, type CopySending } from './shadow-request.js';
 
 /** From the sources (tests, dev scripts) the worker is TypeScript, run by Node with these flags. */
@@ -35,6 +36,10 @@ export class ThreadedCopySender implements CopySending {
     { address: string; copy: CopiedRequest; comparison: Comparison | null; resolve: (answer: ComparedAnswer) => void }
   >();
   private nextId = 0;
+  /** Copies waiting for the batch window to close, with the buffers their post moves. */
+  private outbox: CopyJob[] = [];
+  private outboxMoved: ArrayBuffer[] = [];
+  private flushing: NodeJS.Timeout | null = null;
   /** Set once a thread could not start: the copies are then sent from this thread. */
   private inThisThread: CopySender | null = null;
 
@@ -54,9 +59,26 @@ export class ThreadedCopySender implements CopySending {
       const body = copy.body ? new Uint8Array(copy.body) : null;
       const primaryBody = comparison?.primary.body ? new Uint8Array(comparison.primary.body) : null;
       const posted = comparison && primaryBody ? { ...comparison, primary: { ...comparison.primary, body: primaryBody } } : comparison;
-      const moved = [body?.buffer, primaryBody?.buffer].filter((buffer) => buffer !== undefined);
-      worker.postMessage({ id, address, copy: { ...copy, body }, comparison: posted } satisfies ToCopyWorker, moved);
+      this.outbox.push({ id, address, copy: { ...copy, body }, comparison: posted });
+      if (body) this.outboxMoved.push(body.buffer);
+      if (primaryBody) this.outboxMoved.push(primaryBody.buffer);
+      this.flushing ??= setTimeout(() => this.flush(worker), BATCH_MS);
     });
+  }
+
+  private flush(worker: Worker): void {
+    const copies = this.outbox;
+    const moved = this.outboxMoved;
+    this.dropOutbox();
+    // A thread that died meanwhile took its copies' answers with it (failWaiting, or sent from here).
+    if (worker === this.worker) worker.postMessage({ copies } satisfies ToCopyWorker, moved);
+  }
+
+  private dropOutbox(): void {
+    if (this.flushing) clearTimeout(this.flushing);
+    this.flushing = null;
+    this.outbox = [];
+    this.outboxMoved = [];
   }
 
   /** The thread the copies run on, once it started (starting it if needed). */
@@ -74,6 +96,7 @@ export class ThreadedCopySender implements CopySending {
   async close(): Promise<void> {
     const worker = this.worker;
     this.worker = null;
+    this.dropOutbox();
     this.failWaiting('shadowing stopped');
     if (worker) await worker.terminate();
     const inThisThread = this.inThisThread;
@@ -92,11 +115,12 @@ export class ThreadedCopySender implements CopySending {
         if (message.kind === 'ready') {
           ready = true;
           resolve({ threadId: message.threadId, lowered: message.lowered });
-        } else this.answered(message.id, message.answer);
+        } else for (const { id, answer } of message.answers) this.answered(id, answer);
       });
       const died = (reason: string) => {
         if (this.worker !== worker) return;
         this.worker = null;
+        this.dropOutbox();
         resolve({ threadId: null, lowered: false });
         if (ready) {
           this.failWaiting(`the shadow copies' thread stopped: ${reason}`);
