@@ -143,4 +143,21 @@ describe('JsonRows', () => {
     expect(taken.rows + taken.dropped).toBe(40);
     expect(JSON.parse(`[${taken.bytes.toString('utf8')}]`)).toHaveLength(taken.rows);
   });
+
+  it('keeps the buffer it grew to while the batches stay large, and gives it back after a small one', () => {
+    const rows = new JsonRows({ maxRows: 100_000, maxBytes: 4 * 1024 * 1024 });
+    const row = JSON.stringify({ path: '/users/7', status: 200, pad: 'x'.repeat(300) });
+    const batch = (count: number) => {
+      for (let i = 0; i < count; i++) rows.append('', row, '');
+      return rows.take();
+    };
+    batch(1_500);
+    const grown = rows.capacity;
+    expect(grown).toBeGreaterThan(256 * 1024);
+    for (let i = 0; i < 3; i++) expect(batch(1_500).rows).toBe(1_500);
+    expect(rows.capacity).toBe(grown);
+    batch(10);
+    expect(rows.capacity).toBeLessThan(grown);
+    expect(JSON.parse(`[${batch(3).bytes.toString('utf8')}]`)).toHaveLength(3);
+  });
 });
