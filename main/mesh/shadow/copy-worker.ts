@@ -8,6 +8,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { CopySender, type Comparison, type CopiedRequest } from './shadow-request.js';
 import { lowerThisThreadsPriority, threadId } from './thread-priority.js';
+import { TimedBatch } from './timed-batch.js';
 
 export type CopyWorkerOptions = ConstructorParameters<typeof CopySender>[0];
 export type CopyJob = { id: number; address: string; copy: CopiedRequest; comparison: Comparison | null };
@@ -16,36 +17,18 @@ export type CopyAnswered = { id: number; answer: Awaited<ReturnType<CopySender['
 export type ToCopyWorker = { copies: CopyJob[] };
 export type FromCopyWorker = { kind: 'ready'; threadId: number | null; lowered: boolean } | { kind: 'answers'; answers: CopyAnswered[] };
 
-/**
- * Messages between the threads wait this long to travel together. Each message wakes the other
- * thread and clones its contents on its own; at 1,000 copies a second one message per copy cost
- * the callers' thread more than the copy's telemetry did. A copy is work beside the callers, never
- * in their way, so a few milliseconds more before it leaves or is recorded change nothing.
- */
-export const BATCH_MS = 5;
-
 if (parentPort) {
   const port = parentPort;
   const sender = new CopySender(workerData as CopyWorkerOptions);
   port.postMessage({ kind: 'ready', threadId: threadId(), lowered: lowerThisThreadsPriority() } satisfies FromCopyWorker);
-  let answers: CopyAnswered[] = [];
-  let moved: ArrayBuffer[] = [];
-  let flushing: NodeJS.Timeout | null = null;
-  const flush = () => {
-    flushing = null;
-    port.postMessage({ kind: 'answers', answers } satisfies FromCopyWorker, moved);
-    answers = [];
-    moved = [];
-  };
+  const answers = new TimedBatch<CopyAnswered>((batch, moved) => port.postMessage({ kind: 'answers', answers: batch } satisfies FromCopyWorker, moved));
   port.on('message', ({ copies }: ToCopyWorker) => {
     for (const { id, address, copy, comparison } of copies) {
       void sender.send(address, copy, comparison).then((answer) => {
         // The captured bytes are a view into a socket's larger buffer, which a post would clone whole
         // (it cost more than the copy's request did): post exactly the bytes, moved rather than cloned.
         const bytes = answer.body ? new Uint8Array(answer.body.bytes) : null;
-        answers.push({ id, answer: answer.body && bytes ? { ...answer, body: { ...answer.body, bytes } } : answer });
-        if (bytes) moved.push(bytes.buffer);
-        flushing ??= setTimeout(flush, BATCH_MS);
+        answers.add({ id, answer: answer.body && bytes ? { ...answer, body: { ...answer.body, bytes } } : answer }, bytes ? [bytes.buffer] : []);
       });
     }
   });

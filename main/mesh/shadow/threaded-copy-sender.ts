@@ -13,8 +13,9 @@
  * leaves the copies to a CopySender on this thread: slower for the callers, but shadowing works.
  */
 import { Worker } from 'node:worker_threads';
-import { BATCH_MS, type CopyJob, type CopyWorkerOptions, type FromCopyWorker, type ToCopyWorker } from './copy-worker.js';
+import type { CopyJob, CopyWorkerOptions, FromCopyWorker, ToCopyWorker } from './copy-worker.js';
 import { CopySender, type ComparedAnswer, type Comparison, type CopiedRequest, type CopySending } from './shadow-request.js';
+import { TimedBatch } from './timed-batch.js';
 
 /** From the sources (tests, dev scripts) the worker is TypeScript, run by Node with these flags. */
 const RUNNING_FROM_SOURCE = import.meta.url.endsWith('.ts');
@@ -36,10 +37,8 @@ export class ThreadedCopySender implements CopySending {
     { address: string; copy: CopiedRequest; comparison: Comparison | null; resolve: (answer: ComparedAnswer) => void }
   >();
   private nextId = 0;
-  /** Copies waiting for the batch window to close, with the buffers their post moves. */
-  private outbox: CopyJob[] = [];
-  private outboxMoved: ArrayBuffer[] = [];
-  private flushing: NodeJS.Timeout | null = null;
+  /** The running worker's copies waiting for the batch window to close. */
+  private outbox: TimedBatch<CopyJob> | null = null;
   /** Set once a thread could not start: the copies are then sent from this thread. */
   private inThisThread: CopySender | null = null;
 
@@ -51,7 +50,7 @@ export class ThreadedCopySender implements CopySending {
 
   send(address: string, copy: CopiedRequest, comparison: Comparison | null = null): Promise<ComparedAnswer> {
     if (this.inThisThread) return this.inThisThread.send(address, copy, comparison);
-    const worker = this.worker ?? this.start();
+    const outbox = this.outbox ?? this.start();
     const id = ++this.nextId;
     return new Promise((resolve) => {
       this.waiting.set(id, { address, copy, comparison, resolve });
@@ -59,26 +58,9 @@ export class ThreadedCopySender implements CopySending {
       const body = copy.body ? new Uint8Array(copy.body) : null;
       const primaryBody = comparison?.primary.body ? new Uint8Array(comparison.primary.body) : null;
       const posted = comparison && primaryBody ? { ...comparison, primary: { ...comparison.primary, body: primaryBody } } : comparison;
-      this.outbox.push({ id, address, copy: { ...copy, body }, comparison: posted });
-      if (body) this.outboxMoved.push(body.buffer);
-      if (primaryBody) this.outboxMoved.push(primaryBody.buffer);
-      this.flushing ??= setTimeout(() => this.flush(worker), BATCH_MS);
+      const moved = [body?.buffer, primaryBody?.buffer].filter((buffer) => buffer !== undefined);
+      outbox.add({ id, address, copy: { ...copy, body }, comparison: posted }, moved);
     });
-  }
-
-  private flush(worker: Worker): void {
-    const copies = this.outbox;
-    const moved = this.outboxMoved;
-    this.dropOutbox();
-    // A thread that died meanwhile took its copies' answers with it (failWaiting, or sent from here).
-    if (worker === this.worker) worker.postMessage({ copies } satisfies ToCopyWorker, moved);
-  }
-
-  private dropOutbox(): void {
-    if (this.flushing) clearTimeout(this.flushing);
-    this.flushing = null;
-    this.outbox = [];
-    this.outboxMoved = [];
   }
 
   /** The thread the copies run on, once it started (starting it if needed). */
@@ -104,11 +86,14 @@ export class ThreadedCopySender implements CopySending {
     await inThisThread?.close();
   }
 
-  private start(): Worker {
+  /** Starts the thread, and returns the outbox its copies are posted through. */
+  private start(): TimedBatch<CopyJob> {
     const worker = new Worker(this.script, { workerData: this.options, ...(RUNNING_FROM_SOURCE ? { execArgv: SOURCE_EXEC_ARGV } : {}) });
     // The copies never keep the mesh running.
     worker.unref();
     this.worker = worker;
+    const outbox = new TimedBatch<CopyJob>((copies, moved) => worker.postMessage({ copies } satisfies ToCopyWorker, moved));
+    this.outbox = outbox;
     let ready = false;
     this.thread = new Promise((resolve) => {
       worker.on('message', (message: FromCopyWorker) => {
@@ -135,7 +120,13 @@ export class ThreadedCopySender implements CopySending {
       worker.on('error', (error) => died(error.message));
       worker.on('exit', (code) => died(`exit code ${code}`));
     });
-    return worker;
+    return outbox;
+  }
+
+  /** The copies not yet posted are forgotten: their thread is gone (failWaiting, or sent from here). */
+  private dropOutbox(): void {
+    this.outbox?.drop();
+    this.outbox = null;
   }
 
   private answered(id: number, answer: ComparedAnswer): void {
