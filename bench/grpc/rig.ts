@@ -8,9 +8,8 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { STARTUP_NODE_FLAGS } from '../../main/mesh/heap-tuning.js';
 import type { ChildStats } from '../proxy/child-channel.js';
-import { startNodeChild, type NodeChild, type Pinning } from '../proxy/children.js';
+import { meshStartupFlags, startNodeChild, type NodeChild, type Pinning } from '../proxy/children.js';
 import { childScript } from '../proxy/rig.js';
 import type { H2loadTarget } from './h2load.js';
 import { startGrpcNginx } from './nginx-grpc.js';
@@ -54,7 +53,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 
 /** Meshdesk as `meshdesk serve` runs it (its startup V8 flags), with the bench's event counter when `events` is on. */
 export function startMesh(pinning: Pinning, meshConfig: string, events: 'on' | 'off'): Promise<NodeChild> {
-  return startNodeChild(pinning, childScript('meshdesk-child'), [meshConfig, events], [...STARTUP_NODE_FLAGS]);
+  return startNodeChild(pinning, childScript('meshdesk-child'), [meshConfig, events], [...meshStartupFlags(pinning)]);
 }
 
 /** The grpc-js Greeter, on the server core. */

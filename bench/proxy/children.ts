@@ -5,6 +5,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
+import os from 'node:os';
+import { startupNodeFlags } from '../../main/mesh/heap-tuning.js';
 import type { AdminAddress, ChildMessage, ChildStats, ParentMessage } from './child-channel.js';
 
 /** The core the servers share, and the load generator's. */
@@ -18,6 +20,14 @@ export interface Pinning {
 
 export function pinned(pinning: Pinning, core: number, file: string, args: string[]): [string, string[]] {
   return pinning.taskset ? [pinning.taskset, ['-c', String(core), file, ...args]] : [file, args];
+}
+
+/**
+ * The V8 flags `meshdesk serve` gives itself where the bench runs it: bin/meshdesk.js picks them for
+ * the cores the process may use, and a pinned server has one.
+ */
+export function meshStartupFlags(pinning: Pinning): readonly string[] {
+  return startupNodeFlags(pinning.taskset ? 1 : os.availableParallelism());
 }
 
 export interface NodeChild {

@@ -4,7 +4,6 @@
  * interleaving rows, so that noise from other processes spreads over all rows alike.
  */
 import { parseArgs } from 'node:util';
-import { STARTUP_NODE_FLAGS } from '../../main/mesh/heap-tuning.js';
 
 export type UpstreamKind = 'node' | 'nginx';
 export type LongTarget = 'mesh' | 'undici' | 'http-proxy';
@@ -33,7 +32,7 @@ export interface BenchOptions {
   profileMesh: 'on' | 'dash';
   /** Request events the Meshdesk child's listener keeps (like the request log); 0 only counts. */
   eventRing: number;
-  /** Extra Node/V8 flags for the Meshdesk children, e.g. `--max-semi-space-size=4`. */
+  /** Node/V8 flags for the Meshdesk children: the product's own (run.ts puts them first), then the user's, e.g. `--max-semi-space-size=4`. */
   meshNodeFlags: string[];
   /**
    * Flags for one more Meshdesk process (events on), after meshNodeFlags: its rows, `mesh-host-alt`
@@ -122,8 +121,8 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     profile: values.profile,
     profileMesh,
     eventRing: Math.floor(nonNegative('event-ring', values['event-ring'])),
-    // The product's own flags first (bin/meshdesk.js starts `serve` with them); later ones win.
-    meshNodeFlags: [...STARTUP_NODE_FLAGS, ...flags(values['mesh-node-flags'])],
+    // The product's own flags go first once the bench knows where its servers run (run.ts); later ones win.
+    meshNodeFlags: flags(values['mesh-node-flags']),
     altNodeFlags: flags(values['alt-node-flags']),
     resultsDir: values.results,
   };

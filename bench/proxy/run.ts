@@ -8,6 +8,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { meshStartupFlags } from './children.js';
 import { LONG_TARGET_LABELS, longRun, longRunText, type LongRunResult } from './long-run.js';
 import { measureRow, type RowMeasurement } from './measure.js';
 import { NodeLoad } from './node-load.js';
@@ -32,6 +33,7 @@ if (!tools.taskset) notes.push('taskset not found: processes are not pinned to c
 if (os.availableParallelism() < 2) notes.push('fewer than 2 CPUs: servers and wrk share one core');
 
 const pinning = { taskset: tools.taskset && os.availableParallelism() >= 2 ? tools.taskset.path : null };
+options.meshNodeFlags = [...meshStartupFlags(pinning), ...options.meshNodeFlags];
 const workDir = mkdtempSync(path.join(os.tmpdir(), 'meshdesk-bench-'));
 const wrk = new Wrk(tools.wrk.path, pinning, workDir);
 const generators = { wrk, node: new NodeLoad(pinning) };

@@ -97,6 +97,22 @@ describe('meshdesk serve', () => {
     expect((await mesh.exited).code).toBe(0);
   });
 
+  it.runIf(process.platform === 'linux')('collects garbage without a helper thread when it may run on one core only', async () => {
+    const config = workspace('services: {}\n');
+    const pinned = await startMeshdesk(['serve', '--proxy-port', '0', '--admin-port', '0', '--config', config], {}, { cpus: '0' });
+    cleanups.push(async () => {
+      if (pinned.child.exitCode === null) pinned.child.kill('SIGKILL');
+      await pinned.exited;
+    });
+    const pinnedCommand = (await readFile(`/proc/${pinned.child.pid}/cmdline`, 'utf8')).split('\0');
+    expect(pinnedCommand).toEqual(expect.arrayContaining([...STARTUP_NODE_FLAGS, '--single-threaded-gc', 'serve']));
+    // The same command with every core it was given keeps V8's helper (this machine has two or more).
+    if (os.availableParallelism() > 1) {
+      const free = await serve(config);
+      expect((await readFile(`/proc/${free.child.pid}/cmdline`, 'utf8')).split('\0')).not.toContain('--single-threaded-gc');
+    }
+  });
+
   describe('where Node cannot replace the process (Windows, Node before 22.15)', () => {
     // What such a Node looks like to bin/meshdesk.js: no process.execve.
     const withoutExecve = { nodeArgs: ['--import', 'data:text/javascript,delete process.execve'] };

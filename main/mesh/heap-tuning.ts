@@ -7,11 +7,12 @@
  * mark. A small young generation and a tighter growth factor keep it under 120 MB for some more
  * CPU per request (measured with `npm run bench:proxy`; figures in the README).
  *
- * All are best given on Node's command line (`STARTUP_NODE_FLAGS`, which `bin/meshdesk.js`
+ * All are best given on Node's command line (`startupNodeFlags()`, which `bin/meshdesk.js`
  * re-executes Node with), so that they hold from the first allocation. Where that is not possible
  * (Electron's main process) `tuneHeap` sets the growth factor and pretenuring from inside; the young generation's
- * size and the thread pool are fixed once V8 runs. A flag the process was started with is never overridden.
+ * size, the thread pool and single-threaded GC are fixed once V8 runs. A flag the process was started with is never overridden.
  */
+import { availableParallelism } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 
 const GROWTH_FLAG = '--heap-growing-percent=30';
@@ -31,6 +32,22 @@ const NO_PRETENURING_FLAG = '--no-allocation-site-pretenuring';
  * connection was ≈ 17 ms instead of ≈ 6 ms (bench:proxy, proxy and upstream on one core).
  */
 export const STARTUP_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=2', GROWTH_FLAG, NO_PRETENURING_FLAG, '--v8-pool-size=1'];
+/**
+ * A process allowed one core only (taskset, a container's cpuset) gains nothing from a GC helper
+ * thread: the helper can only take turns with the main thread, and a young collection that waits
+ * for its helper's turn stretches from ≈ 0.4 ms to over 1 ms (--trace-gc: p90 of the scavenge
+ * pauses 1.2–1.3 ms with the helper, 0.8 ms without, proxy and upstream on one core at one
+ * connection). With V8 collecting on the main thread alone the p99 at one connection went from
+ * about 2× the bare undici proxy's to 1.2–1.3×, for 5–9% of throughput (the marking the helper
+ * did concurrently is then done in steps between requests). With more cores the helper runs
+ * beside the main thread, and is kept.
+ */
+const SINGLE_THREADED_GC_FLAG = '--single-threaded-gc';
+
+/** The startup flags for a process that may run on `cores` cores (its CPU affinity). */
+export function startupNodeFlags(cores: number = availableParallelism()): readonly string[] {
+  return cores <= 1 ? [...STARTUP_NODE_FLAGS, SINGLE_THREADED_GC_FLAG] : STARTUP_NODE_FLAGS;
+}
 /** The ones V8 still takes once it runs. */
 const RUNTIME_V8_FLAGS: readonly string[] = [GROWTH_FLAG, NO_PRETENURING_FLAG];
 
@@ -42,8 +59,8 @@ export function tuneHeap(execArgv: readonly string[] = process.execArgv): void {
 }
 
 /** The startup flags this process's command line lacks. */
-export function missingStartupFlags(execArgv: readonly string[] = process.execArgv): string[] {
-  return STARTUP_NODE_FLAGS.filter((flag) => !hasFlag(execArgv, flag));
+export function missingStartupFlags(execArgv: readonly string[] = process.execArgv, cores: number = availableParallelism()): string[] {
+  return startupNodeFlags(cores).filter((flag) => !hasFlag(execArgv, flag));
 }
 
 function hasFlag(execArgv: readonly string[], flag: string): boolean {

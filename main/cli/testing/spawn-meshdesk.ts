@@ -51,10 +51,14 @@ export interface StartOptions {
   detached?: boolean;
   /** The folder it runs in (a workspace); default: the test's. */
   cwd?: string;
+  /** The CPUs it may run on, as `taskset -c` takes them (Linux): `taskset` then execs Node, same pid. */
+  cpus?: string;
 }
 
 export function startMeshdesk(args: string[], env: NodeJS.ProcessEnv = {}, options: StartOptions = {}): Promise<RunningMeshdesk> {
-  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), path.join(packageRoot(), 'bin', 'meshdesk.js'), ...args], {
+  const command = [process.execPath, ...(options.nodeArgs ?? []), path.join(packageRoot(), 'bin', 'meshdesk.js'), ...args];
+  const [file, ...argv] = options.cpus === undefined ? command : ['taskset', '-c', options.cpus, ...command];
+  const child = spawn(file as string, argv, {
     env: { ...process.env, MESHDESK_STATE_DIR: tempStateDir(), ...env },
     detached: options.detached ?? false,
     cwd: options.cwd,
