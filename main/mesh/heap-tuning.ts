@@ -38,9 +38,9 @@ export const STARTUP_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=2',
  * for its helper's turn stretches from ≈ 0.4 ms to over 1 ms (--trace-gc: p90 of the scavenge
  * pauses 1.2–1.3 ms with the helper, 0.8 ms without, proxy and upstream on one core at one
  * connection). With V8 collecting on the main thread alone the p99 at one connection went from
- * about 2× the bare undici proxy's to 1.2–1.3×, for 5–9% of throughput (the marking the helper
- * did concurrently is then done in steps between requests). With more cores the helper runs
- * beside the main thread, and is kept.
+ * about 2× the bare undici proxy's to 1.2–1.3×, for about 6% of throughput (median of 8 paired
+ * rounds: the marking the helper did concurrently is then done in steps between requests). With
+ * more cores the helper runs beside the main thread, and is kept.
  */
 const SINGLE_THREADED_GC_FLAG = '--single-threaded-gc';
 
