@@ -13,6 +13,8 @@ export interface BenchOptions {
   duration: number;
   /** Seconds of unmeasured load before each measurement (JIT, pools, TCP windows). */
   warmup: number;
+  /** At most this many seconds of unmeasured load per row before round 1, until its process is compiled (prime.ts); 0 skips it. */
+  prime: number;
   /** Connections of the throughput measurement. */
   connections: number;
   rounds: number;
@@ -46,6 +48,8 @@ export interface BenchOptions {
 const USAGE = `usage: npm run bench:proxy -- [options]
   --duration S      seconds measured per row and connection count (default 10)
   --warmup S        seconds of unmeasured warm-up before each measurement (default 2)
+  --prime S         before round 1, load each row until its process stops compiling, at most
+                    S seconds (default 15; 0 skips it: round 1 then measures cold processes)
   --connections N   connections of the throughput run (default 50; latency always uses 1)
   --rounds N        repeat all rows N times, interleaved, and report median and range (default 1)
   --upstream KIND   node | nginx | both | auto (default auto: nginx when installed); both measures
@@ -72,6 +76,7 @@ const USAGE = `usage: npm run bench:proxy -- [options]
 const SPEC = {
   duration: { type: 'string', default: '10' },
   warmup: { type: 'string', default: '2' },
+  prime: { type: 'string', default: '15' },
   connections: { type: 'string', default: '50' },
   rounds: { type: 'string', default: '1' },
   upstream: { type: 'string', default: 'auto' },
@@ -108,6 +113,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   const options: BenchOptions = {
     duration: positive('duration', values.duration),
     warmup: nonNegative('warmup', values.warmup),
+    prime: nonNegative('prime', values.prime),
     connections: positive('connections', values.connections),
     rounds: positive('rounds', values.rounds),
     upstream,

@@ -17,6 +17,7 @@ import { clockTicksPerSecond } from './proc-stats.js';
 import { newestProfile, profileText, summarizeProfile, type ProfileSummary } from './profile-summary.js';
 import { checkTargets, compareCpu, cpuComparisonLines, markdownTable, ROW_LABELS_NOTE, summarize, targetLines, type TargetCheck } from './report.js';
 import { peerTargets } from './peer-targets.js';
+import { primeRow, type PrimeResult } from './prime.js';
 import { chooseUpstreams, ROW_LABELS, startRig, type Rig } from './rig.js';
 import { findTools } from './tools.js';
 import { Wrk } from './wrk.js';
@@ -56,6 +57,8 @@ interface UpstreamRun {
   upstream: UpstreamKind;
   rounds: RowMeasurement[][];
   startRss: Rig['startRss'];
+  /** How long each row's process took to settle before round 1 (empty with --prime 0). */
+  primed: PrimeResult[];
 }
 const runs: UpstreamRun[] = [];
 let profile: ProfileSummary | null = null;
@@ -66,7 +69,8 @@ try {
     const started = await startRig(options, tools, pinning, workDir, kind);
     rig = started;
     const rounds: RowMeasurement[][] = [];
-    runs.push({ upstream: kind, rounds, startRss: started.startRss });
+    const primed: PrimeResult[] = [];
+    runs.push({ upstream: kind, rounds, startRss: started.startRss, primed });
     const settings = {
       connections: options.connections,
       duration: options.duration,
@@ -74,6 +78,11 @@ try {
       upstreamPid: started.upstream.pid,
       ticksPerSecond,
     };
+    if (options.prime > 0)
+      for (const row of started.rows) {
+        console.error(`bench: ${kind} upstream, priming: ${row.label}`);
+        primed.push(await primeRow(row, generators, { connections: options.connections, maxSeconds: options.prime, ticksPerSecond }));
+      }
     for (let round = 0; round < options.rounds; round++) {
       // Rotate the order each round so slow phases of a noisy machine do not always hit the same row.
       const order = [...started.rows.slice(round % started.rows.length), ...started.rows.slice(0, round % started.rows.length)];
@@ -146,6 +155,7 @@ out.push(
 out.push(
   `Each row: ${options.warmup} s warm-up, ${options.duration} s at ${options.connections} connections, ${options.duration} s at 1 connection; ${options.rounds} round(s)${options.rounds > 1 ? ', median (min–max)' : ''}.`,
 );
+if (options.prime > 0) out.push(primeLine(runs));
 out.push(
   `Events-on listener: counts each request event${options.eventRing > 0 ? ` and keeps the last ${options.eventRing.toLocaleString('en-US')} in a ring (like the request log)` : ''}.`,
 );
@@ -190,3 +200,11 @@ writeFileSync(
   )}\n`,
 );
 console.error(`bench: results written to ${file}`);
+
+/** Says how long the rows took to settle, so a run whose processes never did is not read as steady. */
+function primeLine(measured: UpstreamRun[]): string {
+  const rows = measured.flatMap((run) =>
+    run.primed.map((p) => `${p.id}${measured.length > 1 ? ` (${run.upstream})` : ''} ${p.seconds} s${p.settled ? '' : ' (NOT settled)'}`),
+  );
+  return `Before round 1 each row ran unmeasured load until its process's helper threads (compiler, collector) were quiet, at most ${options.prime} s: ${rows.join(', ')}.`;
+}
