@@ -1,7 +1,7 @@
 /**
  * Reads the admin push stream (Server-Sent Events) from Node, for `tap` and `top`. The format is
  * simple enough that a small parser beats a dependency: events are separated by a blank line and
- * carry their JSON on one `data:` line.
+ * carry their JSON on one `data:` line (sse-messages.ts splits them).
  *
  * Every batch is parsed with the contract's schema. A batch that does not fit ends the stream with
  * a PushBatchError (the commands print its one line and exit 1) rather than being skipped: it
@@ -10,6 +10,7 @@
  */
 import { ADMIN_PATHS } from '../../shared/api.js';
 import { parsePushBatch, PUSH_REQUESTS_PARAM, SSE_EVENT, type PushBatch, type PushRequestsScope } from '../../shared/push.js';
+import { SseSplitter } from './sse-messages.js';
 
 export async function* pushBatches(
   adminUrl: string,
@@ -26,15 +27,10 @@ export async function* pushBatches(
   if (response.status === 401) throw new Error('the mesh refused the token; pass --token or --state-dir');
   if (!response.ok || !response.body) throw new Error(`the push stream answered ${response.status}`);
   const decoder = new TextDecoder();
-  let buffer = '';
+  const splitter = new SseSplitter();
   for await (const chunk of response.body) {
-    buffer += decoder.decode(chunk as Uint8Array, { stream: true });
-    for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
-      const message = buffer.slice(0, end);
-      buffer = buffer.slice(end + 2);
-      if (!message.includes(`event: ${SSE_EVENT}`)) continue;
-      const data = /^data: (.*)$/m.exec(message)?.[1];
-      if (data) yield parsePushBatch(data);
+    for (const message of splitter.push(decoder.decode(chunk as Uint8Array, { stream: true }))) {
+      if (message.event === SSE_EVENT) yield parsePushBatch(message.data);
     }
   }
 }
