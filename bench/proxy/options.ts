@@ -32,6 +32,8 @@ export interface BenchOptions {
   profile: boolean;
   /** Which Meshdesk child `--profile` profiles: events on, or events on with the dashboard attached. */
   profileMesh: 'on' | 'dash';
+  /** How the dashboard rows' client reads the stream: parsing every batch as the dashboard does, or only reading the bytes (dashboard-child.ts). */
+  dashboard: 'parse' | 'raw';
   /** Request events the Meshdesk child's listener keeps (like the request log); 0 only counts. */
   eventRing: number;
   /** Node/V8 flags for the Meshdesk children: the product's own (run.ts puts them first), then the user's, e.g. `--max-semi-space-size=4`. */
@@ -63,6 +65,9 @@ const USAGE = `usage: npm run bench:proxy -- [options]
   --long-only       only the long run
   --profile         write a CPU profile of the Meshdesk child (events on) and print its hot spots
   --profile-mesh M  on (default) | dash: which Meshdesk child --profile profiles
+  --dashboard D     parse (default) | raw: the dashboard rows' client parses every batch as the
+                    dashboard does, or reads the bytes only (the mesh's cost of serving it apart
+                    from the client's parse, which runs on the load core beside wrk)
   --event-ring N    request events the bench's own listener keeps in a ring, on top of the
                     mesh's request log (default 0: it only counts them)
   --mesh-node-flags=F  Node/V8 flags for the Meshdesk processes after the ones \`meshdesk serve\`
@@ -86,6 +91,7 @@ const SPEC = {
   'long-only': { type: 'boolean', default: false },
   profile: { type: 'boolean', default: false },
   'profile-mesh': { type: 'string', default: 'on' },
+  dashboard: { type: 'string', default: 'parse' },
   'event-ring': { type: 'string', default: '0' },
   'mesh-node-flags': { type: 'string', default: '' },
   'alt-node-flags': { type: 'string', default: '' },
@@ -110,6 +116,8 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
   if (upstream !== 'node' && upstream !== 'nginx' && upstream !== 'auto' && upstream !== 'both') fail(`--upstream must be node, nginx, both or auto`);
   const profileMesh = values['profile-mesh'];
   if (profileMesh !== 'on' && profileMesh !== 'dash') fail('--profile-mesh must be on or dash');
+  const dashboard = values.dashboard;
+  if (dashboard !== 'parse' && dashboard !== 'raw') fail('--dashboard must be parse or raw');
   const options: BenchOptions = {
     duration: positive('duration', values.duration),
     warmup: nonNegative('warmup', values.warmup),
@@ -126,6 +134,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     longOnly: values['long-only'],
     profile: values.profile,
     profileMesh,
+    dashboard,
     eventRing: Math.floor(nonNegative('event-ring', values['event-ring'])),
     // The product's own flags go first once the bench knows where its servers run (run.ts); later ones win.
     meshNodeFlags: flags(values['mesh-node-flags']),

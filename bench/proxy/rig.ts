@@ -130,7 +130,7 @@ export async function startRig(options: BenchOptions, tools: Tools, pinning: Pin
       if (rss !== undefined) startRss.push({ events, rssBytes: rss });
       if (events === 'dash') {
         if (!mesh.admin) throw new Error('the Meshdesk child did not say where its admin API is');
-        const dashboard = await startNodeChild(pinning, childScript('dashboard-child'), [mesh.admin.url, mesh.admin.token], [], LOAD_CORE);
+        const dashboard = await startNodeChild(pinning, childScript('dashboard-child'), [mesh.admin.url, mesh.admin.token, options.dashboard], [], LOAD_CORE);
         stops.push(() => dashboard.stop());
       }
       const host = { port: mesh.port, host: BENCH_SERVICE, requestTarget: null };

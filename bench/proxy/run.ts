@@ -156,6 +156,12 @@ out.push(
   `Each row: ${options.warmup} s warm-up, ${options.duration} s at ${options.connections} connections, ${options.duration} s at 1 connection; ${options.rounds} round(s)${options.rounds > 1 ? ', median (min–max)' : ''}.`,
 );
 if (options.prime > 0) out.push(primeLine(runs));
+if (options.only.length === 0 || options.only.some((id) => id.endsWith('-dash')))
+  out.push(
+    options.dashboard === 'parse'
+      ? "The attached dashboard's client parses every batch with the contract's schema, as the dashboard does (`--dashboard raw` reads the bytes only)."
+      : "The attached dashboard's client reads every byte and parses nothing (`--dashboard raw`): the rows show the mesh's cost of serving the stream apart from the client's.",
+  );
 out.push(
   `Events-on listener: counts each request event${options.eventRing > 0 ? ` and keeps the last ${options.eventRing.toLocaleString('en-US')} in a ring (like the request log)` : ''}.`,
 );
