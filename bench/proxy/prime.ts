@@ -9,7 +9,9 @@
  * So each row runs unmeasured load, a second at a time, until its process's threads other than the
  * main one (V8's compiler and collector helpers, libuv's pool) used at most SETTLED_MS of a second
  * twice in a row, or until the limit; then one second at one connection, the path the latency
- * figure takes. Processes without helper threads (nginx) settle at once.
+ * figure takes. Processes without helper threads (nginx) settle at once. A Node process with V8's
+ * default GC threads (bare undici, http-proxy) may keep them busy under load for good and so run to
+ * the limit, which the report says.
  */
 import { readdirSync } from 'node:fs';
 import type { LoadGenerators } from './measure.js';

@@ -210,7 +210,7 @@ console.error(`bench: results written to ${file}`);
 /** Says how long the rows took to settle, so a run whose processes never did is not read as steady. */
 function primeLine(measured: UpstreamRun[]): string {
   const rows = measured.flatMap((run) =>
-    run.primed.map((p) => `${p.id}${measured.length > 1 ? ` (${run.upstream})` : ''} ${p.seconds} s${p.settled ? '' : ' (NOT settled)'}`),
+    run.primed.map((p) => `${p.id}${measured.length > 1 ? ` (${run.upstream})` : ''} ${p.seconds} s${p.settled ? '' : ' (limit reached)'}`),
   );
   return `Before round 1 each row ran unmeasured load until its process's helper threads (compiler, collector) were quiet, at most ${options.prime} s: ${rows.join(', ')}.`;
 }
