@@ -6,7 +6,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import os from 'node:os';
-import { startupNodeFlags } from '../../main/mesh/heap-tuning.js';
+import { SINGLE_THREADED_GC_FLAG, startupNodeFlags } from '../../main/mesh/heap-tuning.js';
 import type { AdminAddress, ChildMessage, ChildStats, ParentMessage } from './child-channel.js';
 
 /** The core the servers share, and the load generator's. */
@@ -28,6 +28,17 @@ export function pinned(pinning: Pinning, core: number, file: string, args: strin
  */
 export function meshStartupFlags(pinning: Pinning): readonly string[] {
   return startupNodeFlags(pinning.taskset ? 1 : os.availableParallelism());
+}
+
+/**
+ * The flag every other Node process on the server core gets (the upstream, the bare proxies): the
+ * one-core GC setting Meshdesk's own processes get, and none of Meshdesk's heap tuning. With V8's
+ * default GC threads, a bare undici proxy's one-connection p99 was 3.6–9.2 ms in one run and
+ * 1.1–1.4 ms in the next (2026-12-07): a baseline that moved with whether its helpers were busy,
+ * where the target compares Meshdesk's tail with it.
+ */
+export function peerStartupFlags(pinning: Pinning): readonly string[] {
+  return pinning.taskset ? [SINGLE_THREADED_GC_FLAG] : [];
 }
 
 export interface NodeChild {

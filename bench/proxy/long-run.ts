@@ -20,6 +20,8 @@ export interface LongRunSettings {
   target: LongTarget;
   upstreamKind: UpstreamKind;
   meshNodeFlags: string[];
+  /** For the Node upstream and a bare proxy as the target. */
+  peerNodeFlags: string[];
   eventRing: number;
   workDir: string;
 }
@@ -47,7 +49,7 @@ export async function longRun(settings: LongRunSettings, tools: Tools, pinning: 
   const upstream =
     upstreamKind === 'nginx' && tools.nginx
       ? await startNginx(tools.nginx.path, pinning, `${workDir}/long`, { kind: 'upstream' })
-      : await startNodeChild(pinning, childScript('upstream-child'), []);
+      : await startNodeChild(pinning, childScript('upstream-child'), [], settings.peerNodeFlags);
   try {
     const proxy =
       settings.target === 'mesh'
@@ -57,7 +59,7 @@ export async function longRun(settings: LongRunSettings, tools: Tools, pinning: 
             [writeMeshConfig(workDir, upstream.port), 'on', String(settings.eventRing)],
             settings.meshNodeFlags,
           )
-        : await startNodeChild(pinning, childScript(`${settings.target}-child`), [String(upstream.port)]);
+        : await startNodeChild(pinning, childScript(`${settings.target}-child`), [String(upstream.port)], settings.peerNodeFlags);
     try {
       const target: WrkTarget =
         settings.target === 'mesh'

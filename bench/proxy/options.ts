@@ -44,6 +44,8 @@ export interface BenchOptions {
    * compared within each round rather than across two noisy runs. Empty: no such process.
    */
   altNodeFlags: string[];
+  /** Node/V8 flags for the other Node processes on the server core (upstream, bare proxies): the bench's own (run.ts puts them first), then the user's. */
+  peerNodeFlags: string[];
   resultsDir: string;
 }
 
@@ -76,6 +78,10 @@ const USAGE = `usage: npm run bench:proxy -- [options]
   --alt-node-flags=F   one more Meshdesk process (events on) with these flags after those: rows
                     mesh-host-alt and mesh-forward-alt, measured in the same rounds (e.g.
                     "--alt-node-flags=--max-semi-space-size=4" against the shipped 2)
+  --peer-node-flags=F  Node/V8 flags for the other Node processes on the server core (the Node
+                    upstream, bare undici, http-proxy, mockttp) after the bench's own, which give
+                    them the one-core GC setting Meshdesk gets (--single-threaded-gc when pinned);
+                    "--peer-node-flags=--no-single-threaded-gc" measures them with V8's default
   --results DIR     where the JSON goes (default bench/results)`;
 
 const SPEC = {
@@ -95,6 +101,7 @@ const SPEC = {
   'event-ring': { type: 'string', default: '0' },
   'mesh-node-flags': { type: 'string', default: '' },
   'alt-node-flags': { type: 'string', default: '' },
+  'peer-node-flags': { type: 'string', default: '' },
   results: { type: 'string', default: 'bench/results' },
   help: { type: 'boolean', default: false },
 } as const;
@@ -139,6 +146,7 @@ export function parseOptions(argv: readonly string[]): BenchOptions {
     // The product's own flags go first once the bench knows where its servers run (run.ts); later ones win.
     meshNodeFlags: flags(values['mesh-node-flags']),
     altNodeFlags: flags(values['alt-node-flags']),
+    peerNodeFlags: flags(values['peer-node-flags']),
     resultsDir: values.results,
   };
   if (options.longOnly && options.requests === 0) options.requests = 1_000_000;

@@ -104,7 +104,7 @@ export async function startRig(options: BenchOptions, tools: Tools, pinning: Pin
     const upstream =
       kind === 'nginx' && tools.nginx
         ? await startNginx(tools.nginx.path, pinning, workDir, { kind: 'upstream' })
-        : await startNodeChild(pinning, childScript('upstream-child'), []);
+        : await startNodeChild(pinning, childScript('upstream-child'), [], options.peerNodeFlags);
     stops.push(() => upstream.stop());
     const add = (id: string, pid: number, target: WrkTarget, stats: Row['stats'], note: string | null) =>
       rows.push({ id, label: ROW_LABELS[id] ?? id, pid, generator: 'wrk', target, stats, note });
@@ -145,7 +145,7 @@ export async function startRig(options: BenchOptions, tools: Tools, pinning: Pin
     }
     for (const id of ['http-proxy', 'undici'] as const) {
       if (!wanted(id)) continue;
-      const child = await startNodeChild(pinning, childScript(`${id}-child`), [String(upstream.port)]);
+      const child = await startNodeChild(pinning, childScript(`${id}-child`), [String(upstream.port)], options.peerNodeFlags);
       stops.push(() => child.stop());
       add(id, child.pid, { port: child.port, host: null, requestTarget: null }, child.stats, null);
     }
@@ -159,7 +159,7 @@ export async function startRig(options: BenchOptions, tools: Tools, pinning: Pin
       }
     }
     if (wanted('mockttp')) {
-      const child = await startNodeChild(pinning, childScript('mockttp-child'), [String(upstream.port)]);
+      const child = await startNodeChild(pinning, childScript('mockttp-child'), [String(upstream.port)], options.peerNodeFlags);
       stops.push(() => child.stop());
       add('mockttp', child.pid, { port: child.port, host: null, requestTarget: null }, child.stats, child.note);
     }

@@ -8,7 +8,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { meshStartupFlags } from './children.js';
+import { meshStartupFlags, peerStartupFlags } from './children.js';
 import { LONG_TARGET_LABELS, longRun, longRunText, type LongRunResult } from './long-run.js';
 import { measureRow, type RowMeasurement } from './measure.js';
 import { NodeLoad } from './node-load.js';
@@ -35,6 +35,7 @@ if (os.availableParallelism() < 2) notes.push('fewer than 2 CPUs: servers and wr
 
 const pinning = { taskset: tools.taskset && os.availableParallelism() >= 2 ? tools.taskset.path : null };
 options.meshNodeFlags = [...meshStartupFlags(pinning), ...options.meshNodeFlags];
+options.peerNodeFlags = [...peerStartupFlags(pinning), ...options.peerNodeFlags];
 const workDir = mkdtempSync(path.join(os.tmpdir(), 'meshdesk-bench-'));
 const wrk = new Wrk(tools.wrk.path, pinning, workDir);
 const generators = { wrk, node: new NodeLoad(pinning) };
@@ -108,8 +109,8 @@ try {
   }
   if (options.requests > 0) {
     console.error(`bench: long run, ${options.requests.toLocaleString('en-US')} requests through ${LONG_TARGET_LABELS[options.longTarget]}`);
-    const { requests, connections, meshNodeFlags, eventRing, longTarget: target } = options;
-    long = await longRun({ requests, connections, target, upstreamKind, meshNodeFlags, eventRing, workDir }, tools, pinning, wrk);
+    const { requests, connections, meshNodeFlags, peerNodeFlags, eventRing, longTarget: target } = options;
+    long = await longRun({ requests, connections, target, upstreamKind, meshNodeFlags, peerNodeFlags, eventRing, workDir }, tools, pinning, wrk);
   }
 } finally {
   await cleanUp();
@@ -167,6 +168,8 @@ out.push(
 );
 if (options.meshNodeFlags.length > 0) out.push(`Meshdesk processes run with ${options.meshNodeFlags.join(' ')}.`);
 if (options.altNodeFlags.length > 0) out.push(`The --alt-node-flags rows add ${options.altNodeFlags.join(' ')}.`);
+if (options.peerNodeFlags.length > 0)
+  out.push(`The other Node processes on the server core (upstream, bare proxies) run with ${options.peerNodeFlags.join(' ')}.`);
 out.push(
   `Load average before ${loadBefore.map((l) => l.toFixed(2)).join(' ')}, after ${loadAfter.map((l) => l.toFixed(2)).join(' ')} (the machine is shared).`,
   '',

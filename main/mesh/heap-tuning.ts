@@ -42,7 +42,7 @@ export const STARTUP_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=2',
  * rounds: the marking the helper did concurrently is then done in steps between requests). With
  * more cores the helper runs beside the main thread, and is kept.
  */
-const SINGLE_THREADED_GC_FLAG = '--single-threaded-gc';
+export const SINGLE_THREADED_GC_FLAG = '--single-threaded-gc';
 
 /** The startup flags for a process that may run on `cores` cores (its CPU affinity). */
 export function startupNodeFlags(cores: number = availableParallelism()): readonly string[] {
