@@ -12,9 +12,7 @@
  * Run as a child process: `node dashboard-child.js <admin-url> <token> [parse|raw]`.
  */
 import http from 'node:http';
-import { pushBatches } from '../../main/cli/push-client.js';
-import { ADMIN_PATHS } from '../../shared/api.js';
-import { PUSH_REQUESTS_PARAM } from '../../shared/push.js';
+import { pushBatches, pushStreamUrl } from '../../main/cli/push-client.js';
 import { serveParent } from './child-channel.js';
 
 const [adminUrl, token, mode = 'parse'] = process.argv.slice(2);
@@ -51,18 +49,20 @@ async function readParsed(): Promise<void> {
 }
 
 function readRaw(): Promise<void> {
-  const url = new URL(ADMIN_PATHS.events, adminUrl);
-  url.searchParams.set(PUSH_REQUESTS_PARAM, 'rows');
   return new Promise((resolve, reject) => {
-    const request = http.get(url, { headers: { accept: 'text/event-stream', authorization: `Bearer ${token}` }, signal: abort.signal }, (response) => {
-      if (response.statusCode !== 200) return reject(new Error(`the push stream answered ${response.statusCode}`));
-      response.on('data', (chunk: Buffer) => {
-        if (received === 0) connected();
-        received += chunk.length;
-      });
-      response.once('end', resolve);
-      response.once('error', reject);
-    });
+    const request = http.get(
+      pushStreamUrl(adminUrl as string, 'rows'),
+      { headers: { accept: 'text/event-stream', authorization: `Bearer ${token}` }, signal: abort.signal },
+      (response) => {
+        if (response.statusCode !== 200) return reject(new Error(`the push stream answered ${response.statusCode}`));
+        response.on('data', (chunk: Buffer) => {
+          if (received === 0) connected();
+          received += chunk.length;
+        });
+        response.once('end', resolve);
+        response.once('error', reject);
+      },
+    );
     request.once('error', reject);
   });
 }

@@ -71,33 +71,38 @@ const stops: (() => Promise<void>)[] = [];
 try {
   const upstream = await startNodeChild(pinning, childScript('upstream-child'), [], [...peerStartupFlags(pinning)]);
   stops.push(() => upstream.stop());
-  const config = writeMeshConfig(workDir, upstream.port);
-  for (const proxy of ['Meshdesk, events on', 'bare undici'] as const) {
+  const proxies = [
+    // Meshdesk routes by the Host header to the service the config names; bare undici forwards whatever it gets.
+    { proxy: 'Meshdesk, events on', script: 'meshdesk-child', args: [writeMeshConfig(workDir, upstream.port), 'on', '0'], flags: meshFlags, host: 'bench' },
+    { proxy: 'bare undici', script: 'undici-child', args: [String(upstream.port)], flags: [...peerStartupFlags(pinning)], host: null },
+  ] as const;
+  for (const { proxy, script, args, flags, host } of proxies) {
     const gcFile = path.join(workDir, `gc-${results.length}.json`);
     // The child inherits this process's environment: the recorder reads where to write from it.
     process.env.MESHDESK_BENCH_GC_FILE = gcFile;
-    const flags = proxy === 'bare undici' ? [...peerStartupFlags(pinning)] : meshFlags;
-    const recorder = ['--import', path.join(here, 'gc-recorder.js')];
-    const child: NodeChild =
-      proxy === 'bare undici'
-        ? await startNodeChild(pinning, childScript('undici-child'), [String(upstream.port)], [...flags, ...recorder])
-        : await startNodeChild(pinning, childScript('meshdesk-child'), [config, 'on', '0'], [...flags, ...recorder]);
-    const host = proxy === 'bare undici' ? '127.0.0.1' : 'bench';
-    const target = { port: child.port, host: proxy === 'bare undici' ? null : host, requestTarget: null };
+    const child: NodeChild = await startNodeChild(pinning, childScript(script), [...args], [...flags, '--import', path.join(here, 'gc-recorder.js')]);
+    stops.push(() => child.stop());
+    const target = { port: child.port, host, requestTarget: null };
     console.error(`bench: ${proxy}: priming for ${prime} s`);
     await wrk.run(target, 50, prime);
     await wrk.run(target, 1, 2);
     const measured: TailAnalysis[] = [];
     for (let run = 0; run < runs; run++) {
       console.error(`bench: ${proxy}: run ${run + 1}/${runs}`);
-      const [file, args] = pinned(pinning, LOAD_CORE, process.execPath, [path.join(here, 'sequential-client.js'), String(child.port), host, String(seconds)]);
-      const client = JSON.parse(execFileSync(file, args, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 })) as { starts: number[]; latencies: number[] };
+      const [file, argv] = pinned(pinning, LOAD_CORE, process.execPath, [
+        path.join(here, 'sequential-client.js'),
+        String(child.port),
+        host ?? '127.0.0.1',
+        String(seconds),
+      ]);
+      const client = JSON.parse(execFileSync(file, argv, { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 })) as { starts: number[]; latencies: number[] };
       process.kill(child.pid, 'SIGUSR2');
       await new Promise((resolve) => setTimeout(resolve, 300));
       const collections = JSON.parse(readFileSync(gcFile, 'utf8')) as GcRecord[];
       measured.push(analyze(client.starts, client.latencies, collections));
     }
-    results.push({ proxy, flags, runs: measured });
+    results.push({ proxy, flags: [...flags], runs: measured });
+    // Stopped now (stopping it again at the end is a no-op), so an idle proxy never shares the core with the next one.
     await child.stop();
   }
 } finally {

@@ -12,15 +12,20 @@ import { ADMIN_PATHS } from '../../shared/api.js';
 import { parsePushBatch, PUSH_REQUESTS_PARAM, SSE_EVENT, type PushBatch, type PushRequestsScope } from '../../shared/push.js';
 import { SseSplitter } from './sse-messages.js';
 
+/** The push stream's address, asking for request events in the given form. */
+export function pushStreamUrl(adminUrl: string, requests: PushRequestsScope = 'full'): URL {
+  const url = new URL(ADMIN_PATHS.events, adminUrl);
+  if (requests !== 'full') url.searchParams.set(PUSH_REQUESTS_PARAM, requests);
+  return url;
+}
+
 export async function* pushBatches(
   adminUrl: string,
   token: string | null,
   signal?: AbortSignal,
   requests: PushRequestsScope = 'full',
 ): AsyncGenerator<PushBatch> {
-  const url = new URL(ADMIN_PATHS.events, adminUrl);
-  if (requests !== 'full') url.searchParams.set(PUSH_REQUESTS_PARAM, requests);
-  const response = await fetch(url, {
+  const response = await fetch(pushStreamUrl(adminUrl, requests), {
     headers: { accept: 'text/event-stream', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     ...(signal ? { signal } : {}),
   });

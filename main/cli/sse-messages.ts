@@ -18,15 +18,14 @@ export interface SseMessage {
 }
 
 export class SseSplitter {
+  /** Text of the message not ended yet; when it ends with a newline, a newline first in the next chunk ends it. */
   private parts: string[] = [];
-  /** Whether the text held so far ends with a newline: a newline first in the next chunk then ends a message. */
-  private endsWithNewline = false;
 
   /** Text of the stream, in order; returns the messages it completes. */
   push(text: string): SseMessage[] {
     const messages: SseMessage[] = [];
     let start = 0;
-    if (this.endsWithNewline && text.startsWith('\n')) {
+    if (this.parts.at(-1)?.endsWith('\n') && text.startsWith('\n')) {
       this.take(messages, this.parts.join('').slice(0, -1));
       start = 1;
     }
@@ -36,15 +35,11 @@ export class SseSplitter {
     }
     const rest = start === 0 ? text : text.slice(start);
     if (rest.length > 0) this.parts.push(rest);
-    // The last character the splitter holds (a message that just ended holds none).
-    if (rest.length > 0) this.endsWithNewline = rest.endsWith('\n');
-    else if (start > 0) this.endsWithNewline = false;
     return messages;
   }
 
   private take(messages: SseMessage[], text: string): void {
     this.parts = [];
-    this.endsWithNewline = false;
     const message = parseMessage(text);
     if (message) messages.push(message);
   }
