@@ -2,7 +2,8 @@
  * The tray's traffic numbers, folded from what a real mesh's telemetry records off its request
  * event bus, with a clock the test moves. Failures are the mesh's: with meshdesk.yaml's
  * `failureStatuses: [404]`, a 404 is an error in the tray and a 500 is not, as in the dashboard.
- * The mesh is created from a real config file and never listens: the events are emitted on its bus.
+ * The mesh is created from a real config file and never listens: the events are emitted on its bus,
+ * which delivers them at the end of the turn, or when flushed, as here.
  * Run: npx vitest run main/electron/traffic-meter.test.ts
  */
 import { describe, expect, it } from 'vitest';
@@ -26,15 +27,18 @@ describe('TrafficMeter', () => {
     mesh.events.emit(event(0, 'client aborted'));
     mesh.events.emit(event(502, 'connection refused'));
     mesh.events.emit(event(404));
+    mesh.events.flush();
     expect(meter.read()).toEqual({ requestsPerSecond: 3.4, errorsLastMinute: 3 });
     now += 11_000;
     expect(meter.read()).toEqual({ requestsPerSecond: 0, errorsLastMinute: 3 });
     mesh.events.emit(event(200));
+    mesh.events.flush();
     expect(meter.read()).toEqual({ requestsPerSecond: 0.1, errorsLastMinute: 3 });
     now += 50_000;
     expect(meter.read()).toEqual({ requestsPerSecond: 0, errorsLastMinute: 0 });
     detach();
     mesh.events.emit(event(500));
+    mesh.events.flush();
     expect(meter.read().errorsLastMinute).toBe(0);
     // The telemetry still recorded it: only the meter stopped listening.
     expect(mesh.telemetry.snapshot().mesh.totals.failures).toBe(4);
@@ -56,6 +60,7 @@ describe('TrafficMeter', () => {
     mesh.events.emit(event(404));
     mesh.events.emit(event(500));
     mesh.events.emit(event(200));
+    mesh.events.flush();
     expect(meter.read()).toEqual({ requestsPerSecond: 0.3, errorsLastMinute: 1 });
     // The tray agrees with the success rate the dashboard shows.
     expect(mesh.telemetry.snapshot().mesh.totals).toMatchObject({ requests: 3, failures: 1 });

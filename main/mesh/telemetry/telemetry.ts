@@ -21,10 +21,14 @@ import { MeshMetrics, METRICS_CONTENT_TYPE, type MetricsOptions } from './metric
 import { RequestLog, type RequestLogOptions } from './request-log.js';
 import { Stats, type StatsOptions } from './stats.js';
 
-/** The bus as the telemetry reads it: finished exchanges, and routed ones starting (in-flight counts). */
+/**
+ * The bus as the telemetry reads it: finished exchanges, and routed ones starting (in-flight counts).
+ * It delivers in batches; `flush` delivers what waits, so that a read sees every exchange that ended.
+ */
 export interface RequestBus {
   subscribe(listener: (event: ProxiedExchange, capture?: ExchangeCapture | null) => void): () => unknown;
   subscribeStarts(listener: (start: RequestStart) => void): () => unknown;
+  flush(): void;
 }
 
 /** What the proxy's resilience reports besides exchanges: ejections and returns, retry budgets, health from traffic. */
@@ -60,6 +64,7 @@ export class Telemetry {
   private readonly recordedListeners = new Set<RecordedListener>();
   private readonly instanceListeners = new Set<InstanceListener>();
   private resilience: ResilienceReport | null = null;
+  private bus: RequestBus | null = null;
   private readonly now: () => number;
   private nextSweep: number;
 
@@ -78,11 +83,13 @@ export class Telemetry {
     const offStarts = bus.subscribeStarts(this.started);
     const offInstances = resilience?.onInstanceEvent(this.instanceEvent);
     this.resilience = resilience ?? null;
+    this.bus = bus;
     return () => {
       offEvents();
       offStarts();
       offInstances?.();
       if (this.resilience === resilience) this.resilience = null;
+      if (this.bus === bus) this.bus = null;
     };
   }
 
@@ -129,6 +136,7 @@ export class Telemetry {
 
   /** The sliding-window stats, with the retry budgets as the proxy keeps them. */
   snapshot(): StatsSnapshot {
+    this.bus?.flush();
     const snapshot = this.stats.snapshot(this.now());
     if (this.resilience) snapshot.retryBudgets = this.resilience.retryBudgets();
     return snapshot;
@@ -140,20 +148,24 @@ export class Telemetry {
   }
 
   query(query: Partial<LogQuery> = {}): LogPage {
+    this.bus?.flush();
     return this.log.query(query);
   }
 
   /** One logged exchange by its event id; null once the log no longer holds it. */
   exchange(id: number, reveal = false): Exchange | null {
+    this.bus?.flush();
     return this.log.findById(id, reveal);
   }
 
   /** Empties the request log (the stats and metrics keep counting); returns how many it held. */
   clearLog(): number {
+    this.bus?.flush();
     return this.log.clear();
   }
 
   metricsText(): Promise<string> {
+    this.bus?.flush();
     return this.metrics.text();
   }
 

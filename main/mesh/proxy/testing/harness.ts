@@ -112,7 +112,11 @@ export async function startProxy(options: ProxyHarnessOptions = {}): Promise<Pro
     bus,
     port,
     url: `http://127.0.0.1:${port}`,
-    events,
+    /** What the bus delivered, once it delivered all it holds (it delivers at the end of a turn). */
+    get events() {
+      bus.flush();
+      return events;
+    },
     register(services) {
       const entries: InstanceEntry[] = [];
       for (const [service, spec] of Object.entries(services)) {
@@ -127,6 +131,7 @@ export async function startProxy(options: ProxyHarnessOptions = {}): Promise<Pro
       mode = next;
     },
     nextEvent(match, timeoutMs = 5_000) {
+      bus.flush();
       const found = events.find(match);
       if (found) return Promise.resolve(found);
       return new Promise((resolve, reject) => {

@@ -45,7 +45,11 @@ export async function startRealProxy(mode: ProxyMode = 'passthrough'): Promise<R
     bus,
     proxy,
     registry,
-    events,
+    /** What the bus delivered, once it delivered all it holds (it delivers at the end of a turn). */
+    get events() {
+      bus.flush();
+      return events;
+    },
     register(services) {
       const entries: InstanceEntry[] = [];
       for (const [service, versions] of Object.entries(services)) {
