@@ -39,6 +39,11 @@ proxy.on('stream', (stream, headers) => {
   stream.pipe(upstream);
   let trailers: OutgoingHttpHeaders = {};
   upstream.on('response', (answer) => {
+    // The caller may be gone by now (h2load stops its clients with calls in flight at its end).
+    if (stream.destroyed) {
+      upstream.close(http2.constants.NGHTTP2_CANCEL);
+      return;
+    }
     stream.respond({ ...withoutPseudo(answer), ':status': answer[':status'] }, { waitForTrailers: true });
     upstream.pipe(stream);
   });
@@ -46,6 +51,9 @@ proxy.on('stream', (stream, headers) => {
   stream.on('wantTrailers', () => stream.sendTrailers(trailers));
   upstream.on('error', () => stream.close(http2.constants.NGHTTP2_INTERNAL_ERROR));
   stream.on('error', () => upstream.close(http2.constants.NGHTTP2_CANCEL));
+  stream.on('close', () => {
+    if (!upstream.closed) upstream.close(http2.constants.NGHTTP2_CANCEL);
+  });
 });
 proxy.listen(0, '127.0.0.1', () =>
   serveParent((proxy.address() as AddressInfo).port, null, {

@@ -22,6 +22,8 @@ export interface GrpcBenchOptions {
   only: RowId[];
   /** Idle channels opened to a fresh Meshdesk for the memory figure; 0 skips it. */
   channels: number;
+  /** At most this many seconds of unmeasured load per row before round 1, until its process is compiled (bench/proxy/prime.ts); 0 skips it. */
+  prime: number;
   resultsDir: string;
 }
 
@@ -34,6 +36,8 @@ const USAGE = `usage: npm run bench:grpc -- [options]
   --only IDS        comma-separated row ids (${ROW_IDS.join(',')})
   --channels N      idle channels for the memory figure (default 1000, at most ${MAX_IDLE_CHANNELS}: the
                     mesh holds 1,024 client connections; 0 skips it)
+  --prime S         before round 1, load each row until its process stops compiling, at most
+                    S seconds (default 15; 0 skips it)
   --results DIR     where the JSON goes (default bench/results)`;
 
 /** The numeric options: default and least value. h2load takes whole seconds, so all are integers. */
@@ -44,6 +48,7 @@ const NUMBERS = {
   streams: [10, 1],
   rounds: [1, 1],
   channels: [1000, 0],
+  prime: [15, 0],
 } as const satisfies Record<string, readonly [number, number]>;
 type NumberOption = keyof typeof NUMBERS;
 
@@ -82,6 +87,7 @@ export function parseGrpcOptions(argv: readonly string[]): GrpcBenchOptions {
     rounds: number('rounds'),
     only: only as RowId[],
     channels: number('channels'),
+    prime: number('prime'),
     resultsDir: values.results,
   };
 }

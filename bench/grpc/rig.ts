@@ -9,7 +9,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ChildStats } from '../proxy/child-channel.js';
-import { meshStartupFlags, startNodeChild, type NodeChild, type Pinning } from '../proxy/children.js';
+import { meshStartupFlags, peerStartupFlags, startNodeChild, type NodeChild, type Pinning } from '../proxy/children.js';
 import { childScript } from '../proxy/rig.js';
 import type { H2loadTarget } from './h2load.js';
 import { startGrpcNginx } from './nginx-grpc.js';
@@ -56,9 +56,12 @@ export function startMesh(pinning: Pinning, meshConfig: string, events: 'on' | '
   return startNodeChild(pinning, childScript('meshdesk-child'), [meshConfig, events], [...meshStartupFlags(pinning)]);
 }
 
-/** The grpc-js Greeter, on the server core. */
+/**
+ * The grpc-js Greeter, on the server core, with the GC setting every Node peer of the HTTP bench gets
+ * there (peerStartupFlags says why): its collector's threads would otherwise share the core too.
+ */
 export function startGreeterServer(pinning: Pinning): Promise<NodeChild> {
-  return startNodeChild(pinning, path.join(here, 'greeter-server-child.js'), []);
+  return startNodeChild(pinning, path.join(here, 'greeter-server-child.js'), [], [...peerStartupFlags(pinning)]);
 }
 
 export async function startRig(only: readonly RowId[], tools: GrpcTools, pinning: Pinning, workDir: string): Promise<GrpcRig> {
@@ -81,7 +84,7 @@ export async function startRig(only: readonly RowId[], tools: GrpcTools, pinning
       add(`mesh-${events}`, mesh.port, SERVICE_AUTHORITY, mesh.pid, mesh);
     }
     if (wanted('node-h2')) {
-      const bare = await startNodeChild(pinning, path.join(here, 'node-h2-proxy-child.js'), [String(server.port)]);
+      const bare = await startNodeChild(pinning, path.join(here, 'node-h2-proxy-child.js'), [String(server.port)], [...peerStartupFlags(pinning)]);
       stops.push(() => bare.stop());
       add('node-h2', bare.port, `127.0.0.1:${server.port}`, bare.pid, null);
     }

@@ -10,6 +10,8 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { peerStartupFlags } from '../proxy/children.js';
+import { settleProcess, type PrimeResult } from '../proxy/prime.js';
 import { clockTicksPerSecond } from '../proxy/proc-stats.js';
 import { targetLines } from '../proxy/report.js';
 import { H2load, type LoadShape } from './h2load.js';
@@ -49,9 +51,21 @@ const loadBefore = os.loadavg();
 const startedAt = new Date();
 const rounds: RowMeasurement[][] = [];
 const idle: IdleChannelsRow[] = [];
+const primed: ({ label: string } & Omit<PrimeResult, 'id'>)[] = [];
 try {
   rig = await startRig(options.only, tools, pinning, workDir);
   const { rows, server } = rig;
+  // Measured half-compiled, round 1's first Meshdesk row read about half its later calls/s.
+  if (options.prime > 0)
+    for (const row of rows) {
+      console.error(`bench: priming ${row.label}`);
+      const load = (connections: number) =>
+        h2load.run(row.target, { ...shape(connections, connections === 1 ? 1 : options.streams), seconds: 1, warmupSeconds: 1 });
+      primed.push({
+        label: row.label,
+        ...(await settleProcess(row.pid, load, { connections: options.connections, maxSeconds: options.prime, ticksPerSecond })),
+      });
+    }
   for (let round = 0; round < options.rounds; round++) {
     // Rotate the order each round so slow phases of a noisy machine do not always hit the same row.
     const order = [...rows.slice(round % rows.length), ...rows.slice(0, round % rows.length)];
@@ -81,8 +95,15 @@ const out = [
   '',
   `${os.cpus()[0]?.model ?? 'unknown CPU'}, ${os.availableParallelism()} CPUs; Node ${process.version}; h2load ${tools.h2load.version}; nginx ${tools.nginx?.version ?? 'not installed'}.`,
   `Unary helloworld.Greeter/SayHello on a grpc-js server; server and proxies on core 0, h2load on core 1${pinning.taskset ? '' : ' (NOT pinned)'}.`,
+  ...(pinning.taskset ? [`The Greeter and the bare node:http2 proxy run with ${peerStartupFlags(pinning).join(' ')}, as Meshdesk does on one core.`] : []),
   `Each row: ${options.warmup} s warm-up then ${options.duration} s at ${options.connections} connections x ${options.streams} calls in flight (${setting}), ` +
     `the same at 1 x 1; ${options.rounds} round(s)${options.rounds > 1 ? ', median (min–max)' : ''}.`,
+  ...(primed.length > 0
+    ? [
+        `Before round 1 each row ran unmeasured calls until its process's helper threads (compiler, collector) were quiet, at most ${options.prime} s: ` +
+          `${primed.map((p) => `${p.label} ${p.seconds} s${p.settled ? '' : ' (limit reached)'}`).join(', ')}.`,
+      ]
+    : []),
   `Load average before ${loads(loadBefore)}, after ${loads(loadAfter)} (the machine is shared).`,
   '',
   grpcTable(summaries, setting),
@@ -106,6 +127,7 @@ const results = {
   versions,
   options,
   pinned: pinning.taskset !== null,
+  primed,
   summaries,
   rounds,
   idleChannels: idle,

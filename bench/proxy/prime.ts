@@ -7,7 +7,7 @@
  * round's highest in every run, and its req/s half the later rounds'.
  *
  * So each row runs unmeasured load, a second at a time, until its process's threads other than the
- * main one (V8's compiler and collector helpers, libuv's pool) used at most SETTLED_MS of a second
+ * main one (V8's compiler and collector helpers, libuv's pool) used at most SETTLED_MS a second
  * twice in a row, or until the limit; then one second at one connection, the path the latency
  * figure takes. Processes without helper threads (nginx) settle at once. A Node process with V8's
  * default GC threads (bare undici, http-proxy) may keep them busy under load for good and so run to
@@ -26,10 +26,10 @@ const SETTLED_SECONDS = 2;
 
 export interface PrimeResult {
   id: string;
-  /** Seconds of load it took (the one-connection second included). */
+  /** Seconds of load it took (the one-connection second included), rounded. */
   seconds: number;
   settled: boolean;
-  /** Helper-thread CPU (ms) in each second of load at many connections, for the JSON. */
+  /** Helper-thread CPU (ms a second) in each step of load at many connections, for the JSON. */
   helperMsPerSecond: (number | null)[];
 }
 
@@ -38,21 +38,39 @@ export async function primeRow(
   generators: LoadGenerators,
   settings: { connections: number; maxSeconds: number; ticksPerSecond: number },
 ): Promise<PrimeResult> {
-  const load = (connections: number, seconds: number): Promise<WrkResult> =>
-    row.generator === 'wrk' ? generators.wrk.run(row.target, connections, seconds) : generators.node.run(row.target, connections, seconds);
+  const load = (connections: number): Promise<WrkResult> =>
+    row.generator === 'wrk' ? generators.wrk.run(row.target, connections, 1) : generators.node.run(row.target, connections, 1);
+  return { id: row.id, ...(await settleProcess(row.pid, load, settings)) };
+}
+
+/**
+ * The loop itself, for any load generator (bench:grpc's h2load too): `load(connections)` runs a
+ * second or more of load; the helper threads' CPU is counted per second of it.
+ */
+export async function settleProcess(
+  pid: number,
+  load: (connections: number) => Promise<unknown>,
+  settings: { connections: number; maxSeconds: number; ticksPerSecond: number },
+): Promise<Omit<PrimeResult, 'id'>> {
   const helperMsPerSecond: (number | null)[] = [];
+  let elapsedSeconds = 0;
   let quiet = 0;
-  while (helperMsPerSecond.length < settings.maxSeconds && quiet < SETTLED_SECONDS) {
-    const before = helperThreadsCpuMs(row.pid, settings.ticksPerSecond);
-    await load(settings.connections, 1);
-    const after = helperThreadsCpuMs(row.pid, settings.ticksPerSecond);
-    const used = before === null || after === null ? null : after - before;
-    helperMsPerSecond.push(used);
+  while (elapsedSeconds < settings.maxSeconds && quiet < SETTLED_SECONDS) {
+    const before = helperThreadsCpuMs(pid, settings.ticksPerSecond);
+    const startedAt = performance.now();
+    await load(settings.connections);
+    const seconds = (performance.now() - startedAt) / 1000;
+    const after = helperThreadsCpuMs(pid, settings.ticksPerSecond);
+    const used = before === null || after === null ? null : (after - before) / Math.max(1, seconds);
+    elapsedSeconds += seconds;
+    helperMsPerSecond.push(used === null ? null : Math.round(used));
     // A process whose threads cannot be read (it is not ours to read) is loaded for the limit.
     quiet = used !== null && used <= SETTLED_MS ? quiet + 1 : 0;
   }
-  await load(1, 1);
-  return { id: row.id, seconds: helperMsPerSecond.length + 1, settled: quiet >= SETTLED_SECONDS, helperMsPerSecond };
+  const oneConnectionStart = performance.now();
+  await load(1);
+  elapsedSeconds += (performance.now() - oneConnectionStart) / 1000;
+  return { seconds: Math.round(elapsedSeconds), settled: quiet >= SETTLED_SECONDS, helperMsPerSecond };
 }
 
 /** CPU time (ms) of every thread of the process but the main one; null when /proc cannot be read. */
