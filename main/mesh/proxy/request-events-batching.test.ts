@@ -1,7 +1,8 @@
 /**
  * The bus delivers in batches: what was emitted in one turn of the event loop reaches the listeners
  * together at its end, starts and ends in the order they were emitted; `flush` delivers at once;
- * what a listener emits while a batch is delivered waits for the next; and the telemetry's reads
+ * what a listener emits while a batch is delivered waits for the next, and a listener's own flush
+ * does not reorder the batch it is part of; and the telemetry's reads
  * see an exchange that ended a moment ago, delivered or not. Under real concurrent load, one turn's
  * events arrive as one batch.
  * Run: npx vitest run main/mesh/proxy/request-events-batching.test.ts
@@ -71,6 +72,26 @@ describe('request event batches', () => {
     expect(seen).toEqual([1, 101]);
     await nextTurn();
     expect(seen).toEqual([1, 101]);
+  });
+
+  it('stay in order when a listener reads (flushes) while a batch is delivered', async () => {
+    const bus = new RequestEvents();
+    const seen: number[] = [];
+    bus.subscribe((event) => {
+      seen.push(event.id);
+      if (event.id === 1) {
+        bus.emit(end(100));
+        // What a listener that reads the telemetry does.
+        bus.flush();
+      }
+    });
+    bus.emit(end(1));
+    bus.emit(end(2));
+    bus.emit(end(3));
+    await nextTurn();
+    expect(seen.slice(0, 3)).toEqual([1, 2, 3]);
+    await nextTurn();
+    expect(seen).toEqual([1, 2, 3, 100]);
   });
 
   it('are all in the telemetry before it answers a read', () => {

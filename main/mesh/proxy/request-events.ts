@@ -31,6 +31,7 @@ export class RequestEvents {
    */
   private queue: (RequestStart | ProxiedExchange | ExchangeCapture | null | undefined)[] = [];
   private scheduled = false;
+  private delivering = false;
 
   /** Anyone listens: the proxy gathers nothing for events otherwise. */
   get wanted(): boolean {
@@ -54,17 +55,26 @@ export class RequestEvents {
     this.schedule();
   }
 
-  /** Delivers every event emitted so far, now. */
+  /**
+   * Delivers every event emitted so far, now. Asked for by a listener while a batch is delivered (it
+   * reads the telemetry), it returns at once: delivering the rest first would put them out of order.
+   */
   readonly flush = (): void => {
+    if (this.delivering) return;
     this.scheduled = false;
     const batch = this.queue;
     if (batch.length === 0) return;
     // Listeners may emit (a shadow copy's own event): those wait for the next flush.
     this.queue = [];
-    for (let i = 0; i < batch.length; i += 3) {
-      const start = batch[i] as RequestStart | null;
-      if (start !== null) this.deliverStart(start);
-      else this.deliver(batch[i + 1] as ProxiedExchange, batch[i + 2] as ExchangeCapture | null | undefined);
+    this.delivering = true;
+    try {
+      for (let i = 0; i < batch.length; i += 3) {
+        const start = batch[i] as RequestStart | null;
+        if (start !== null) this.deliverStart(start);
+        else this.deliver(batch[i + 1] as ProxiedExchange, batch[i + 2] as ExchangeCapture | null | undefined);
+      }
+    } finally {
+      this.delivering = false;
     }
   };
 
