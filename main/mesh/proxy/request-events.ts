@@ -8,9 +8,9 @@
  * The proxy's answer never waits for them either way. Batched, the telemetry's work for the
  * requests that finished in one turn runs back to back, with its code and its tables still in the
  * CPU's caches rather than each request's fold interleaved with the proxy's own work and the
- * upstream's on the same core: measured with `npm run bench:proxy` (Node upstream, 3 rounds, the same
- * build with and without), 10% less of the mesh's CPU per request at 50 connections and 5–10% more
- * requests a second (README, Performance). Whoever reads what the listeners keep calls `flush()`
+ * upstream's on the same core: measured with `npm run bench:proxy` (6 paired rounds against the same
+ * build delivering synchronously, Node upstream), 10% less of the mesh's CPU per request at 50
+ * connections and 10% more requests a second, median (README, Performance). Whoever reads what the listeners keep calls `flush()`
  * first (telemetry.ts does), so a read sees every exchange that ended before it.
  */
 import type { ProxiedExchange, RequestStart } from '../../../shared/events.js';
