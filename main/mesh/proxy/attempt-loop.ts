@@ -69,8 +69,11 @@ export abstract class AttemptLoop {
   /** The instance of the latest attempt. */
   instance: string;
   attemptCount = 0;
-  /** One entry per attempt, kept only when the exchange is captured (someone listens). */
-  readonly attempts: RequestAttempt[] | null;
+  /**
+   * One entry per attempt, kept only when the exchange is captured (someone listens). Made with its
+   * first entry: an array literal of one holds one slot, where `[]` grows 17 on its first push.
+   */
+  attempts: RequestAttempt[] | null = null;
   flags = 0;
   heldMs = 0;
   /** The instance that came back after a hold. */
@@ -102,7 +105,6 @@ export abstract class AttemptLoop {
   ) {
     this.instance = route.instance;
     this.state = route.state;
-    this.attempts = capturing ? [] : null;
     this.deadline = route.policy === null ? Infinity : start + route.policy.requestTimeoutMs;
     this.hasBody = hasBody;
     this.idempotent = isIdempotent(method);
@@ -129,7 +131,7 @@ export abstract class AttemptLoop {
     this.fault = fault;
     this.flags |= FLAG.fault;
     const delay = (fault.delayMs ?? 0) + Math.random() * (fault.jitterMs ?? 0);
-    if (delay > 0) this.timer = setTimeout(this.afterFaultDelay, delay);
+    if (delay > 0) this.timer = setTimeout(() => this.afterFaultDelay(), delay);
     else this.afterFaultDelay();
   }
 
@@ -221,7 +223,7 @@ export abstract class AttemptLoop {
     if (delay === 0) this.dispatchSafely();
     else if (performance.now() + delay >= this.deadline)
       this.fail({ status: 504, cause: `request timeout (${policy.requestTimeoutMs} ms) ran out before a retry` });
-    else this.timer = setTimeout(this.dispatchSafely, delay);
+    else this.timer = setTimeout(() => this.dispatchSafely(), delay);
     return true;
   }
 
@@ -255,11 +257,11 @@ export abstract class AttemptLoop {
     }
     if (now >= this.holdDeadline) return false;
     this.flags |= FLAG.held;
-    this.waitCancel = hold.wait(key, ref.instances, this.holdDeadline, this.afterHold);
+    this.waitCancel = hold.wait(key, ref.instances, this.holdDeadline, (target) => this.afterHold(target));
     return true;
   }
 
-  private readonly afterHold = (target: HoldTarget | null): void => {
+  private afterHold(target: HoldTarget | null): void {
     this.waitCancel = null;
     this.heldMs = performance.now() - this.holdStart;
     if (this.finished) return;
@@ -274,13 +276,13 @@ export abstract class AttemptLoop {
     this.state = this.context.resilience.book.state(target.address);
     this.state.refusing = false;
     this.dispatchSafely();
-  };
+  }
 
-  private readonly afterFaultDelay = (): void => {
+  private afterFaultDelay(): void {
     this.timer = null;
     const { fault } = this;
     if (fault === null || !this.abortedBy(fault)) this.dispatchSafely();
-  };
+  }
 
   /** Answers as the fault says when it says to abort this request; false when it does not. */
   protected abortedBy(fault: Fault): boolean {
@@ -290,7 +292,12 @@ export abstract class AttemptLoop {
     return true;
   }
 
-  protected readonly dispatchSafely = (): void => {
+  /**
+   * Methods rather than arrow fields, as are the two above: an arrow field is a closure made for
+   * every exchange, and these are needed as callbacks only after a delay, a backoff or a hold,
+   * where the call site makes one.
+   */
+  protected dispatchSafely(): void {
     this.timer = null;
     if (this.finished) return;
     try {
@@ -299,7 +306,7 @@ export abstract class AttemptLoop {
       this.attemptOver();
       this.fail(classifyUpstreamError(error as Error));
     }
-  };
+  }
 
   /** Book-keeping of an attempt about to be sent; returns its start. */
   protected attemptStarting(): number {
@@ -320,7 +327,10 @@ export abstract class AttemptLoop {
   }
 
   protected noteAttempt(status: number, error: string | null): void {
-    this.attempts?.push({ instance: this.instance, status, error, ms: Math.round((performance.now() - this.attemptStart) * 100) / 100 });
+    if (!this.capturing) return;
+    const attempt = { instance: this.instance, status, error, ms: Math.round((performance.now() - this.attemptStart) * 100) / 100 };
+    if (this.attempts === null) this.attempts = [attempt];
+    else this.attempts.push(attempt);
   }
 }
 

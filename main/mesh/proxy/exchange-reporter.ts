@@ -9,7 +9,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import type { Socket } from 'node:net';
-import type { DecisionStep, GrpcOutcome, RequestAttempt, ProxiedExchange, RequestFlag, TrafficKind } from '../../../shared/events.js';
+import type { DecisionStep, GrpcOutcome, RequestAttempt, ProxiedExchange, RequestFlag, RequestTimings, TrafficKind } from '../../../shared/events.js';
 import type { ExchangeCapture } from '../../../shared/exchange.js';
 import type { CallerIdentity, CallerLookup } from './caller-identity.js';
 import type { RequestEvents, RequestStart } from './request-events.js';
@@ -64,11 +64,11 @@ export class ExchangeReporter {
    * A routed exchange began: announced (for in-flight counts) once its caller is known, so it is
    * counted on the edge of its real caller, never on `shell`. Returns the exchange's event id.
    */
-  begin(caller: CallerLookup, facts: Omit<RequestStart, 'id' | 'caller'>): number {
+  begin(caller: CallerLookup, route: Omit<RequestStart, 'id' | 'caller'>): number {
     const id = this.bus.newId();
     if (!this.bus.wantsStarts) return id;
-    if (typeof caller === 'string') this.bus.emitStart({ ...facts, id, caller });
-    else void caller.then((name) => this.bus.emitStart({ ...facts, id, caller: name }));
+    if (typeof caller === 'string') this.bus.emitStart(startOf(id, caller, route));
+    else void caller.then((name) => this.bus.emitStart(startOf(id, name, route)));
     return id;
   }
 
@@ -92,35 +92,74 @@ export class ExchangeReporter {
   }
 }
 
+/** A start, made from the route's own fields (the route itself is passed in, not a copy of them). */
+function startOf(id: number, caller: string, route: Omit<RequestStart, 'id' | 'caller'>): RequestStart {
+  return { id, kind: route.kind, caller, service: route.service, version: route.version, instance: route.instance };
+}
+
+/**
+ * The event, made in one object literal of its final shape (a routed one with its attempts, flags
+ * and trace): properties added after a literal is made go into a separate backing store, allocated
+ * and grown per event.
+ */
 function eventOf(req: IncomingMessage | null, facts: ExchangeFacts, caller: string, newId: () => number): ProxiedExchange {
   const { start } = facts;
-  const event: ProxiedExchange = {
-    id: facts.id || newId(),
-    kind: facts.kind,
-    caller,
-    service: facts.service,
-    version: facts.version,
-    instance: facts.instance,
-    method: facts.method ?? req?.method ?? '',
-    path: facts.path,
-    status: facts.status,
-    startedAt: Math.round(performance.timeOrigin + start),
-    timings: {
-      dispatched: facts.dispatched === null ? null : facts.dispatched - start,
-      ...(facts.connected === undefined ? {} : { connected: facts.connected === null ? null : facts.connected - start }),
-      firstByte: facts.firstByte === null ? null : facts.firstByte - start,
-      end: performance.now() - start,
-    },
-    bytesIn: facts.bytesIn,
-    bytesOut: facts.bytesOut,
-    error: facts.error,
-  };
-  // Only routed requests carry these; other events stay as lean as before.
+  const dispatched = facts.dispatched === null ? null : facts.dispatched - start;
+  const firstByte = facts.firstByte === null ? null : facts.firstByte - start;
+  const end = performance.now() - start;
+  const timings: RequestTimings =
+    facts.connected === undefined
+      ? { dispatched, firstByte, end }
+      : { dispatched, connected: facts.connected === null ? null : facts.connected - start, firstByte, end };
+  const id = facts.id || newId();
+  const method = facts.method ?? req?.method ?? '';
+  const startedAt = Math.round(performance.timeOrigin + start);
+  const event: ProxiedExchange =
+    facts.attempts !== undefined && facts.retries !== undefined && facts.flags !== undefined && facts.decision !== undefined
+      ? {
+          id,
+          kind: facts.kind,
+          caller,
+          service: facts.service,
+          version: facts.version,
+          instance: facts.instance,
+          method,
+          path: facts.path,
+          status: facts.status,
+          startedAt,
+          timings,
+          bytesIn: facts.bytesIn,
+          bytesOut: facts.bytesOut,
+          error: facts.error,
+          attempts: facts.attempts,
+          retries: facts.retries,
+          flags: facts.flags,
+          decision: facts.decision,
+        }
+      : {
+          id,
+          kind: facts.kind,
+          caller,
+          service: facts.service,
+          version: facts.version,
+          instance: facts.instance,
+          method,
+          path: facts.path,
+          status: facts.status,
+          startedAt,
+          timings,
+          bytesIn: facts.bytesIn,
+          bytesOut: facts.bytesOut,
+          error: facts.error,
+        };
+  // HTTP/2 calls and the routed-field sets a caller gave in part: rare, added after.
   if (facts.protocol !== undefined) event.protocol = facts.protocol;
   if (facts.grpc !== undefined) event.grpc = facts.grpc;
-  if (facts.attempts !== undefined) event.attempts = facts.attempts;
-  if (facts.retries !== undefined) event.retries = facts.retries;
-  if (facts.flags !== undefined) event.flags = facts.flags;
-  if (facts.decision !== undefined) event.decision = facts.decision;
+  if (event.attempts === undefined) {
+    if (facts.attempts !== undefined) event.attempts = facts.attempts;
+    if (facts.retries !== undefined) event.retries = facts.retries;
+    if (facts.flags !== undefined) event.flags = facts.flags;
+    if (facts.decision !== undefined) event.decision = facts.decision;
+  }
   return event;
 }

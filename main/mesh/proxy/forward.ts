@@ -81,7 +81,9 @@ export class ForwardExchange extends AttemptLoop implements Dispatcher.DispatchH
   /** Starts the exchange; `fault` is a fault rule that has already been rolled for this request. */
   send(headers: HeaderMap, fault: Fault | null): void {
     this.headers = headers;
-    this.res.once('close', this.onClientClose);
+    // `on`, not `once`: the response closes once, the listener ignores a finished exchange, and
+    // `once` wraps every listener in a closure and a state object of its own.
+    this.res.on('close', this.onClientClose);
     this.begin(fault);
   }
 

@@ -325,7 +325,7 @@ export class ProxyServer {
     // Resolved once for the exchange: its start, its fault rule, its response's end and its event.
     const caller = this.events.callers.of(req);
     exchange.caller = caller;
-    if (wanted) exchange.id = this.events.begin(caller, { kind: route.kind, service: route.service, version: route.version, instance: route.instance });
+    if (wanted) exchange.id = this.events.begin(caller, route);
     if (typeof caller === 'string') {
       exchange.send(headers, faults === null ? null : rolled(faults, route, caller));
       return;

@@ -38,6 +38,23 @@ describe('request event batches', () => {
     expect(seen.at(-1)).toBe('end 3');
   });
 
+  it('deliver every event once through turns of any size, the queues reused between them', async () => {
+    const bus = new RequestEvents();
+    const seen: number[] = [];
+    bus.subscribe((event) => seen.push(event.id));
+    let next = 1;
+    // Large turns, small ones, a burst past what the bus keeps (4,096 slots), then small ones again.
+    for (const size of [5, 1, 40, 2, 3_000, 1, 7, 1]) {
+      const first = next;
+      for (let i = 0; i < size; i++) bus.emit(end(next++));
+      await nextTurn();
+      expect(seen.slice(-size), `the turn of ${size}`).toEqual(Array.from({ length: size }, (_, i) => first + i));
+    }
+    expect(seen).toEqual(Array.from({ length: next - 1 }, (_, i) => i + 1));
+    await nextTurn();
+    expect(seen, 'nothing delivered twice after the queues changed hands').toHaveLength(next - 1);
+  });
+
   it('are delivered at once on flush, with their captures, and only once', async () => {
     const bus = new RequestEvents();
     const seen: [number, unknown][] = [];
@@ -92,6 +109,37 @@ describe('request event batches', () => {
     expect(seen.slice(0, 3)).toEqual([1, 2, 3]);
     await nextTurn();
     expect(seen).toEqual([1, 2, 3, 100]);
+  });
+
+  it('hold a start alone for the next end or read, which still sees it in flight', async () => {
+    const bus = new RequestEvents();
+    const seen: string[] = [];
+    bus.subscribe((event) => seen.push(`end ${event.id}`));
+    bus.subscribeStarts((started) => seen.push(`start ${started.id}`));
+    bus.emitStart(start(1));
+    await nextTurn();
+    expect(seen, 'a start schedules no delivery of its own').toEqual([]);
+    bus.emit(end(1));
+    await nextTurn();
+    expect(seen).toEqual(['start 1', 'end 1']);
+
+    const telemetry = new Telemetry();
+    const detach = telemetry.attach(bus);
+    bus.emitStart(start(2));
+    bus.emitStart(start(3));
+    await nextTurn();
+    expect(telemetry.snapshot().mesh.inFlight, 'the read delivers the waiting starts').toBe(2);
+    bus.emit(end(2));
+    expect(telemetry.snapshot().mesh.inFlight).toBe(1);
+    detach();
+
+    // A burst of starts with no end among them is delivered all the same.
+    const burst = new RequestEvents();
+    let started = 0;
+    burst.subscribeStarts(() => started++);
+    for (let id = 1; id <= 1_000; id++) burst.emitStart(start(id));
+    await nextTurn();
+    expect(started).toBeGreaterThan(300);
   });
 
   it('are all in the telemetry before it answers a read', () => {

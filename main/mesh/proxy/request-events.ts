@@ -4,7 +4,8 @@
  * emitted the event, nor the other listeners.
  *
  * Events (starts and ends, in the order they were emitted) reach the listeners in batches, at the
- * end of the event loop's turn in which they were emitted (`setImmediate`), or at once on `flush()`.
+ * end of the event loop's turn in which an end was emitted (`setImmediate`), or at once on
+ * `flush()`; a start alone waits for the next of either (see emitStart).
  * The proxy's answer never waits for them either way. Batched, the telemetry's work for the
  * requests that finished in one turn runs back to back, with its code and its tables still in the
  * CPU's caches rather than each request's fold interleaved with the proxy's own work and the
@@ -17,6 +18,12 @@ import type { ProxiedExchange, RequestStart } from '../../../shared/events.js';
 import type { ExchangeCapture } from '../../../shared/exchange.js';
 
 type Listener = (event: ProxiedExchange, capture?: ExchangeCapture | null) => void;
+type Slot = RequestStart | ProxiedExchange | ExchangeCapture | null | undefined;
+
+/** A turn's queue larger than this (about 1,300 events) is not kept for the next turn. */
+const MAX_KEPT_SLOTS = 4_096;
+/** Starts alone (no end among them) wait at most this many slots (about 300 starts) for a delivery. */
+const START_SLOTS_UNSCHEDULED = 1_024;
 
 export type { RequestStart };
 type StartListener = (start: RequestStart) => void;
@@ -27,9 +34,13 @@ export class RequestEvents {
   private nextId = 1;
   /**
    * Waiting for delivery, in emission order, three slots each (no object per event): a start, or
-   * null then an end and its capture.
+   * null then an end and its capture; the first `queued` slots are in use. Two arrays take turns,
+   * each kept with its backing store: a fresh array per turn grew a 17-slot store for one request's
+   * three slots, twice a request at one connection (its start and its end come in separate turns).
    */
-  private queue: (RequestStart | ProxiedExchange | ExchangeCapture | null | undefined)[] = [];
+  private queue: Slot[] = [];
+  private queued = 0;
+  private spare: Slot[] = [];
   private scheduled = false;
   private delivering = false;
 
@@ -46,13 +57,20 @@ export class RequestEvents {
   readonly newId = (): number => this.nextId++;
 
   emit(event: ProxiedExchange, capture?: ExchangeCapture | null): void {
-    this.queue.push(null, event, capture);
+    this.enqueue(null, event, capture);
     this.schedule();
   }
 
+  /**
+   * A start waits for the batch of the next end, or for the next `flush`, rather than a turn of its
+   * own: its one reader, the in-flight counts, is only read through the telemetry, which flushes
+   * first. At one connection a request's start and end come in separate turns, and a batch each
+   * made two deliveries a request. Past START_SLOTS_UNSCHEDULED waiting slots (a burst of requests
+   * that have not ended) a delivery is scheduled all the same, to bound the queue.
+   */
   emitStart(start: RequestStart): void {
-    this.queue.push(start, null, null);
-    this.schedule();
+    this.enqueue(start, null, null);
+    if (this.queued > START_SLOTS_UNSCHEDULED) this.schedule();
   }
 
   /**
@@ -63,18 +81,26 @@ export class RequestEvents {
     if (this.delivering) return;
     this.scheduled = false;
     const batch = this.queue;
-    if (batch.length === 0) return;
+    const slots = this.queued;
+    if (slots === 0) return;
     // Listeners may emit (a shadow copy's own event): those wait for the next flush.
-    this.queue = [];
+    this.queue = this.spare;
+    this.queued = 0;
     this.delivering = true;
     try {
-      for (let i = 0; i < batch.length; i += 3) {
+      for (let i = 0; i < slots; i += 3) {
         const start = batch[i] as RequestStart | null;
         if (start !== null) this.deliverStart(start);
         else this.deliver(batch[i + 1] as ProxiedExchange, batch[i + 2] as ExchangeCapture | null | undefined);
       }
     } finally {
       this.delivering = false;
+      // Let go of the events, keep the store; one a burst grew past the usual is given back.
+      if (batch.length > MAX_KEPT_SLOTS) this.spare = [];
+      else {
+        batch.fill(undefined, 0, slots);
+        this.spare = batch;
+      }
     }
   };
 
@@ -86,6 +112,14 @@ export class RequestEvents {
   subscribeStarts(listener: StartListener): () => void {
     this.startListeners.add(listener);
     return () => this.startListeners.delete(listener);
+  }
+
+  private enqueue(start: RequestStart | null, event: ProxiedExchange | null, capture: ExchangeCapture | null | undefined): void {
+    const { queue } = this;
+    queue[this.queued] = start;
+    queue[this.queued + 1] = event;
+    queue[this.queued + 2] = capture;
+    this.queued += 3;
   }
 
   private schedule(): void {

@@ -10,6 +10,10 @@
  * every request, so it allocates nothing: candidates go into scratch arrays it owns and reuses (a
  * pick is synchronous), and the details of the last pick are left on `last` for the caller to read
  * at once; the human-readable reason is written only when asked for.
+ *
+ * The scratch arrays are filled up to `count` and never shortened: V8 gives an array emptied with
+ * `length = 0` a fresh backing store on its next push, which cost about 300 bytes of garbage per
+ * request (both arrays, every pick; a sampling heap profile under load showed `pick` at 321 B).
  */
 import type { Instance } from '../registry/registry.js';
 import type { Ejection, VersionRef } from './ejection.js';
@@ -29,8 +33,10 @@ export interface LastPick {
 
 export class Balancer {
   readonly last: LastPick = { state: null, ejected: 0, panic: false, reason: null };
+  /** The pick's candidates and their states, the first `count` of each (entries past it are stale). */
   private readonly candidates: Instance[] = [];
   private readonly states: InstanceState[] = [];
+  private count = 0;
 
   constructor(
     private readonly book: InstanceBook,
@@ -42,8 +48,7 @@ export class Balancer {
   pick(ref: VersionRef, policy: ServicePolicy, avoid: string | null, explain: boolean): Instance | null {
     const now = performance.now();
     const { candidates, states, last } = this;
-    candidates.length = 0;
-    states.length = 0;
+    this.count = 0;
     last.state = null;
     last.panic = false;
     last.reason = null;
@@ -63,29 +68,34 @@ export class Balancer {
         refusing++;
         continue;
       }
-      candidates.push(instance);
-      states.push(state);
+      this.add(instance, state);
     }
     last.ejected = ejected;
     // Every instance refuses lately: try them all the same (the exchange may hold for them).
-    if (candidates.length === 0 && refusing > 0) this.fill(ref, now, false);
-    if (candidates.length === 0) {
+    if (this.count === 0 && refusing > 0) this.fill(ref, now, false);
+    if (this.count === 0) {
       if (ejected === 0) return null;
       this.fill(ref, now, true);
       this.ejection.panic(ref, ejected, now);
       last.panic = true;
     }
-    if (avoid !== null && candidates.length > 1) this.drop(avoid);
+    if (avoid !== null && this.count > 1) this.drop(avoid);
     if (policy.ejection.latencyOutliers) this.ejection.checkOutliers(ref, policy.ejection, now);
-    const index = candidates.length === 1 ? 0 : policy.balancer === 'round-robin' ? this.roundRobin() : this.powerOfTwo(now, explain);
+    const { count } = this;
+    const index = count === 1 ? 0 : policy.balancer === 'round-robin' ? this.roundRobin() : this.powerOfTwo(now, explain);
     last.state = states[index] as InstanceState;
-    if (explain && last.reason === null)
-      last.reason = candidates.length === 1 ? onlyReason(ejected, last.panic) : `round-robin over ${candidates.length} instances`;
+    if (explain && last.reason === null) last.reason = count === 1 ? onlyReason(ejected, last.panic) : `round-robin over ${count} instances`;
     return candidates[index] as Instance;
   }
 
+  private add(instance: Instance, state: InstanceState): void {
+    this.candidates[this.count] = instance;
+    this.states[this.count] = state;
+    this.count++;
+  }
+
   private powerOfTwo(now: number, explain: boolean): number {
-    const n = this.candidates.length;
+    const n = this.count;
     const a = Math.floor(this.random() * n);
     let b = Math.floor(this.random() * (n - 1));
     if (b >= a) b++;
@@ -111,7 +121,7 @@ export class Balancer {
     const { candidates, states } = this;
     let total = 0;
     let best = 0;
-    for (let i = 0; i < candidates.length; i++) {
+    for (let i = 0; i < this.count; i++) {
       const state = states[i] as InstanceState;
       const weight = (candidates[i] as Instance).weight;
       state.rrCurrent += weight;
@@ -128,16 +138,21 @@ export class Balancer {
       if (instance.health === 'failing') continue;
       const state = this.book.state(instance.address);
       if (!panic && state.isEjected(now)) continue;
-      this.candidates.push(instance);
-      this.states.push(state);
+      this.add(instance, state);
     }
   }
 
+  /** Takes the instance at `address` out of the candidates, keeping the others in order. */
   private drop(address: string): void {
-    const index = this.candidates.findIndex((instance) => instance.address === address);
-    if (index < 0) return;
-    this.candidates.splice(index, 1);
-    this.states.splice(index, 1);
+    const { candidates, states } = this;
+    let index = 0;
+    while (index < this.count && (candidates[index] as Instance).address !== address) index++;
+    if (index === this.count) return;
+    for (let i = index + 1; i < this.count; i++) {
+      candidates[i - 1] = candidates[i] as Instance;
+      states[i - 1] = states[i] as InstanceState;
+    }
+    this.count--;
   }
 }
 

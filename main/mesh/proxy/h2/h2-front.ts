@@ -174,7 +174,7 @@ export class H2Front {
     }
     const caller = this.callerOf(headers, origin.socket);
     exchange.caller = caller;
-    if (wanted) exchange.id = events.begin(caller, { kind: route.kind, service: route.service, version: route.version, instance: route.instance });
+    if (wanted) exchange.id = events.begin(caller, route);
     if (typeof caller === 'string') {
       exchange.send(upstreamHeaders, faults === null ? null : rolled(faults, route, caller));
       return;
