@@ -43,9 +43,16 @@ export function wireBody(body: CapturedBody | null): WireBody | null {
   }
 }
 
-/** Keeps the first `limit` bytes of a body streamed in chunks, and counts them all. */
+const NO_BYTES = Buffer.alloc(0);
+
+/**
+ * Keeps the first `limit` bytes of a body streamed in chunks, and counts them all. Most bodies come
+ * in one chunk: it is held on its own, and a list is made only for a second one (a list made empty
+ * grows a 17-slot store on its first push, for every captured body).
+ */
 export class BodyCapture {
-  private readonly kept: Buffer[] = [];
+  private first: Buffer | null = null;
+  private more: Buffer[] | null = null;
   private keptBytes = 0;
   private size = 0;
 
@@ -57,13 +64,16 @@ export class BodyCapture {
     if (room <= 0) return;
     const part = chunk.length <= room ? chunk : chunk.subarray(0, room);
     // Copied: the proxy's chunk buffers are reused or large; a view would pin them.
-    this.kept.push(Buffer.from(part));
+    const copy = Buffer.from(part);
+    if (this.first === null) this.first = copy;
+    else (this.more ??= []).push(copy);
     this.keptBytes += part.length;
   }
 
   result(): CapturedBody {
     // One chunk (most bodies) is already its own copy.
-    const bytes = this.kept.length === 1 ? (this.kept[0] as Buffer) : Buffer.concat(this.kept, this.keptBytes);
+    const { first, more } = this;
+    const bytes = first === null ? NO_BYTES : more === null ? first : Buffer.concat([first, ...more], this.keptBytes);
     return { bytes, size: this.size, truncated: this.size > this.keptBytes };
   }
 }
