@@ -130,8 +130,11 @@ test('the split slider at 50/50 sends about half of 200 real requests to each ve
   const toV2 = bodies.filter((body) => body === 'hello from hello, and world v2\n').length;
   const toV1 = bodies.filter((body) => body === 'hello from hello, and world v1\n').length;
   expect(toV1 + toV2).toBe(200);
-  expect(toV2).toBeGreaterThanOrEqual(80);
-  expect(toV2).toBeLessThanOrEqual(120);
+  // 200 fair coin flips: 100 ± 7 (one standard deviation). 80–120 failed a fair split about once in
+  // 280 runs (a CI run on 2026-12-08 saw 78); 70–130 about once in 70,000, and still fails a 75/25
+  // split (50 expected) or one stuck on a version.
+  expect(toV2).toBeGreaterThanOrEqual(70);
+  expect(toV2).toBeLessThanOrEqual(130);
 });
 
 test('at 1024×700 the graph and panel fit, and a service can be rerouted from the keyboard alone', async ({ demo, dashboard }) => {
