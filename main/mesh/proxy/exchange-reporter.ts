@@ -98,9 +98,10 @@ function startOf(id: number, caller: string, route: Omit<RequestStart, 'id' | 'c
 }
 
 /**
- * The event, made in one object literal of its final shape (a routed one with its attempts, flags
- * and trace): properties added after a literal is made go into a separate backing store, allocated
- * and grown per event.
+ * The event, made in one object literal of its final shape: properties added after a literal is
+ * made go into a separate backing store, allocated and grown per event. The routed-only fields are
+ * in it always, undefined when the exchange was not routed (JSON leaves them out, as it does absent
+ * ones); only an HTTP/2 call's two fields are added after.
  */
 function eventOf(req: IncomingMessage | null, facts: ExchangeFacts, caller: string, newId: () => number): ProxiedExchange {
   const { start } = facts;
@@ -111,55 +112,27 @@ function eventOf(req: IncomingMessage | null, facts: ExchangeFacts, caller: stri
     facts.connected === undefined
       ? { dispatched, firstByte, end }
       : { dispatched, connected: facts.connected === null ? null : facts.connected - start, firstByte, end };
-  const id = facts.id || newId();
-  const method = facts.method ?? req?.method ?? '';
-  const startedAt = Math.round(performance.timeOrigin + start);
-  const event: ProxiedExchange =
-    facts.attempts !== undefined && facts.retries !== undefined && facts.flags !== undefined && facts.decision !== undefined
-      ? {
-          id,
-          kind: facts.kind,
-          caller,
-          service: facts.service,
-          version: facts.version,
-          instance: facts.instance,
-          method,
-          path: facts.path,
-          status: facts.status,
-          startedAt,
-          timings,
-          bytesIn: facts.bytesIn,
-          bytesOut: facts.bytesOut,
-          error: facts.error,
-          attempts: facts.attempts,
-          retries: facts.retries,
-          flags: facts.flags,
-          decision: facts.decision,
-        }
-      : {
-          id,
-          kind: facts.kind,
-          caller,
-          service: facts.service,
-          version: facts.version,
-          instance: facts.instance,
-          method,
-          path: facts.path,
-          status: facts.status,
-          startedAt,
-          timings,
-          bytesIn: facts.bytesIn,
-          bytesOut: facts.bytesOut,
-          error: facts.error,
-        };
-  // HTTP/2 calls and the routed-field sets a caller gave in part: rare, added after.
+  const event: ProxiedExchange = {
+    id: facts.id || newId(),
+    kind: facts.kind,
+    caller,
+    service: facts.service,
+    version: facts.version,
+    instance: facts.instance,
+    method: facts.method ?? req?.method ?? '',
+    path: facts.path,
+    status: facts.status,
+    startedAt: Math.round(performance.timeOrigin + start),
+    timings,
+    bytesIn: facts.bytesIn,
+    bytesOut: facts.bytesOut,
+    error: facts.error,
+    attempts: facts.attempts,
+    retries: facts.retries,
+    flags: facts.flags,
+    decision: facts.decision,
+  };
   if (facts.protocol !== undefined) event.protocol = facts.protocol;
   if (facts.grpc !== undefined) event.grpc = facts.grpc;
-  if (event.attempts === undefined) {
-    if (facts.attempts !== undefined) event.attempts = facts.attempts;
-    if (facts.retries !== undefined) event.retries = facts.retries;
-    if (facts.flags !== undefined) event.flags = facts.flags;
-    if (facts.decision !== undefined) event.decision = facts.decision;
-  }
   return event;
 }
