@@ -14,6 +14,7 @@
  */
 import type { RequestEvent, RequestStart } from '../../../shared/events.js';
 import type { StatsSnapshot } from '../../../shared/stats.js';
+import { InFlightTable } from './in-flight-table.js';
 import { DEFAULT_WINDOW, WindowSeries, type WindowOptions } from './window-series.js';
 
 export interface StatsOptions extends Partial<WindowOptions> {
@@ -48,8 +49,7 @@ export class Stats {
   private readonly maxServices: number;
   private readonly mesh: WindowSeries;
   private readonly services = new Map<string, ServiceNode>();
-  private readonly inFlightLeaves = new Map<number, WindowSeries>();
-  private readonly inFlightInstances = new Map<number, WindowSeries>();
+  private readonly inFlight = new InFlightTable<WindowSeries>();
 
   constructor(
     options: StatsOptions = {},
@@ -65,16 +65,7 @@ export class Stats {
   }
 
   record(event: RequestEvent, nowMs: number): void {
-    const started = this.inFlightLeaves.get(event.id);
-    if (started) {
-      this.inFlightLeaves.delete(event.id);
-      release(started);
-      const instance = this.inFlightInstances.get(event.id);
-      if (instance) {
-        this.inFlightInstances.delete(event.id);
-        release(instance);
-      }
-    }
+    this.inFlight.take(event.id, releaseBoth);
     const latency = event.timings.end;
     const { bytesIn, bytesOut, failed, retries } = event;
     const service = this.serviceNode(event.service, event.kind);
@@ -93,17 +84,17 @@ export class Stats {
 
   /** The start of a request, for in-flight counts. Optional: without it in-flight stays 0. */
   started(start: RequestStart): void {
-    if (this.inFlightLeaves.size >= MAX_IN_FLIGHT_TRACKED) this.forgetOldestInFlight();
+    if (this.inFlight.size >= MAX_IN_FLIGHT_TRACKED) this.forgetOldestInFlight();
     const service = this.serviceNode(start.service, start.kind);
     const edge = this.edgeNode(service, start.caller);
     const leaf = start.version === null ? edge.series : this.edgeVersionSeries(service, edge, start.version);
     hold(leaf);
-    this.inFlightLeaves.set(start.id, leaf);
+    let instance: WindowSeries | null = null;
     if (start.instance !== null && start.kind !== 'external') {
-      const instance = this.instanceNode(service, start.instance, start.version).series;
+      instance = this.instanceNode(service, start.instance, start.version).series;
       hold(instance);
-      this.inFlightInstances.set(start.id, instance);
     }
+    this.inFlight.set(start.id, leaf, instance);
   }
 
   snapshot(nowMs: number): StatsSnapshot {
@@ -209,21 +200,19 @@ export class Stats {
   }
 
   private forgetOldestInFlight(): void {
-    const [id, leaf] = this.inFlightLeaves.entries().next().value ?? [];
-    if (id === undefined || !leaf) return;
-    this.inFlightLeaves.delete(id);
-    release(leaf);
-    const instance = this.inFlightInstances.get(id);
-    if (instance) {
-      this.inFlightInstances.delete(id);
-      release(instance);
-    }
+    const oldest = this.inFlight.oldest();
+    if (oldest !== null) this.inFlight.take(oldest, releaseBoth);
   }
 }
 
 function hold(series: WindowSeries): void {
   series.inFlight++;
   for (const parent of series.parents) parent.inFlight++;
+}
+
+function releaseBoth(leaf: WindowSeries, instance: WindowSeries | null): void {
+  release(leaf);
+  if (instance !== null) release(instance);
 }
 
 function release(series: WindowSeries): void {
