@@ -92,20 +92,20 @@ function stepsBefore(exchange: RoutedExchange): DecisionStep[] | null {
 /** What happened on the way once an instance was picked: ejections, a fault, a hold, the retry budget; null when nothing did. */
 function stepsAfter(exchange: RoutedExchange, resilience: Resilience): DecisionStep[] | null {
   const { route } = exchange;
-  const { policy } = route;
-  const ejections = route.ref !== null && (route.ejected > 0 || route.panic);
+  // The version routed to, when ejections had a say in the pick.
+  const ejectedFrom = route.ejected > 0 || route.panic ? route.ref : null;
   const held = (exchange.flags & FLAG.held) !== 0;
   // The budget only had a say when a retry was made or refused; counting what is left costs a scan.
-  const budget = policy !== null && (exchange.attemptCount > 1 || (exchange.flags & FLAG.budget) !== 0);
-  if (!ejections && exchange.fault === null && !held && !budget) return null;
+  const budget = exchange.attemptCount > 1 || (exchange.flags & FLAG.budget) !== 0 ? route.policy : null;
+  if (ejectedFrom === null && exchange.fault === null && !held && budget === null) return null;
   const steps: DecisionStep[] = [];
-  if (ejections && route.ref !== null) {
-    const ejected = route.ref.instances
+  if (ejectedFrom !== null) {
+    const ejected = ejectedFrom.instances
       .filter((instance) => resilience.book.peek(instance.address)?.isEjected(performance.now()))
       .map((instance) => instance.address);
     const reason = route.panic
       ? `panic: every available instance is ejected (${ejected.join(', ')}); ejections ignored`
-      : `${route.ejected} of ${route.ref.instances.length} instances ejected when routed: ${ejected.join(', ') || 'since returned'}`;
+      : `${route.ejected} of ${ejectedFrom.instances.length} instances ejected when routed: ${ejected.join(', ') || 'since returned'}`;
     steps.push({ step: 'ejection', choice: null, reason });
   }
   if (exchange.fault !== null) steps.push({ step: 'fault', choice: null, reason: describeFault(exchange.fault) });
@@ -117,15 +117,15 @@ function stepsAfter(exchange: RoutedExchange, resilience: Resilience): DecisionS
         : `held ${heldMs} ms until ${exchange.heldFor} accepted connections again`;
     steps.push({ step: 'hold', choice: exchange.heldFor, reason });
   }
-  if (budget && policy !== null) {
+  if (budget !== null) {
     const retries = exchange.attemptCount - 1;
-    const left = resilience.budgets.for(route.service).available(performance.now(), policy.retry);
-    const rule = `${policy.retry.budgetPercent}% of requests + ${policy.retry.budgetMinPerSecond}/s over ${policy.retry.budgetWindowMs / 1000} s`;
+    const left = resilience.budgets.for(route.service).available(performance.now(), budget.retry);
+    const rule = `${budget.retry.budgetPercent}% of requests + ${budget.retry.budgetMinPerSecond}/s over ${budget.retry.budgetWindowMs / 1000} s`;
     const spent = (exchange.flags & FLAG.budget) !== 0 ? '; a retry was refused: budget spent' : '';
     steps.push({
       step: 'budget',
       choice: null,
-      reason: `${retries} of at most ${policy.retry.attempts} retries used; service budget ${left} left (${rule})${spent}`,
+      reason: `${retries} of at most ${budget.retry.attempts} retries used; service budget ${left} left (${rule})${spent}`,
     });
   }
   return steps;
